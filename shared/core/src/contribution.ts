@@ -1,0 +1,27 @@
+/** What a live RSVP version adds to its topics, and the deltas that apply or retract it. */
+import type { Rsvp } from "./record.js";
+import { hourOf, minuteOf } from "./time.js";
+
+/** One signed change to one topic's hour and minute buckets. */
+export interface TopicDelta {
+  readonly key: string;
+  readonly name: string;
+  readonly hour: number;
+  readonly minute: number;
+  /** `1 + guests` to add, its negation to retract. */
+  readonly weight: number;
+  /** The mtime of the version that caused the delta (used to prefer recent names). */
+  readonly mtime: number;
+}
+
+/** Whether a version contributes anything: positive and with at least one topic. */
+export const contributes = (r: Rsvp): boolean => r.positive && r.topics.length > 0;
+
+/** The deltas that add (`sign` 1) or retract (`sign` -1) a version's contribution. */
+export function contributionDeltas(r: Rsvp, sign: 1 | -1): TopicDelta[] {
+  if (!contributes(r)) return [];
+  const hour = hourOf(r.mtime);
+  const minute = minuteOf(r.mtime);
+  const weight = sign * (1 + r.guests);
+  return r.topics.map((t) => ({ key: t.key, name: t.name, hour, minute, weight, mtime: r.mtime }));
+}

@@ -1,0 +1,2 @@
+// The wire types, generated from proto/ by `npm run proto:gen`. Never edit src/gen by hand.
+export * from "./gen/meetuphype/v1/trending.js";

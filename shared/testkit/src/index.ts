@@ -1,0 +1,4 @@
+export * from "./reference-model.js";
+export * from "./compare.js";
+export * from "./data.js";
+export * from "./arbitraries.js";

@@ -1,0 +1,30 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const lib = (name: string): string => fileURLToPath(new URL(`./shared/${name}/src/index.ts`, import.meta.url));
+
+// Tests import the libraries' sources, so no build is needed before `npm test`.
+const alias = Object.fromEntries(
+  ["core", "actors", "grpc", "pipeline", "proto", "testkit"].map((n) => [`@meetuphype/${n}`, lib(n)]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["{shared,services}/*/test/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/node_modules/**"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["{shared,services}/*/test/**/*.int.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
