@@ -1,0 +1,36 @@
+/** A levelled, structured logger, passed in (never imported by logic). */
+export const LogLevel = { Debug: "debug", Info: "info", Warn: "warn", Error: "error", Silent: "silent" } as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+/** Writes one line per entry: `level msg key=value ...`, to `write` (standard error by default). */
+export function lineLogger(level: LogLevel, write: (line: string) => void, base: LogFields = {}): Logger {
+  const emit = (l: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields): void => {
+    if (ORDER[l] < ORDER[level]) return;
+    const all = { ...base, ...fields };
+    const kv = Object.entries(all)
+      .map(([k, v]) => `${k}=${v instanceof Error ? JSON.stringify(v.message) : typeof v === "string" ? JSON.stringify(v) : String(v)}`)
+      .join(" ");
+    write(`${l} ${msg}${kv === "" ? "" : ` ${kv}`}`);
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    child: (f) => lineLogger(level, write, { ...base, ...f }),
+  };
+}
+
+export const silentLogger: Logger = lineLogger("silent", () => undefined);
