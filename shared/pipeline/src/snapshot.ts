@@ -1,0 +1,51 @@
+/** A ranking as served: what WatchTrending streams and the console prints. */
+import { sameRanking, type RankedTopic } from "@meetuphype/core";
+
+export interface SnapshotTopic extends RankedTopic {
+  readonly rank: number;
+}
+
+export interface Snapshot {
+  /** The trending clock of this ranking. */
+  readonly asOfMs: number;
+  readonly topics: readonly SnapshotTopic[];
+}
+
+export const emptySnapshot: Snapshot = Object.freeze({ asOfMs: 0, topics: [] });
+
+export function toSnapshot(asOfMs: number, ranked: readonly RankedTopic[]): Snapshot {
+  return { asOfMs, topics: ranked.map((t, i) => ({ rank: i + 1, key: t.key, name: t.name, score: t.score })) };
+}
+
+/** The original Spark app's console shape: a dashed line, `Time: <ms> ms`, a dashed line, one name per line. */
+export function formatConsole(s: Snapshot): string {
+  const dash = "-".repeat(43);
+  return [dash, `Time: ${s.asOfMs} ms`, dash, ...s.topics.map((t) => t.name), ""].join("\n") + "\n";
+}
+
+/**
+ * Holds the current snapshot and tells listeners when the ranking changes
+ * (topics, names or scores; a moving clock alone is not a change).
+ */
+export class SnapshotHub {
+  private current: Snapshot = emptySnapshot;
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** Stores `s`; returns whether the ranking changed (and listeners were told). */
+  publish(s: Snapshot): boolean {
+    const changed = !sameRanking(this.current.topics, s.topics);
+    this.current = s;
+    if (changed) for (const l of this.listeners) l(s);
+    return changed;
+  }
+
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: (s: Snapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}

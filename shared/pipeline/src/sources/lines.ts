@@ -1,0 +1,54 @@
+/**
+ * Reads newline-delimited text from a stream in batches of lines. A line
+ * longer than `maxLineChars` is cut to that length (it is over the model's
+ * 1 MiB limit either way, so it is still rejected as too large) instead of
+ * being held whole in memory.
+ */
+import type { Readable } from "node:stream";
+
+export interface LineBatchOptions {
+  /** Lines per batch. @default 1000 */
+  readonly batchLines?: number;
+  /** Longest line kept whole, in UTF-16 units. @default 1 MiB + 1 KiB */
+  readonly maxLineChars?: number;
+  /** Called after each chunk with the bytes read so far. */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+export async function* lineBatches(input: Readable, opts: LineBatchOptions = {}): AsyncGenerator<string[]> {
+  const batchLines = opts.batchLines ?? 1000;
+  const maxChars = opts.maxLineChars ?? 1024 * 1024 + 1024;
+  let partial = "";
+  let oversize = false;
+  let batch: string[] = [];
+  let bytes = 0;
+  input.setEncoding("utf8");
+  for await (const chunk of input as AsyncIterable<string>) {
+    bytes += Buffer.byteLength(chunk, "utf8");
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf("\n", start);
+      if (nl === -1) break;
+      const piece = chunk.slice(start, nl);
+      if (!oversize) batch.push(partial === "" ? piece : partial + piece);
+      else batch.push(partial);
+      partial = "";
+      oversize = false;
+      start = nl + 1;
+      if (batch.length >= batchLines) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (!oversize) {
+      partial += chunk.slice(start);
+      if (partial.length > maxChars) {
+        partial = partial.slice(0, maxChars);
+        oversize = true;
+      }
+    }
+    opts.onBytes?.(bytes);
+  }
+  if (partial !== "") batch.push(partial);
+  if (batch.length > 0) yield batch;
+}

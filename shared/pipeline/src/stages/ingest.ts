@@ -1,0 +1,50 @@
+/** Ingest: validates lines, advances the event clock, and groups valid records by dedup shard. */
+import { parseLine, rsvpShardOf, type Rsvp } from "@meetuphype/core";
+import type { Rejection } from "../messages.js";
+import type { PipelineStats } from "../stats.js";
+
+export interface IngestResult {
+  /** Valid records per dedup shard, in input order. */
+  readonly byShard: Map<number, Rsvp[]>;
+  readonly rejections: Rejection[];
+  /** The largest valid mtime seen so far (the event clock). */
+  readonly eventNow: number;
+}
+
+export class IngestLogic {
+  private eventNow = 0;
+
+  constructor(
+    private readonly includeEventNames: boolean,
+    private readonly dedupShards: number,
+    private readonly stats: PipelineStats,
+  ) {}
+
+  /** The largest valid mtime seen so far (0 before any). */
+  get clock(): number {
+    return this.eventNow;
+  }
+
+  process(lines: readonly string[]): IngestResult {
+    const byShard = new Map<number, Rsvp[]>();
+    const rejections: Rejection[] = [];
+    for (const raw of lines) {
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (line.trim() === "") continue;
+      this.stats.lines++;
+      const r = parseLine(line, this.includeEventNames);
+      if (!r.ok) {
+        this.stats.rejected[r.reason] = (this.stats.rejected[r.reason] ?? 0) + 1;
+        rejections.push({ reason: r.reason, detail: r.detail, line });
+        continue;
+      }
+      this.stats.accepted++;
+      if (r.rsvp.mtime > this.eventNow) this.eventNow = r.rsvp.mtime;
+      const shard = rsvpShardOf(r.rsvp.rsvpId, this.dedupShards);
+      const list = byShard.get(shard);
+      if (list === undefined) byShard.set(shard, [r.rsvp]);
+      else list.push(r.rsvp);
+    }
+    return { byShard, rejections, eventNow: this.eventNow };
+  }
+}
