@@ -1,0 +1,24 @@
+/** Conversion between served snapshots and the wire type. */
+import type { TrendingSnapshot } from "@meetuphype/proto";
+import type { ServedParams, ServedSnapshot } from "./types.js";
+
+/** The wire snapshot, cut to `limit` topics (0 = all the server holds). */
+export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): TrendingSnapshot {
+  const topics = limit > 0 ? s.topics.slice(0, limit) : s.topics;
+  return {
+    asOfMs: s.asOfMs,
+    topics: topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
+    parameters: {
+      topN: p.topN,
+      windowDays: p.windowDays,
+      decay: p.decay,
+      idleMinutes: p.idleMinutes,
+      includeEventNames: p.includeEventNames,
+      clock: p.clock,
+    },
+  };
+}
+
+export function fromWire(w: TrendingSnapshot): ServedSnapshot {
+  return { asOfMs: w.asOfMs, topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })) };
+}

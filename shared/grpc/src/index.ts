@@ -1,0 +1,4 @@
+export * from "./types.js";
+export * from "./convert.js";
+export * from "./server.js";
+export * from "./client.js";

@@ -1,0 +1,84 @@
+/** The TrendingService gRPC server, with server reflection and the standard health service. */
+import { fileURLToPath } from "node:url";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
+import { TrendingServiceService } from "@meetuphype/proto";
+import { getTrendingHandler } from "./get-trending.js";
+import type { ServedParams, SnapshotSource } from "./types.js";
+import { watchTrendingHandler, type Watchers } from "./watch-trending.js";
+
+/** proto/ at the repository root (this file is shared/grpc/{src,dist}/server.*). */
+export const PROTO_ROOT = fileURLToPath(new URL("../../../proto/", import.meta.url));
+export const TRENDING_SERVICE = "meetuphype.v1.TrendingService";
+
+export interface TrendingServerOptions {
+  /** Address to bind. @default "0.0.0.0" */
+  readonly host?: string;
+  /** Port to bind; 0 picks a free one. */
+  readonly port: number;
+  readonly source: SnapshotSource;
+  readonly params: ServedParams;
+}
+
+export interface TrendingServer {
+  /** The port actually bound. */
+  readonly port: number;
+  /** Sets the health status of the server and of TrendingService. */
+  setServing(serving: boolean): void;
+  /** Ends open watches, then stops within `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export class BindError extends Error {
+  readonly code = "GRPC_BIND_FAILED";
+  readonly retriable = false;
+  constructor(address: string, cause: unknown) {
+    super(`cannot listen for gRPC on ${address}: ${cause instanceof Error ? cause.message : String(cause)} (is the port in use? pick another with --grpc-port)`, { cause });
+    this.name = "BindError";
+  }
+}
+
+export async function startTrendingServer(opts: TrendingServerOptions): Promise<TrendingServer> {
+  const server = new Server();
+  const watchers: Watchers = { active: new Set() };
+  server.addService(TrendingServiceService, {
+    getTrending: getTrendingHandler(opts.source, opts.params),
+    watchTrending: watchTrendingHandler(opts.source, opts.params, watchers),
+  });
+  const health = new HealthImplementation({ "": "NOT_SERVING", [TRENDING_SERVICE]: "NOT_SERVING" });
+  health.addToServer(server);
+  const descriptors = loadSync(["meetuphype/v1/trending.proto", healthProtoPath], { includeDirs: [PROTO_ROOT] });
+  new ReflectionService(descriptors).addToServer(server);
+
+  const address = `${opts.host ?? "0.0.0.0"}:${opts.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(new BindError(address, err))));
+  });
+  const setServing = (serving: boolean): void => {
+    const status = serving ? "SERVING" : "NOT_SERVING";
+    health.setStatus("", status);
+    health.setStatus(TRENDING_SERVICE, status);
+  };
+  setServing(true);
+  return {
+    port,
+    setServing,
+    close: async (graceMs = 2000) => {
+      setServing(false);
+      for (const call of watchers.active) call.end();
+      watchers.active.clear();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}

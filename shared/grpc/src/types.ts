@@ -1,0 +1,22 @@
+/** What the server needs from the pipeline, structurally (no dependency on the pipeline package). */
+import type { TrendingParams } from "@meetuphype/core";
+
+export interface ServedTopic {
+  readonly rank: number;
+  readonly key: string;
+  readonly name: string;
+  readonly score: number;
+}
+
+export interface ServedSnapshot {
+  readonly asOfMs: number;
+  readonly topics: readonly ServedTopic[];
+}
+
+/** The current ranking, and a way to hear of each change. */
+export interface SnapshotSource {
+  readonly snapshot: ServedSnapshot;
+  subscribe(listener: (s: ServedSnapshot) => void): () => void;
+}
+
+export type ServedParams = TrendingParams;

@@ -1,0 +1,46 @@
+/**
+ * WatchTrending: the current ranking at once, then each change. A slow client
+ * does not queue snapshots: while its stream is full, only the newest pending
+ * snapshot is kept and sent when the stream drains.
+ */
+import type { handleServerStreamingCall, ServerWritableStream } from "@grpc/grpc-js";
+import type { TrendingSnapshot, WatchTrendingRequest } from "@meetuphype/proto";
+import { toWire } from "./convert.js";
+import type { ServedParams, ServedSnapshot, SnapshotSource } from "./types.js";
+
+type Call = ServerWritableStream<WatchTrendingRequest, TrendingSnapshot>;
+
+export interface Watchers {
+  readonly active: Set<Call>;
+}
+
+export function watchTrendingHandler(source: SnapshotSource, params: ServedParams, watchers: Watchers): handleServerStreamingCall<WatchTrendingRequest, TrendingSnapshot> {
+  return (call) => {
+    const limit = call.request.limit;
+    let pending: ServedSnapshot | undefined;
+    let blocked = false;
+    const send = (s: ServedSnapshot): void => {
+      if (blocked) {
+        pending = s;
+        return;
+      }
+      blocked = !call.write(toWire(s, limit, params));
+    };
+    call.on("drain", () => {
+      blocked = false;
+      const p = pending;
+      pending = undefined;
+      if (p !== undefined) send(p);
+    });
+    watchers.active.add(call);
+    const unsubscribe = source.subscribe(send);
+    const done = (): void => {
+      unsubscribe();
+      watchers.active.delete(call);
+    };
+    call.on("cancelled", done);
+    call.on("close", done);
+    call.on("error", done);
+    send(source.snapshot);
+  };
+}
