@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
+import { HealthImplementation } from "grpc-health-check";
 import { TrendingServiceService } from "@meetuphype/proto";
 import { getTrendingHandler } from "./get-trending.js";
 import type { ServedParams, SnapshotSource } from "./types.js";
@@ -11,6 +11,8 @@ import { watchTrendingHandler, type Watchers } from "./watch-trending.js";
 
 /** proto/ at the repository root (this file is shared/grpc/{src,dist}/server.*). */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto/", import.meta.url));
+/** The health API's descriptor for reflection (shared/grpc/proto). */
+export const HEALTH_PROTO_ROOT = fileURLToPath(new URL("../proto/", import.meta.url));
 export const TRENDING_SERVICE = "meetuphype.v1.TrendingService";
 
 export interface TrendingServerOptions {
@@ -49,7 +51,7 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
   });
   const health = new HealthImplementation({ "": "NOT_SERVING", [TRENDING_SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
-  const descriptors = loadSync(["meetuphype/v1/trending.proto", healthProtoPath], { includeDirs: [PROTO_ROOT] });
+  const descriptors = loadSync(["meetuphype/v1/trending.proto", "grpc/health/v1/health.proto"], { includeDirs: [PROTO_ROOT, HEALTH_PROTO_ROOT] });
   new ReflectionService(descriptors).addToServer(server);
 
   const address = `${opts.host ?? "0.0.0.0"}:${opts.port}`;

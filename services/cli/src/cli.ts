@@ -1,0 +1,51 @@
+/** Dispatches `meetuphype <command>`; turns known errors into a message and an exit code. */
+import type { CommandContext } from "./context.js";
+import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
+import { runCommand, RUN_USAGE } from "./commands/run.js";
+import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
+import { ConfigError, InputError } from "./errors.js";
+
+export const USAGE = `Usage: meetuphype <command> [options]
+
+Trending topics in a stream of Meetup RSVPs.
+
+Commands:
+  run        the whole pipeline in one process (synthetic source by default)
+  watch      stream rankings from a running TrendingService
+  generate   write synthetic RSVP lines
+
+Run \`meetuphype <command> --help\` for a command's options.`;
+
+const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) => Promise<number>> = {
+  run: runCommand,
+  watch: watchCommand,
+  generate: generateCommand,
+};
+
+export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };
+
+export async function cli(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    ctx.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    ctx.stderr.write(`meetuphype: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, ctx);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof InputError || (err instanceof Error && "code" in err && err.code === "GRPC_BIND_FAILED")) {
+      ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,85 @@
+/** `meetuphype run`: the whole pipeline in one process (embedded mode). */
+import { setTimeout as sleep } from "node:timers/promises";
+import { lineLogger } from "@meetuphype/actors";
+import { startTrendingServer } from "@meetuphype/grpc";
+import { EmbeddedPipeline, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
+import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
+import type { CommandContext } from "../context.js";
+import { ConfigError } from "../errors.js";
+import { feedInput, feedSynthetic } from "../feed.js";
+import { FileDeadLetter, openInput, writeOut } from "../io.js";
+import { optionHelp } from "../options.js";
+import { snapshotJson } from "../output.js";
+import { Progress } from "../progress.js";
+
+export const RUN_USAGE = `Usage: meetuphype run [options]
+
+Runs the whole pipeline in one process: ingest, dedup, counters and aggregator
+as actors over an in-memory transport. Reads the synthetic generator unless
+--input is given; serves TrendingService on gRPC and prints the ranking.
+
+Options:
+${optionHelp(RUN_OPTIONS)}`;
+
+function check(cfg: RunConfig): void {
+  if (cfg.once && cfg.input === undefined && cfg.count === 0) {
+    throw new ConfigError("--once needs a finite input: --input FILE (or - for standard input), or --count N for the synthetic source");
+  }
+  if (cfg.json && !cfg.once) throw new ConfigError("--json goes with --once (to stream JSON, use `meetuphype watch --json`)");
+}
+
+export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const cfg = runConfig(argv, ctx.env);
+  if (cfg.help) {
+    await writeOut(ctx.stdout, `${RUN_USAGE}\n`);
+    return 0;
+  }
+  check(cfg);
+  const logger = lineLogger(cfg.logLevel, (l) => ctx.stderr.write(`${l}\n`));
+  const input = cfg.input === undefined ? undefined : await openInput(cfg.input, ctx.stdin);
+  const deadLetter = cfg.deadLetter === undefined ? undefined : new FileDeadLetter(cfg.deadLetter);
+  const pipeline = new EmbeddedPipeline({
+    params: cfg.params,
+    clock: ctx.clock,
+    logger,
+    dedupShards: cfg.dedupShards,
+    counterShards: cfg.counterShards,
+    ...(deadLetter !== undefined ? { deadLetter } : {}),
+  });
+  const progress = input !== undefined && cfg.progress ? new Progress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY) : undefined;
+  const feed = (): Promise<number> =>
+    input !== undefined
+      ? feedInput(pipeline, input, progress, ctx.signal)
+      : feedSynthetic(pipeline, { seed: cfg.seed, rate: cfg.rate, count: cfg.count, paced: !cfg.once }, ctx.clock, ctx.signal);
+
+  try {
+    if (cfg.once) {
+      await feed();
+      await pipeline.drain();
+      const snap = await pipeline.rank();
+      await writeOut(ctx.stdout, cfg.json ? `${JSON.stringify(snapshotJson(snap, pipeline.stats))}\n` : formatConsole(snap));
+      return 0;
+    }
+    const hub = new SnapshotHub();
+    const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
+    logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, source: input?.label ?? "synthetic" });
+    const feeding = feed().then(
+      (n) => logger.info("input finished; serving the final ranking until interrupted", { lines: n }),
+      (err: unknown) => logger.error("input failed; serving what was read", { err }),
+    );
+    while (!ctx.signal.aborted) {
+      await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+      const snap = await pipeline.rank();
+      if (hub.publish(snap)) await writeOut(ctx.stdout, formatConsole(snap));
+    }
+    logger.info("stopping: draining the pipeline");
+    await feeding;
+    await server.close(2000);
+    return 0;
+  } finally {
+    await pipeline.drain();
+    await pipeline.stop();
+    await deadLetter?.close();
+    if (pipeline.actorFailures > 0) logger.error("some messages failed inside actors (a bug: please report it)", { failures: pipeline.actorFailures });
+  }
+}

@@ -1,0 +1,3 @@
+export { cli, USAGE } from "./cli.js";
+export type { CommandContext } from "./context.js";
+export * from "./config.js";
