@@ -2,3 +2,5 @@ export * from "./reference-model.js";
 export * from "./compare.js";
 export * from "./data.js";
 export * from "./arbitraries.js";
+export * from "./process.js";
+export * from "./tools.js";

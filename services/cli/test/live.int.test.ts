@@ -1,0 +1,115 @@
+/**
+ * `meetuphype run` as a long-running process: TrendingService streams a
+ * changing ranking, health says SERVING, `meetuphype watch` and grpcurl work
+ * as documented, and SIGTERM stops it cleanly.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
+import { exited, findGrpcurl, freePort, runCli, startCli } from "@meetuphype/testkit";
+
+const exec = promisify(execFile);
+let child: ReturnType<typeof startCli>;
+let addr = "";
+
+async function waitForServing(target: string): Promise<void> {
+  const client = trendingClient(target);
+  await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 20_000, (err) => (err ? reject(err) : resolve())));
+  client.close();
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  addr = `127.0.0.1:${port}`;
+  child = startCli(["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"]);
+  await waitForServing(addr);
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill("SIGKILL");
+  await exited(child);
+});
+
+describe("meetuphype run (live)", () => {
+  it("streams the current ranking at once, then changes", async () => {
+    const client = trendingClient(addr);
+    const seen: ServedSnapshot[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const w = watchTrending(client, 5, (s) => {
+        seen.push(s);
+        if (seen.length === 3) w.cancel();
+      });
+      w.done.then(resolve, reject);
+    });
+    client.close();
+    expect(seen).toHaveLength(3);
+    expect(seen[2]?.topics.length).toBeGreaterThan(0);
+    expect(seen[2]?.topics.length).toBeLessThanOrEqual(5);
+    expect(seen[1]).not.toEqual(seen[2]);
+  });
+
+  it("prints rankings with `meetuphype watch --once`, in the console shape and as JSON", async () => {
+    const text = await runCli(["watch", "--addr", addr, "--once", "--limit", "3"]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split("\n");
+    expect(lines[0]).toBe("-".repeat(43));
+    expect(lines[1]).toMatch(/^Time: \d+ ms$/);
+    expect(lines[2]).toBe("-".repeat(43));
+    expect(lines.slice(3).filter((l) => l !== "").length).toBeLessThanOrEqual(3);
+
+    const json = await runCli(["watch", "--addr", addr, "--once", "--json"]);
+    expect(json.code).toBe(0);
+    const snap = JSON.parse(json.stdout) as { asOfMs: number; topics: { rank: number; key: string }[] };
+    expect(snap.asOfMs).toBeGreaterThan(0);
+    expect(snap.topics.map((t) => t.rank)).toEqual(snap.topics.map((_t, i) => i + 1));
+  });
+
+  it("works with grpcurl through reflection: WatchTrending and the health check", async (ctx) => {
+    const grpcurl = findGrpcurl();
+    if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
+    const health = await exec(grpcurl, ["-plaintext", addr, "grpc.health.v1.Health/Check"]);
+    expect(JSON.parse(health.stdout)).toEqual({ status: "SERVING" });
+    const watch = await exec(grpcurl, ["-plaintext", "-max-time", "2", "-d", '{"limit": 2}', addr, "meetuphype.v1.TrendingService/WatchTrending"]).catch((e: { stdout: string }) => e);
+    // -max-time ends the stream after 2 s; what arrived before is on stdout.
+    expect(watch.stdout).toMatch(/"asOfMs"/);
+    expect(watch.stdout).toMatch(/"rank": 1/);
+  });
+
+  it("says why when the address is wrong", async () => {
+    const res = await runCli(["watch", "--addr", `127.0.0.1:${await freePort()}`, "--once"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/cannot watch 127\.0\.0\.1:\d+/);
+  });
+
+  it("stops cleanly on SIGTERM", async () => {
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+    expect(child.output.stdout).toMatch(/^-{43}\nTime: \d+ ms\n-{43}\n/);
+  });
+});
+
+describe("meetuphype errors", () => {
+  it("exits 2 naming a bad option", async () => {
+    const res = await runCli(["run", "--once", "--input", "-", "--top-n", "x"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--top-n (TOP_N) must be an integer");
+    const env = await runCli(["run", "--once", "--input", "-"], { env: { DECAY: "fast" } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("DECAY (--decay) must be a number");
+  });
+
+  it("exits 1 naming a missing input file", async () => {
+    const res = await runCli(["run", "--once", "--input", "/nonexistent/rsvps.jsonl"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("cannot read input /nonexistent/rsvps.jsonl");
+  });
+
+  it("prints help for every command", async () => {
+    for (const cmd of [[], ["run"], ["watch"], ["generate"]]) {
+      const res = await runCli([...cmd, "--help"]);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^Usage: meetuphype/);
+    }
+  });
+});

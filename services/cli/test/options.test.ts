@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/errors.js";
+import { runConfig, watchConfig } from "../src/config.js";
+
+describe("runConfig", () => {
+  it("uses the model's defaults", () => {
+    const c = runConfig([], {});
+    expect(c.params).toEqual({ topN: 20, windowDays: 1, decay: 1, idleMinutes: 70, includeEventNames: false, clock: "event" });
+    expect(c.grpcPort).toBe(50051);
+    expect(c.emitIntervalMs).toBe(1000);
+  });
+
+  it("takes environment variables, and flags over them", () => {
+    const env = { TOP_N: "5", DECAY: "2", INCLUDE_EVENT_NAMES: "true", GRPC_PORT: "7000" };
+    const c = runConfig(["--top-n", "7", "--window-days=2", "--idle-minutes", "30"], env);
+    expect(c.params).toMatchObject({ topN: 7, decay: 2, windowDays: 2, idleMinutes: 30, includeEventNames: true });
+    expect(c.grpcPort).toBe(7000);
+    expect(runConfig(["--no-include-event-names"], env).params.includeEventNames).toBe(false);
+  });
+
+  it.each([
+    [["--top-n", "abc"], {}, /--top-n \(TOP_N\) must be an integer/],
+    [["--top-n", "0"], {}, /--top-n \(TOP_N\) must be an integer in \[1, 10000\]/],
+    [[], { TOP_N: "0" }, /TOP_N \(--top-n\) must be an integer in \[1, 10000\]/],
+    [["--decay", "-1"], {}, /--decay \(DECAY\) must be a number in \[0, 100\]/],
+    [["--clock", "wall"], {}, /--clock \(CLOCK\) must be one of event, processing/],
+    [[], { INCLUDE_EVENT_NAMES: "maybe" }, /INCLUDE_EVENT_NAMES \(--include-event-names\) must be true or false/],
+    [["--bogus"], {}, /unknown option --bogus/],
+    [["--input"], {}, /--input needs a value/],
+  ])("rejects %j %j with a message naming the setting", (argv, env, message) => {
+    expect(() => runConfig(argv, env)).toThrow(ConfigError);
+    expect(() => runConfig(argv, env)).toThrow(message);
+  });
+});
+
+describe("watchConfig", () => {
+  it("defaults to localhost:50051 and the server's topN", () => {
+    expect(watchConfig([], {})).toEqual({ addr: "localhost:50051", limit: 0, once: false, json: false, help: false });
+    expect(watchConfig(["--addr", "h:1", "--limit", "3", "--once", "--json"], {})).toMatchObject({ addr: "h:1", limit: 3, once: true, json: true });
+  });
+});

@@ -1,0 +1,65 @@
+/** Running the built `meetuphype` command as a user does, for end-to-end tests. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { repoRoot } from "./data.js";
+
+export const cliBin = join(repoRoot, "services", "cli", "bin", "meetuphype.js");
+
+function assertBuilt(): void {
+  if (!existsSync(join(repoRoot, "services", "cli", "dist", "main.js"))) {
+    throw new Error("services/cli/dist is missing: run `npm run build` (npm test does it in pretest)");
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `meetuphype ...args` to completion, feeding `stdin` if given. */
+export function runCli(args: readonly string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  assertBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(opts.stdin ?? "");
+  });
+}
+
+/** Starts `meetuphype ...args` in the background; the caller stops it. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
+  assertBuilt();
+  const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => (output.stderr += d));
+  return Object.assign(child, { output });
+}
+
+/** Resolves with the exit code once `child` has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
