@@ -21,7 +21,8 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
-const describeSource = (s: OptionSpec, fromEnv: boolean): string => (fromEnv && s.env !== undefined ? `${s.env} (--${s.flag})` : `--${s.flag}${s.env !== undefined ? ` (${s.env})` : ""}`);
+const describeSource = (s: OptionSpec, fromEnv: boolean): string =>
+  fromEnv && s.env !== undefined ? `${s.env} (--${s.flag})` : `--${s.flag}${s.env !== undefined ? ` (${s.env})` : ""}`;
 
 function convert(s: OptionSpec, raw: string, fromEnv: boolean): string | number | boolean {
   const where = describeSource(s, fromEnv);
@@ -50,7 +51,11 @@ function convert(s: OptionSpec, raw: string, fromEnv: boolean): string | number 
  * Flags win over environment variables, which win over defaults. Returns the
  * values by flag name, and the positional arguments.
  */
-export function parseOptions(specs: readonly OptionSpec[], argv: readonly string[], env: Readonly<Record<string, string | undefined>>): { values: OptionValues; positionals: string[] } {
+export function parseOptions(
+  specs: readonly OptionSpec[],
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { values: OptionValues; positionals: string[] } {
   const byFlag = new Map(specs.map((s) => [s.flag, s]));
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
   const values: OptionValues = {};
@@ -76,7 +81,9 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : arg.slice(1);
-    const spec = arg.startsWith("--") ? byFlag.get(name.startsWith("no-") && byFlag.get(name.slice(3))?.type === "bool" ? name.slice(3) : name) : byShort.get(name);
+    const spec = arg.startsWith("--")
+      ? byFlag.get(name.startsWith("no-") && byFlag.get(name.slice(3))?.type === "bool" ? name.slice(3) : name)
+      : byShort.get(name);
     if (spec === undefined) throw new ConfigError(`unknown option ${arg} (see --help)`);
     fromEnv.delete(spec.flag);
     if (spec.type === "bool" && eq === -1) {

@@ -26,7 +26,8 @@ export class Progress {
     this.last = now;
     this.shown = true;
     const secs = (now - this.started) / 1000;
-    const pct = this.totalBytes !== undefined && this.totalBytes > 0 ? ` (${Math.min(100, (100 * bytes) / this.totalBytes).toFixed(0)}%)` : "";
+    const pct =
+      this.totalBytes !== undefined && this.totalBytes > 0 ? ` (${Math.min(100, (100 * bytes) / this.totalBytes).toFixed(0)}%)` : "";
     const of = this.totalBytes !== undefined ? ` of ${(this.totalBytes / MiB).toFixed(1)} MiB` : "";
     const text = `${this.label}: ${(bytes / MiB).toFixed(1)} MiB${of}${pct}, ${lines} lines, ${Math.round(lines / secs)} lines/s`;
     this.write(this.tty ? `\r${text}\x1b[K` : `${text}\n`);

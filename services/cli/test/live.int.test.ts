@@ -22,7 +22,19 @@ async function waitForServing(target: string): Promise<void> {
 beforeAll(async () => {
   const port = await freePort();
   addr = `127.0.0.1:${port}`;
-  child = startCli(["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"]);
+  child = startCli([
+    "run",
+    "--grpc-port",
+    String(port),
+    "--grpc-host",
+    "127.0.0.1",
+    "--rate",
+    "400",
+    "--emit-interval-ms",
+    "200",
+    "--clock",
+    "processing",
+  ]);
   await waitForServing(addr);
 });
 
@@ -70,7 +82,15 @@ describe("meetuphype run (live)", () => {
     if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
     const health = await exec(grpcurl, ["-plaintext", addr, "grpc.health.v1.Health/Check"]);
     expect(JSON.parse(health.stdout)).toEqual({ status: "SERVING" });
-    const watch = await exec(grpcurl, ["-plaintext", "-max-time", "2", "-d", '{"limit": 2}', addr, "meetuphype.v1.TrendingService/WatchTrending"]).catch((e: { stdout: string }) => e);
+    const watch = await exec(grpcurl, [
+      "-plaintext",
+      "-max-time",
+      "2",
+      "-d",
+      '{"limit": 2}',
+      addr,
+      "meetuphype.v1.TrendingService/WatchTrending",
+    ]).catch((e: { stdout: string }) => e);
     // -max-time ends the stream after 2 s; what arrived before is on stdout.
     expect(watch.stdout).toMatch(/"asOfMs"/);
     expect(watch.stdout).toMatch(/"rank": 1/);

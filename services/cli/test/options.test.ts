@@ -36,6 +36,11 @@ describe("runConfig", () => {
 describe("watchConfig", () => {
   it("defaults to localhost:50051 and the server's topN", () => {
     expect(watchConfig([], {})).toEqual({ addr: "localhost:50051", limit: 0, once: false, json: false, help: false });
-    expect(watchConfig(["--addr", "h:1", "--limit", "3", "--once", "--json"], {})).toMatchObject({ addr: "h:1", limit: 3, once: true, json: true });
+    expect(watchConfig(["--addr", "h:1", "--limit", "3", "--once", "--json"], {})).toMatchObject({
+      addr: "h:1",
+      limit: 3,
+      once: true,
+      json: true,
+    });
   });
 });

@@ -25,13 +25,17 @@ describe("Actor", () => {
   it("handles messages one at a time, in order", async () => {
     const seen: number[] = [];
     let inFlight = 0;
-    const a = new Actor<number>("t", async (m) => {
-      inFlight++;
-      expect(inFlight).toBe(1);
-      await new Promise((r) => setImmediate(r));
-      seen.push(m);
-      inFlight--;
-    }, { capacity: 3 });
+    const a = new Actor<number>(
+      "t",
+      async (m) => {
+        inFlight++;
+        expect(inFlight).toBe(1);
+        await new Promise((r) => setImmediate(r));
+        seen.push(m);
+        inFlight--;
+      },
+      { capacity: 3 },
+    );
     await Promise.all([1, 2, 3, 4, 5, 6].map((m) => a.tell(m)));
     await a.idle();
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
@@ -49,10 +53,14 @@ describe("Actor", () => {
   it("reports a failing message and goes on", async () => {
     const errors: unknown[] = [];
     const seen: number[] = [];
-    const a = new Actor<number>("t", (m) => {
-      if (m === 2) throw new Error("boom");
-      seen.push(m);
-    }, { onError: (e) => errors.push(e) });
+    const a = new Actor<number>(
+      "t",
+      (m) => {
+        if (m === 2) throw new Error("boom");
+        seen.push(m);
+      },
+      { onError: (e) => errors.push(e) },
+    );
     for (const m of [1, 2, 3]) await a.tell(m);
     await a.idle();
     expect(seen).toEqual([1, 3]);

@@ -31,8 +31,7 @@ export interface Rsvp {
 }
 
 export type ParseResult =
-  | { readonly ok: true; readonly rsvp: Rsvp }
-  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+  { readonly ok: true; readonly rsvp: Rsvp } | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
 
 const reject = (reason: RejectReason, detail: string): ParseResult => ({ ok: false, reason, detail });
 
@@ -91,7 +90,10 @@ export function parseLine(line: string, includeEventNames: boolean): ParseResult
 /** Validates a parsed JSON value as an RSVP. Never throws. */
 export function validate(value: unknown, includeEventNames: boolean): ParseResult {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return reject(RejectReason.NotAnObject, `expected a JSON object, got ${Array.isArray(value) ? "array" : value === null ? "null" : typeof value}`);
+    return reject(
+      RejectReason.NotAnObject,
+      `expected a JSON object, got ${Array.isArray(value) ? "array" : value === null ? "null" : typeof value}`,
+    );
   }
   const o = value as Record<string, unknown>;
   const rsvpId = positiveId(o.rsvp_id);

@@ -11,18 +11,13 @@ export function normalizeName(s: string): string {
   return s.trim().replace(WS, " ");
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The distinct topics of a parsed record, in first-seen order. `groupTopics` is
  * the value of `group.group_topics` (already checked to be an array or absent).
  */
-export function extractTopics(
-  groupTopics: readonly unknown[] | undefined,
-  event: unknown,
-  includeEventNames: boolean,
-): Topic[] {
+export function extractTopics(groupTopics: readonly unknown[] | undefined, event: unknown, includeEventNames: boolean): Topic[] {
   const out: Topic[] = [];
   const seen = new Set<string>();
   if (groupTopics !== undefined) {

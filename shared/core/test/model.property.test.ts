@@ -45,7 +45,8 @@ function rankWithCore(lines: readonly string[], p: TrendingParams, dedupShards: 
   );
 }
 
-const served = (ts: RankedTopic[]): { rank: number; key: string; name: string; score: number }[] => ts.map((t, i) => ({ ...t, rank: i + 1 }));
+const served = (ts: RankedTopic[]): { rank: number; key: string; name: string; score: number }[] =>
+  ts.map((t, i) => ({ ...t, rank: i + 1 }));
 
 const arbParams = fc.record({
   topN: fc.integer({ min: 1, max: 6 }),
@@ -59,9 +60,15 @@ const arbParams = fc.record({
 describe("the core, composed, against the reference model", () => {
   it("equals the model for any stream, parameters and shard counts", () => {
     fc.assert(
-      fc.property(arbStreamAndShuffle(), arbParams, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), ({ lines }, p, ds, cs) => {
-        expect(rankingDifferences(served(rankWithCore(lines, p, ds, cs)), referenceRanking(lines, p))).toEqual([]);
-      }),
+      fc.property(
+        arbStreamAndShuffle(),
+        arbParams,
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 8 }),
+        ({ lines }, p, ds, cs) => {
+          expect(rankingDifferences(served(rankWithCore(lines, p, ds, cs)), referenceRanking(lines, p))).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

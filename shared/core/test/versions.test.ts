@@ -3,7 +3,14 @@ import { VersionOutcome, VersionTracker, type Rsvp } from "../src/index.js";
 
 const H = 3_600_000;
 const T0 = 1_000 * H;
-const rsvp = (over: Partial<Rsvp>): Rsvp => ({ rsvpId: 1, mtime: T0, positive: true, guests: 0, topics: [{ key: "js", name: "JS" }], ...over });
+const rsvp = (over: Partial<Rsvp>): Rsvp => ({
+  rsvpId: 1,
+  mtime: T0,
+  positive: true,
+  guests: 0,
+  topics: [{ key: "js", name: "JS" }],
+  ...over,
+});
 
 describe("VersionTracker", () => {
   it("makes the first version live and adds its contribution", () => {

@@ -37,7 +37,10 @@ export class BindError extends Error {
   readonly code = "GRPC_BIND_FAILED";
   readonly retriable = false;
   constructor(address: string, cause: unknown) {
-    super(`cannot listen for gRPC on ${address}: ${cause instanceof Error ? cause.message : String(cause)} (is the port in use? pick another with --grpc-port)`, { cause });
+    super(
+      `cannot listen for gRPC on ${address}: ${cause instanceof Error ? cause.message : String(cause)} (is the port in use? pick another with --grpc-port)`,
+      { cause },
+    );
     this.name = "BindError";
   }
 }
@@ -51,12 +54,16 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
   });
   const health = new HealthImplementation({ "": "NOT_SERVING", [TRENDING_SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
-  const descriptors = loadSync(["meetuphype/v1/trending.proto", "grpc/health/v1/health.proto"], { includeDirs: [PROTO_ROOT, HEALTH_PROTO_ROOT] });
+  const descriptors = loadSync(["meetuphype/v1/trending.proto", "grpc/health/v1/health.proto"], {
+    includeDirs: [PROTO_ROOT, HEALTH_PROTO_ROOT],
+  });
   new ReflectionService(descriptors).addToServer(server);
 
   const address = `${opts.host ?? "0.0.0.0"}:${opts.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(new BindError(address, err))));
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) =>
+      err === null ? resolve(p) : reject(new BindError(address, err)),
+    );
   });
   const setServing = (serving: boolean): void => {
     const status = serving ? "SERVING" : "NOT_SERVING";

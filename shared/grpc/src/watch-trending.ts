@@ -14,7 +14,11 @@ export interface Watchers {
   readonly active: Set<Call>;
 }
 
-export function watchTrendingHandler(source: SnapshotSource, params: ServedParams, watchers: Watchers): handleServerStreamingCall<WatchTrendingRequest, TrendingSnapshot> {
+export function watchTrendingHandler(
+  source: SnapshotSource,
+  params: ServedParams,
+  watchers: Watchers,
+): handleServerStreamingCall<WatchTrendingRequest, TrendingSnapshot> {
   return (call) => {
     const limit = call.request.limit;
     let pending: ServedSnapshot | undefined;

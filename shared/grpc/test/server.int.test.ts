@@ -33,7 +33,13 @@ const start = async (source: Source): Promise<string> => {
 describe("TrendingService over gRPC", () => {
   it("GetTrending answers the current ranking, cut to the limit", async () => {
     const src = new Source();
-    src.snapshot = { asOfMs: 5, topics: [{ rank: 1, key: "a", name: "A", score: 3 }, { rank: 2, key: "b", name: "B", score: 1 }] };
+    src.snapshot = {
+      asOfMs: 5,
+      topics: [
+        { rank: 1, key: "a", name: "A", score: 3 },
+        { rank: 2, key: "b", name: "B", score: 1 },
+      ],
+    };
     const client = trendingClient(await start(src));
     expect(await getTrending(client, 0)).toEqual(src.snapshot);
     expect((await getTrending(client, 1)).topics.map((t) => t.key)).toEqual(["a"]);
@@ -63,21 +69,46 @@ describe("TrendingService over gRPC", () => {
   it("answers the standard health check and lists services by reflection", async () => {
     const addr = await start(new Source());
     const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
-      grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => { check(req: object, cb: (e: ServiceError | null, r: { status: string }) => void): void; close(): void } } } };
+      grpc: {
+        health: {
+          v1: {
+            Health: new (
+              a: string,
+              c: ReturnType<typeof credentials.createInsecure>,
+            ) => { check(req: object, cb: (e: ServiceError | null, r: { status: string }) => void): void; close(): void };
+          };
+        };
+      };
     };
     const health = new healthPkg.grpc.health.v1.Health(addr, credentials.createInsecure());
-    const status = await new Promise<string>((resolve, reject) => health.check({ service: "meetuphype.v1.TrendingService" }, (e, r) => (e ? reject(e) : resolve(r.status))));
+    const status = await new Promise<string>((resolve, reject) =>
+      health.check({ service: "meetuphype.v1.TrendingService" }, (e, r) => (e ? reject(e) : resolve(r.status))),
+    );
     expect(status).toBe("SERVING");
     health.close();
 
-    const reflectionProto = new URL("../../../node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto", import.meta.url);
+    const reflectionProto = new URL(
+      "../../../node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto",
+      import.meta.url,
+    );
     const refPkg = loadPackageDefinition(loadSync(reflectionProto.pathname)) as unknown as {
-      grpc: { reflection: { v1: { ServerReflection: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => { serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean; end(): void }; close(): void } } } };
+      grpc: {
+        reflection: {
+          v1: {
+            ServerReflection: new (
+              a: string,
+              c: ReturnType<typeof credentials.createInsecure>,
+            ) => { serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean; end(): void }; close(): void };
+          };
+        };
+      };
     };
     const refl = new refPkg.grpc.reflection.v1.ServerReflection(addr, credentials.createInsecure());
     const stream = refl.serverReflectionInfo();
     const names = await new Promise<string[]>((resolve, reject) => {
-      stream.on("data", (m: { listServicesResponse?: { service: { name: string }[] } }) => resolve((m.listServicesResponse?.service ?? []).map((s) => s.name)));
+      stream.on("data", (m: { listServicesResponse?: { service: { name: string }[] } }) =>
+        resolve((m.listServicesResponse?.service ?? []).map((s) => s.name)),
+      );
       stream.on("error", reject);
       stream.write({ listServices: "" });
     });

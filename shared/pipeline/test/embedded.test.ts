@@ -5,7 +5,12 @@ import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
 import { EmbeddedPipeline, SyntheticSource, type Rejection, type Snapshot } from "../src/index.js";
 
-async function runAll(lines: readonly string[], params: TrendingParams, shards: { dedup: number; counter: number }, batch = 7): Promise<{ snap: Snapshot; p: EmbeddedPipeline; dead: Rejection[] }> {
+async function runAll(
+  lines: readonly string[],
+  params: TrendingParams,
+  shards: { dedup: number; counter: number },
+  batch = 7,
+): Promise<{ snap: Snapshot; p: EmbeddedPipeline; dead: Rejection[] }> {
   const dead: Rejection[] = [];
   const p = new EmbeddedPipeline({
     params,
@@ -26,21 +31,32 @@ async function runAll(lines: readonly string[], params: TrendingParams, shards: 
 describe("EmbeddedPipeline", () => {
   it("serves the reference model's ranking for any stream and shard layout", async () => {
     await fc.assert(
-      fc.asyncProperty(arbStreamAndShuffle(), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 20 }), async ({ shuffled }, ds, cs, batch) => {
-        const params = { ...DEFAULT_PARAMS, topN: 5 };
-        const { snap, p } = await runAll(shuffled, params, { dedup: ds, counter: cs }, batch);
-        const model = referenceRanking(shuffled, params);
-        expect(rankingDifferences([...snap.topics], model)).toEqual([]);
-        expect(snap.asOfMs).toBe(model.asOfMs);
-        expect(p.stats.accepted).toBe(model.accepted);
-        expect(p.actorFailures).toBe(0);
-      }),
+      fc.asyncProperty(
+        arbStreamAndShuffle(),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 20 }),
+        async ({ shuffled }, ds, cs, batch) => {
+          const params = { ...DEFAULT_PARAMS, topN: 5 };
+          const { snap, p } = await runAll(shuffled, params, { dedup: ds, counter: cs }, batch);
+          const model = referenceRanking(shuffled, params);
+          expect(rankingDifferences([...snap.topics], model)).toEqual([]);
+          expect(snap.asOfMs).toBe(model.asOfMs);
+          expect(p.stats.accepted).toBe(model.accepted);
+          expect(p.actorFailures).toBe(0);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it("counts and dead-letters every rejected line with its reason, and skips blank lines", async () => {
-    const good = JSON.stringify({ rsvp_id: 1, mtime: 1_700_000_000_000, response: "yes", group: { group_topics: [{ urlkey: "js", topic_name: "JS" }] } });
+    const good = JSON.stringify({
+      rsvp_id: 1,
+      mtime: 1_700_000_000_000,
+      response: "yes",
+      group: { group_topics: [{ urlkey: "js", topic_name: "JS" }] },
+    });
     const lines = [good, "", "   ", "{oops", "[]", JSON.stringify({ rsvp_id: 2 }), good, `${good}\r`];
     const { snap, p, dead } = await runAll(lines, DEFAULT_PARAMS, { dedup: 2, counter: 2 });
     expect(p.stats).toEqual({
@@ -74,7 +90,13 @@ describe("EmbeddedPipeline", () => {
 
   it("ranks at the wall clock in processing mode", async () => {
     const clock = new FakeClock(1_700_000_100_000);
-    const p = new EmbeddedPipeline({ params: { ...DEFAULT_PARAMS, clock: "processing" }, clock, logger: silentLogger, dedupShards: 1, counterShards: 1 });
+    const p = new EmbeddedPipeline({
+      params: { ...DEFAULT_PARAMS, clock: "processing" },
+      clock,
+      logger: silentLogger,
+      dedupShards: 1,
+      counterShards: 1,
+    });
     await p.push([JSON.stringify({ rsvp_id: 1, mtime: 1_700_000_000_000, response: "yes", group: { group_topics: [{ urlkey: "js" }] } })]);
     await p.drain();
     expect((await p.rank()).asOfMs).toBe(1_700_000_100_000);

@@ -29,7 +29,8 @@ export function rankingDifferences(served: readonly ServedTopic[], model: ModelR
     if (s.key !== m.key) {
       // Topics whose scores differ by less than the tolerance may trade places.
       const twin = model.topics.find((t) => t.key === s.key);
-      if (twin === undefined || !close(twin.score, m.score)) diffs.push(`#${i + 1}: key ${JSON.stringify(s.key)} vs model ${JSON.stringify(m.key)}`);
+      if (twin === undefined || !close(twin.score, m.score))
+        diffs.push(`#${i + 1}: key ${JSON.stringify(s.key)} vs model ${JSON.stringify(m.key)}`);
     } else if (!m.names.has(s.name)) {
       diffs.push(`#${i + 1}: name of ${JSON.stringify(s.key)} was never seen with it`);
     }

@@ -36,7 +36,10 @@ export function runCli(args: readonly string[], opts: { stdin?: string; env?: Re
 }
 
 /** Starts `meetuphype ...args` in the background; the caller stops it. */
-export function startCli(args: readonly string[], env: Record<string, string> = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): ChildProcess & { output: { stdout: string; stderr: string } } {
   assertBuilt();
   const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "" };

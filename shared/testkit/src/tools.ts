@@ -13,6 +13,9 @@ export function findGrpcurl(): string | undefined {
   for (const d of dirs) {
     if (d !== "" && existsSync(join(d, "grpcurl"))) return join(d, "grpcurl");
   }
-  if (process.env.REQUIRE_GRPCURL === "1") throw new Error("grpcurl is required (REQUIRE_GRPCURL=1) but was not found: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest");
+  if (process.env.REQUIRE_GRPCURL === "1")
+    throw new Error(
+      "grpcurl is required (REQUIRE_GRPCURL=1) but was not found: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest",
+    );
   return undefined;
 }

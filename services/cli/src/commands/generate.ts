@@ -21,13 +21,16 @@ export async function generateCommand(argv: readonly string[], ctx: CommandConte
   }
   const out = cfg.output === undefined ? ctx.stdout : createWriteStream(cfg.output);
   const src = new SyntheticSource({ seed: cfg.seed, rate: cfg.rate, startMs: cfg.startMs });
-  for (let i = 0; i < cfg.count && !ctx.signal.aborted; ) {
+  for (let i = 0; i < cfg.count && !ctx.signal.aborted;) {
     const n = Math.min(1000, cfg.count - i);
     let chunk = "";
     for (let j = 0; j < n; j++) chunk += `${src.next()}\n`;
     await writeOut(out, chunk);
     i += n;
   }
-  if (out !== ctx.stdout) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (out !== ctx.stdout)
+    await new Promise<void>((resolve, reject) =>
+      (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
   return 0;
 }

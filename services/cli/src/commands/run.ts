@@ -46,7 +46,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     counterShards: cfg.counterShards,
     ...(deadLetter !== undefined ? { deadLetter } : {}),
   });
-  const progress = input !== undefined && cfg.progress ? new Progress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY) : undefined;
+  const progress =
+    input !== undefined && cfg.progress
+      ? new Progress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
+      : undefined;
   const feed = (): Promise<number> =>
     input !== undefined
       ? feedInput(pipeline, input, progress, ctx.signal)
@@ -80,6 +83,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     await pipeline.drain();
     await pipeline.stop();
     await deadLetter?.close();
-    if (pipeline.actorFailures > 0) logger.error("some messages failed inside actors (a bug: please report it)", { failures: pipeline.actorFailures });
+    if (pipeline.actorFailures > 0)
+      logger.error("some messages failed inside actors (a bug: please report it)", { failures: pipeline.actorFailures });
   }
 }

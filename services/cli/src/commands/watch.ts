@@ -32,7 +32,9 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
     return 0;
   } catch (err) {
     const e = err as ServiceError;
-    ctx.stderr.write(`meetuphype watch: cannot watch ${cfg.addr}: ${e.details ?? e.message}. Is \`meetuphype run\` (or the aggregator) serving there? Set --addr.\n`);
+    ctx.stderr.write(
+      `meetuphype watch: cannot watch ${cfg.addr}: ${e.details ?? e.message}. Is \`meetuphype run\` (or the aggregator) serving there? Set --addr.\n`,
+    );
     return 1;
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);

@@ -1,14 +1,58 @@
 /** The synthetic world: topics, and groups that carry several of them, drawn from a seed. */
-import { Random, zipfWeights } from "./random.js";
+import type { Random } from "./random.js";
+import { zipfWeights } from "./random.js";
 
 const SUBJECTS = [
-  "JavaScript", "Python", "Machine Learning", "Data Science", "Cloud Computing", "Kubernetes", "Startups",
-  "Entrepreneurship", "Hiking", "Running", "Photography", "Board Games", "Book Club", "Yoga", "Meditation",
-  "Blockchain", "Web Design", "UX", "Product Management", "Open Source", "Rust", "Go", "Java", "DevOps",
-  "Security", "Cycling", "Cooking", "Wine Tasting", "Salsa", "Language Exchange", "Public Speaking",
-  "Real Estate", "Investing", "Writing", "Film", "Jazz", "Climbing", "Soccer", "Chess", "Parenting",
-  "Volunteering", "Sustainability", "Robotics", "Game Development", "Mobile Apps", "Artificial Intelligence",
-  "Big Data", "Design Thinking", "Marketing", "Social Networking",
+  "JavaScript",
+  "Python",
+  "Machine Learning",
+  "Data Science",
+  "Cloud Computing",
+  "Kubernetes",
+  "Startups",
+  "Entrepreneurship",
+  "Hiking",
+  "Running",
+  "Photography",
+  "Board Games",
+  "Book Club",
+  "Yoga",
+  "Meditation",
+  "Blockchain",
+  "Web Design",
+  "UX",
+  "Product Management",
+  "Open Source",
+  "Rust",
+  "Go",
+  "Java",
+  "DevOps",
+  "Security",
+  "Cycling",
+  "Cooking",
+  "Wine Tasting",
+  "Salsa",
+  "Language Exchange",
+  "Public Speaking",
+  "Real Estate",
+  "Investing",
+  "Writing",
+  "Film",
+  "Jazz",
+  "Climbing",
+  "Soccer",
+  "Chess",
+  "Parenting",
+  "Volunteering",
+  "Sustainability",
+  "Robotics",
+  "Game Development",
+  "Mobile Apps",
+  "Artificial Intelligence",
+  "Big Data",
+  "Design Thinking",
+  "Marketing",
+  "Social Networking",
 ];
 const QUALIFIERS = ["", "Beginner", "Advanced", "Women in", "Local", "Weekend", "Professional", "Outdoor"];
 const CITIES = ["New York", "London", "Berlin", "Tokyo", "Austin", "Toronto", "Sydney", "Paris", "Bangalore", "Chicago"];
@@ -33,7 +77,11 @@ export interface SynthGroup {
   readonly widthMs: number;
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 export function buildTopics(rng: Random, count: number): SynthTopic[] {
   const topics: SynthTopic[] = [];

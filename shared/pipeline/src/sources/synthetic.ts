@@ -78,7 +78,12 @@ export class SyntheticSource {
       member: { member_id: member, member_name: `Member ${member}` },
       rsvp_id: this.nextId++,
       mtime: this.t,
-      event: { event_name: event.name, event_id: event.id, time: this.t + DAY_MS, event_url: `https://example.invalid/${g.urlname}/events/${event.id}/` },
+      event: {
+        event_name: event.name,
+        event_id: event.id,
+        time: this.t + DAY_MS,
+        event_url: `https://example.invalid/${g.urlname}/events/${event.id}/`,
+      },
       group: {
         group_topics: g.topics.map((t) => ({ urlkey: t.urlkey, topic_name: t.name })),
         group_city: g.city,

@@ -27,6 +27,12 @@ export class AggregatorLogic {
     this.pending.delete(msg.seq);
     // Older requests can no longer complete usefully: the newer answer supersedes them.
     for (const seq of this.pending.keys()) if (seq < msg.seq) this.pending.delete(seq);
-    return toSnapshot(msg.now, mergeTopK([...answers.values()].map((a) => a.topics), this.topN));
+    return toSnapshot(
+      msg.now,
+      mergeTopK(
+        [...answers.values()].map((a) => a.topics),
+        this.topN,
+      ),
+    );
   }
 }
