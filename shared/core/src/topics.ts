@@ -5,10 +5,13 @@ export interface Topic {
 }
 
 const WS = /\s+/g;
+/** Two white-space characters in a row, or one that is not a plain space. */
+const NEEDS_COLLAPSE = /\s\s|[^\S ]/;
 
 /** Trims and collapses inner runs of white space to one space. */
 export function normalizeName(s: string): string {
-  return s.trim().replace(WS, " ");
+  const t = s.trim();
+  return NEEDS_COLLAPSE.test(t) ? t.replace(WS, " ") : t;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

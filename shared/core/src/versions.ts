@@ -5,7 +5,7 @@
  */
 import { contributes, contributionDeltas, type TopicDelta } from "./contribution.js";
 import type { Rsvp } from "./record.js";
-import { HOUR_MS } from "./time.js";
+import { HOUR_MS, hourOf, minuteOf } from "./time.js";
 
 export const VersionOutcome = {
   /** First version seen of this rsvp_id: it became live. */
@@ -24,17 +24,33 @@ export interface VersionResult {
   readonly deltas: readonly TopicDelta[];
 }
 
-/** The live version kept per rsvp_id. `rsvp` is kept only when it contributes. */
+/**
+ * The live version kept per rsvp_id: only what retraction needs. `keys` is null
+ * when the version contributes nothing (not positive, or no topics).
+ */
 export interface LiveVersion {
   readonly mtime: number;
-  readonly rsvp: Rsvp | null;
+  readonly weight: number;
+  readonly keys: readonly string[] | null;
 }
+
+/** Retraction deltas carry the key as the name: a counter never takes a name from a retraction. */
+function retractionDeltas(v: LiveVersion): TopicDelta[] {
+  if (v.keys === null) return [];
+  const hour = hourOf(v.mtime);
+  const minute = minuteOf(v.mtime);
+  return v.keys.map((key) => ({ key, name: key, hour, minute, weight: -v.weight, mtime: v.mtime }));
+}
+
+const INTERN_LIMIT = 65_536;
 
 const NONE: readonly TopicDelta[] = [];
 
 export class VersionTracker {
   private readonly live = new Map<number, LiveVersion>();
   private lastSweepHorizon = -Infinity;
+  /** Topic keys are shared between versions, so that a million live versions hold few strings. */
+  private readonly interned = new Map<string, string>();
 
   /** @param retentionMs how long versions are remembered behind `now` (see versionRetentionMs). */
   constructor(private readonly retentionMs: number) {}
@@ -53,10 +69,14 @@ export class VersionTracker {
       if (prev !== undefined) this.live.delete(r.rsvpId);
       return { outcome: VersionOutcome.Expired, deltas: NONE };
     }
-    this.live.set(r.rsvpId, { mtime: r.mtime, rsvp: contributes(r) ? r : null });
+    this.live.set(r.rsvpId, {
+      mtime: r.mtime,
+      weight: 1 + r.guests,
+      keys: contributes(r) ? r.topics.map((t) => this.intern(t.key)) : null,
+    });
     const added = contributionDeltas(r, 1);
     if (prev === undefined) return { outcome: VersionOutcome.New, deltas: added };
-    const retracted = prev.rsvp === null ? NONE : contributionDeltas(prev.rsvp, -1);
+    const retracted = retractionDeltas(prev);
     return { outcome: VersionOutcome.Updated, deltas: retracted.length === 0 ? added : [...retracted, ...added] };
   }
 
@@ -76,6 +96,14 @@ export class VersionTracker {
       }
     }
     return dropped;
+  }
+
+  private intern(key: string): string {
+    const known = this.interned.get(key);
+    if (known !== undefined) return known;
+    if (this.interned.size >= INTERN_LIMIT) this.interned.clear();
+    this.interned.set(key, key);
+    return key;
   }
 
   /** The live versions, for a state snapshot (handoff). */

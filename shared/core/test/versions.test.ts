@@ -25,7 +25,7 @@ describe("VersionTracker", () => {
     v.apply(rsvp({ guests: 2 }), T0);
     const r = v.apply(rsvp({ mtime: T0 + 5, positive: false }), T0 + 5);
     expect(r.outcome).toBe(VersionOutcome.Updated);
-    expect(r.deltas).toEqual([{ key: "js", name: "JS", hour: 1000, minute: 60_000, weight: -3, mtime: T0 }]);
+    expect(r.deltas).toEqual([{ key: "js", name: "js", hour: 1000, minute: 60_000, weight: -3, mtime: T0 }]);
   });
 
   it("ignores equal and older mtimes", () => {

@@ -11,6 +11,10 @@ export interface IngestResult {
   readonly eventNow: number;
 }
 
+const NON_BLANK = /\S/;
+/** Blank lines (only white space) are skipped, not rejected. Checks the first character before scanning. */
+const isBlank = (line: string): boolean => line.length === 0 || (line.charCodeAt(0) <= 32 && !NON_BLANK.test(line));
+
 export class IngestLogic {
   private eventNow = 0;
 
@@ -30,7 +34,7 @@ export class IngestLogic {
     const rejections: Rejection[] = [];
     for (const raw of lines) {
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      if (line.trim() === "") continue;
+      if (isBlank(line)) continue;
       this.stats.lines++;
       const r = parseLine(line, this.includeEventNames);
       if (!r.ok) {
