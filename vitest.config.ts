@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const lib = (name: string): string => fileURLToPath(new URL(`./shared/${name}/src/index.ts`, import.meta.url));
 
 // Tests import the libraries' sources, so no build is needed before `npm test`.
-const alias = Object.fromEntries(["core", "actors", "grpc", "pipeline", "proto", "testkit"].map((n) => [`@meetuphype/${n}`, lib(n)]));
+const alias = Object.fromEntries(["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra"].map((n) => [`@meetuphype/${n}`, lib(n)]));
 
 export default defineConfig({
   resolve: { alias },

@@ -1,0 +1,4 @@
+export * from "./wait.js";
+export * from "./kafka.js";
+export * from "./nats.js";
+export * from "./local.js";

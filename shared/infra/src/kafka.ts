@@ -1,0 +1,114 @@
+/**
+ * A local Apache Kafka 3.9 broker in KRaft combined mode (broker + controller,
+ * one node), from Maven Central jars fetched by `mvn` through infra/kafka/pom.xml
+ * and cached. Started with `java -cp 'lib/*' kafka.Kafka server.properties`
+ * after `kafka.tools.StorageTool format`.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { NotReadyError, tcpOpen, waitUntil } from "./wait.js";
+
+export interface KafkaOptions {
+  /** Folder for the broker's data, config and log. */
+  readonly dir: string;
+  readonly port: number;
+  readonly controllerPort: number;
+  /** Where the jars are cached. */
+  readonly libDir: string;
+  /** infra/kafka/pom.xml. */
+  readonly pom: string;
+  /** Java heap. @default "512m" */
+  readonly heap?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** The largest record the broker and the topics the project creates accept (the model's limit is 1 MiB). */
+export const KAFKA_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** Copies the broker's jars into `libDir` with Maven, unless they are there already. */
+export function ensureKafkaJars(libDir: string, pom: string, log: (l: string) => void = () => undefined): void {
+  if (existsSync(libDir) && readdirSync(libDir).some((f) => f.startsWith("kafka_2.13-"))) return;
+  log(`fetching the Kafka jars with Maven into ${libDir} (once; cached afterwards) ...`);
+  mkdirSync(libDir, { recursive: true });
+  try {
+    execFileSync("mvn", ["-q", "-B", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${libDir}`, "-DincludeScope=runtime"], { stdio: ["ignore", "inherit", "inherit"] });
+  } catch (err) {
+    throw new NotReadyError("could not fetch the Kafka jars: is Maven (mvn) installed and Maven Central reachable? Java 17 is needed to run them.", err);
+  }
+}
+
+function serverProperties(o: KafkaOptions, dataDir: string): string {
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    "controller.listener.names=CONTROLLER",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "inter.broker.listener.name=PLAINTEXT",
+    `log.dirs=${dataDir}`,
+    "num.partitions=4",
+    "offsets.topic.replication.factor=1",
+    "offsets.topic.num.partitions=8",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "group.initial.rebalance.delay.ms=0",
+    "auto.create.topics.enable=true",
+    `message.max.bytes=${KAFKA_MAX_MESSAGE_BYTES}`,
+    `replica.fetch.max.bytes=${KAFKA_MAX_MESSAGE_BYTES}`,
+    "log.retention.hours=24",
+    "",
+  ].join("\n");
+}
+
+const LOG4J = [
+  "log4j.rootLogger=WARN, file",
+  "log4j.appender.file=org.apache.log4j.FileAppender",
+  "log4j.appender.file.File=${kafka.logs.dir}/server.log",
+  "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
+  "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
+  "",
+].join("\n");
+
+/** Writes the config, formats the storage (first time) and starts the broker. Does not wait. */
+export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
+  ensureKafkaJars(o.libDir, o.pom, o.log);
+  const dataDir = join(o.dir, "data");
+  mkdirSync(dataDir, { recursive: true });
+  const props = join(o.dir, "server.properties");
+  writeFileSync(props, serverProperties(o, dataDir));
+  writeFileSync(join(o.dir, "log4j.properties"), LOG4J);
+  const cp = `${o.libDir}/*`;
+  const jvm = [`-Xmx${o.heap ?? "512m"}`, `-Xms${o.heap ?? "512m"}`, `-Dkafka.logs.dir=${o.dir}`, `-Dlog4j.configuration=file:${join(o.dir, "log4j.properties")}`];
+  if (!existsSync(join(dataDir, "meta.properties"))) {
+    const clusterId = randomBytes(16).toString("base64url");
+    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], { stdio: "ignore" });
+  }
+  const out = openSync(join(o.dir, "stdout.log"), "a");
+  return spawn("java", [...jvm, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", out, out], detached });
+}
+
+/** Resolves when the broker answers metadata requests on 127.0.0.1:port. */
+export async function waitForKafka(port: number, timeoutMs: number, isAlive?: () => boolean): Promise<void> {
+  const brokers = [`127.0.0.1:${port}`];
+  await waitUntil(`Kafka on 127.0.0.1:${port}`, () => tcpOpen("127.0.0.1", port), timeoutMs, isAlive);
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  try {
+    await waitUntil(
+      `Kafka metadata on 127.0.0.1:${port}`,
+      async () => {
+        await admin.connect();
+        const c = await admin.describeCluster();
+        return c.brokers.length > 0 && c.controller !== null;
+      },
+      timeoutMs,
+      isAlive,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
