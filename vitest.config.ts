@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const lib = (name: string): string => fileURLToPath(new URL(`./shared/${name}/src/index.ts`, import.meta.url));
 
 // Tests import the libraries' sources, so no build is needed before `npm test`.
-const alias = Object.fromEntries(["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra"].map((n) => [`@meetuphype/${n}`, lib(n)]));
+const alias = Object.fromEntries(["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra", "config"].map((n) => [`@meetuphype/${n}`, lib(n)]));
 
 export default defineConfig({
   resolve: { alias },
@@ -19,6 +19,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{shared,services}/*/test/**/*.int.test.ts"],
+          globalSetup: ["./vitest.global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

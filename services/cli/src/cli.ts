@@ -3,7 +3,7 @@ import type { CommandContext } from "./context.js";
 import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
-import { ConfigError, InputError } from "./errors.js";
+import { ConfigError, InputError } from "@meetuphype/config";
 
 export const USAGE = `Usage: meetuphype <command> [options]
 

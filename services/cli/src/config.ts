@@ -3,64 +3,22 @@
  * and environment variables. Every field is documented in the option tables
  * below (which also produce --help).
  */
-import { ClockMode, DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
+import type { TrendingParams } from "@meetuphype/core";
 import type { LogLevel } from "@meetuphype/actors";
-import { parseOptions, type OptionSpec, type OptionValues } from "./options.js";
-
-const intIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be an integer in [${lo}, ${hi}]`);
-const numIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be a number in [${lo}, ${hi}]`);
-const oneOf =
-  (...xs: string[]) =>
-  (v: string) =>
-    xs.includes(v) ? undefined : `must be one of ${xs.join(", ")}`;
-
-export const HELP: OptionSpec = { flag: "help", short: "h", type: "bool", help: "print this help and exit" };
-const LOG_LEVEL: OptionSpec = {
-  flag: "log-level",
-  env: "LOG_LEVEL",
-  type: "string",
-  default: "info",
-  help: "debug, info, warn, error or silent",
-  check: oneOf("debug", "info", "warn", "error", "silent"),
-};
-
-/** The trending-model parameters (docs/trending-model.md). */
-export const MODEL_OPTIONS: readonly OptionSpec[] = [
-  { flag: "top-n", env: "TOP_N", type: "int", default: DEFAULT_PARAMS.topN, help: "topics per ranking", check: intIn(1, 10_000) },
-  {
-    flag: "window-days",
-    env: "WINDOW_DAYS",
-    type: "int",
-    default: DEFAULT_PARAMS.windowDays,
-    help: "days of hour buckets that count",
-    check: intIn(1, 365),
-  },
-  {
-    flag: "decay",
-    env: "DECAY",
-    type: "number",
-    default: DEFAULT_PARAMS.decay,
-    help: "how fast old hours lose weight (0 = plain popularity)",
-    check: numIn(0, 100),
-  },
-  {
-    flag: "idle-minutes",
-    env: "IDLE_MINUTES",
-    type: "int",
-    default: DEFAULT_PARAMS.idleMinutes,
-    help: "minutes without a live yes before a topic leaves",
-    check: intIn(1, 525_600),
-  },
-  { flag: "include-event-names", env: "INCLUDE_EVENT_NAMES", type: "bool", default: false, help: "also count event names as topics" },
-  {
-    flag: "clock",
-    env: "CLOCK",
-    type: "string",
-    default: DEFAULT_PARAMS.clock,
-    help: "event (largest mtime seen) or processing (wall clock)",
-    check: oneOf(ClockMode.Event, ClockMode.Processing),
-  },
-];
+import {
+  bool,
+  HELP,
+  intIn,
+  LOG_LEVEL,
+  MODEL_OPTIONS,
+  num,
+  numIn,
+  paramsFrom,
+  parseOptions,
+  SHARD_OPTIONS,
+  str,
+  type OptionSpec,
+} from "@meetuphype/config";
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
   {
@@ -101,8 +59,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: "synthetic source: stop after this many records (0 = endless)",
     check: intIn(0, 1e12),
   },
-  { flag: "dedup-shards", env: "DEDUP_SHARDS", type: "int", default: 16, help: "virtual dedup shards", check: intIn(1, 4096) },
-  { flag: "counter-shards", env: "COUNTER_SHARDS", type: "int", default: 32, help: "virtual counter shards", check: intIn(1, 4096) },
+  ...SHARD_OPTIONS,
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
   LOG_LEVEL,
   HELP,
@@ -148,21 +105,6 @@ export interface RunConfig {
   readonly progress: boolean;
   readonly logLevel: LogLevel;
   readonly help: boolean;
-}
-
-const str = (v: OptionValues, k: string): string | undefined => (v[k] === undefined ? undefined : String(v[k]));
-const num = (v: OptionValues, k: string): number => Number(v[k]);
-const bool = (v: OptionValues, k: string): boolean => v[k] === true;
-
-export function paramsFrom(v: OptionValues): TrendingParams {
-  return {
-    topN: num(v, "top-n"),
-    windowDays: num(v, "window-days"),
-    decay: num(v, "decay"),
-    idleMinutes: num(v, "idle-minutes"),
-    includeEventNames: bool(v, "include-event-names"),
-    clock: str(v, "clock") as TrendingParams["clock"],
-  };
 }
 
 export function runConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): RunConfig {

@@ -2,7 +2,7 @@
 import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { deadLetterLine, type DeadLetterSink, type Rejection } from "@meetuphype/pipeline";
-import { InputError } from "./errors.js";
+import { InputError } from "@meetuphype/config";
 
 export interface OpenedInput {
   readonly stream: Readable;

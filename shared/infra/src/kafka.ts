@@ -34,9 +34,14 @@ export function ensureKafkaJars(libDir: string, pom: string, log: (l: string) =>
   log(`fetching the Kafka jars with Maven into ${libDir} (once; cached afterwards) ...`);
   mkdirSync(libDir, { recursive: true });
   try {
-    execFileSync("mvn", ["-q", "-B", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${libDir}`, "-DincludeScope=runtime"], { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("mvn", ["-q", "-B", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${libDir}`, "-DincludeScope=runtime"], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   } catch (err) {
-    throw new NotReadyError("could not fetch the Kafka jars: is Maven (mvn) installed and Maven Central reachable? Java 17 is needed to run them.", err);
+    throw new NotReadyError(
+      "could not fetch the Kafka jars: is Maven (mvn) installed and Maven Central reachable? Java 17 is needed to run them.",
+      err,
+    );
   }
 }
 
@@ -83,7 +88,12 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
   writeFileSync(props, serverProperties(o, dataDir));
   writeFileSync(join(o.dir, "log4j.properties"), LOG4J);
   const cp = `${o.libDir}/*`;
-  const jvm = [`-Xmx${o.heap ?? "512m"}`, `-Xms${o.heap ?? "512m"}`, `-Dkafka.logs.dir=${o.dir}`, `-Dlog4j.configuration=file:${join(o.dir, "log4j.properties")}`];
+  const jvm = [
+    `-Xmx${o.heap ?? "512m"}`,
+    `-Xms${o.heap ?? "512m"}`,
+    `-Dkafka.logs.dir=${o.dir}`,
+    `-Dlog4j.configuration=file:${join(o.dir, "log4j.properties")}`,
+  ];
   if (!existsSync(join(dataDir, "meta.properties"))) {
     const clusterId = randomBytes(16).toString("base64url");
     execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], { stdio: "ignore" });

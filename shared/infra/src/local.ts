@@ -58,7 +58,10 @@ export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra>
   const natsPort = o.natsPort || (await freePort());
   const timeout = o.timeoutMs ?? 120_000;
   const nats = spawnNats({ dir: join(o.dir, "nats"), port: natsPort }, o.detached ?? false, o.log);
-  const kafka = spawnKafka({ dir: join(o.dir, "kafka"), port: kafkaPort, controllerPort, libDir: o.libDir, pom: o.pom, ...(o.log ? { log: o.log } : {}) }, o.detached ?? false);
+  const kafka = spawnKafka(
+    { dir: join(o.dir, "kafka"), port: kafkaPort, controllerPort, libDir: o.libDir, pom: o.pom, ...(o.log ? { log: o.log } : {}) },
+    o.detached ?? false,
+  );
   const stop = async (): Promise<void> => {
     await Promise.all([stopChild(kafka), stopChild(nats)]);
   };
@@ -72,5 +75,10 @@ export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra>
     kafka.unref();
     nats.unref();
   }
-  return { kafkaBrokers: `127.0.0.1:${kafkaPort}`, natsUrl: `nats://127.0.0.1:${natsPort}`, pids: { kafka: kafka.pid ?? 0, nats: nats.pid ?? 0 }, stop };
+  return {
+    kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    natsUrl: `nats://127.0.0.1:${natsPort}`,
+    pids: { kafka: kafka.pid ?? 0, nats: nats.pid ?? 0 },
+    stop,
+  };
 }

@@ -23,12 +23,17 @@ export function ensureNatsServer(log: (l: string) => void = () => undefined): st
   if (found !== undefined) return found;
   const debianRoot = existsSync("/etc/debian_version") && process.getuid?.() === 0;
   if (!debianRoot) {
-    throw new NotReadyError("nats-server is not on the PATH. Install it (Debian/Ubuntu: apt-get install nats-server; elsewhere: https://docs.nats.io/running-a-nats-service/introduction/installation) and try again.");
+    throw new NotReadyError(
+      "nats-server is not on the PATH. Install it (Debian/Ubuntu: apt-get install nats-server; elsewhere: https://docs.nats.io/running-a-nats-service/introduction/installation) and try again.",
+    );
   }
   log("installing nats-server with apt-get ...");
   try {
     execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "nats-server"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("apt-get", ["install", "-y", "-qq", "nats-server"], {
+      stdio: "ignore",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   } catch (err) {
     throw new NotReadyError("apt-get could not install nats-server; install it by hand and try again", err);
   }
@@ -43,7 +48,10 @@ export function spawnNats(o: NatsOptions, detached: boolean, log?: (l: string) =
   mkdirSync(join(o.dir, "jetstream"), { recursive: true });
   const conf = join(o.dir, "nats.conf");
   // max_payload above the default 1 MiB: state snapshots travel in chunks, but batches may be large.
-  writeFileSync(conf, `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n`);
+  writeFileSync(
+    conf,
+    `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n`,
+  );
   const out = openSync(join(o.dir, "nats.log"), "a");
   return spawn(bin, ["-c", conf], { stdio: ["ignore", out, out], detached });
 }

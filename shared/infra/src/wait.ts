@@ -24,7 +24,12 @@ export function tcpOpen(host: string, port: number): Promise<boolean> {
 }
 
 /** Calls `probe` until it resolves true, or throws after `timeoutMs` with `what` and the last error. */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -36,5 +41,8 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
     }
     await sleep(200);
   }
-  throw new NotReadyError(`${what} did not become ready within ${timeoutMs / 1000} s${last instanceof Error ? `: ${last.message}` : ""}`, last);
+  throw new NotReadyError(
+    `${what} did not become ready within ${timeoutMs / 1000} s${last instanceof Error ? `: ${last.message}` : ""}`,
+    last,
+  );
 }

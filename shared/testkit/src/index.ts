@@ -4,3 +4,4 @@ export * from "./data.js";
 export * from "./arbitraries.js";
 export * from "./process.js";
 export * from "./tools.js";
+export * from "./infra.js";

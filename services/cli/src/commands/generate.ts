@@ -4,7 +4,7 @@ import { SyntheticSource } from "@meetuphype/pipeline";
 import { GENERATE_OPTIONS, generateConfig } from "../config.js";
 import type { CommandContext } from "../context.js";
 import { writeOut } from "../io.js";
-import { optionHelp } from "../options.js";
+import { optionHelp } from "@meetuphype/config";
 
 export const GENERATE_USAGE = `Usage: meetuphype generate [options]
 

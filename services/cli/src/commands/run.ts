@@ -5,10 +5,10 @@ import { startTrendingServer } from "@meetuphype/grpc";
 import { EmbeddedPipeline, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
 import type { CommandContext } from "../context.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "@meetuphype/config";
 import { feedInput, feedSynthetic } from "../feed.js";
 import { FileDeadLetter, openInput, writeOut } from "../io.js";
-import { optionHelp } from "../options.js";
+import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
 import { Progress } from "../progress.js";
 

@@ -4,7 +4,7 @@ import { trendingClient, watchTrending } from "@meetuphype/grpc";
 import { formatConsole } from "@meetuphype/pipeline";
 import { WATCH_OPTIONS, watchConfig } from "../config.js";
 import type { CommandContext } from "../context.js";
-import { optionHelp } from "../options.js";
+import { optionHelp } from "@meetuphype/config";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../src/errors.js";
+import { ConfigError } from "@meetuphype/config";
 import { runConfig, watchConfig } from "../src/config.js";
 
 describe("runConfig", () => {

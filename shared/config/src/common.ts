@@ -1,0 +1,124 @@
+/** Settings shared by several commands and services: one name each, the same everywhere. */
+import { ClockMode, DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
+import type { OptionSpec, OptionValues } from "./options.js";
+
+export const intIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be an integer in [${lo}, ${hi}]`);
+export const numIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be a number in [${lo}, ${hi}]`);
+export const oneOf =
+  (...xs: string[]) =>
+  (v: string) =>
+    xs.includes(v) ? undefined : `must be one of ${xs.join(", ")}`;
+
+export const HELP: OptionSpec = { flag: "help", short: "h", type: "bool", help: "print this help and exit" };
+export const LOG_LEVEL: OptionSpec = {
+  flag: "log-level",
+  env: "LOG_LEVEL",
+  type: "string",
+  default: "info",
+  help: "debug, info, warn, error or silent",
+  check: oneOf("debug", "info", "warn", "error", "silent"),
+};
+
+/** The trending-model parameters (docs/trending-model.md). */
+export const MODEL_OPTIONS: readonly OptionSpec[] = [
+  { flag: "top-n", env: "TOP_N", type: "int", default: DEFAULT_PARAMS.topN, help: "topics per ranking", check: intIn(1, 10_000) },
+  {
+    flag: "window-days",
+    env: "WINDOW_DAYS",
+    type: "int",
+    default: DEFAULT_PARAMS.windowDays,
+    help: "days of hour buckets that count",
+    check: intIn(1, 365),
+  },
+  {
+    flag: "decay",
+    env: "DECAY",
+    type: "number",
+    default: DEFAULT_PARAMS.decay,
+    help: "how fast old hours lose weight (0 = plain popularity)",
+    check: numIn(0, 100),
+  },
+  {
+    flag: "idle-minutes",
+    env: "IDLE_MINUTES",
+    type: "int",
+    default: DEFAULT_PARAMS.idleMinutes,
+    help: "minutes without a live yes before a topic leaves",
+    check: intIn(1, 525_600),
+  },
+  { flag: "include-event-names", env: "INCLUDE_EVENT_NAMES", type: "bool", default: false, help: "also count event names as topics" },
+  {
+    flag: "clock",
+    env: "CLOCK",
+    type: "string",
+    default: DEFAULT_PARAMS.clock,
+    help: "event (largest mtime seen) or processing (wall clock)",
+    check: oneOf(ClockMode.Event, ClockMode.Processing),
+  },
+];
+
+export const SHARD_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "dedup-shards",
+    env: "DEDUP_SHARDS",
+    type: "int",
+    default: 16,
+    help: "virtual dedup shards (the same for every service)",
+    check: intIn(1, 4096),
+  },
+  {
+    flag: "counter-shards",
+    env: "COUNTER_SHARDS",
+    type: "int",
+    default: 32,
+    help: "virtual counter shards (the same for every service)",
+    check: intIn(1, 4096),
+  },
+];
+
+export const KAFKA_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "kafka-brokers",
+    env: "KAFKA_BROKERS",
+    type: "string",
+    default: "127.0.0.1:9092",
+    help: "Kafka bootstrap brokers, comma-separated",
+  },
+  { flag: "kafka-topic", env: "KAFKA_TOPIC", type: "string", default: "meetup", help: "the RSVP topic" },
+];
+
+export const NATS_OPTIONS: readonly OptionSpec[] = [
+  { flag: "nats-url", env: "NATS_URL", type: "string", default: "nats://127.0.0.1:4222", help: "NATS server(s), comma-separated" },
+  {
+    flag: "name-prefix",
+    env: "NAME_PREFIX",
+    type: "string",
+    default: "mh",
+    help: "prefix of every group, stream, subject and bucket the pipeline creates",
+    check: (v: string) => (/^[A-Za-z0-9_-]{1,32}$/.test(v) ? undefined : "must be 1-32 letters, digits, _ or -"),
+  },
+];
+
+export const HEALTH_PORT: OptionSpec = {
+  flag: "health-port",
+  env: "HEALTH_PORT",
+  type: "int",
+  default: 8080,
+  help: "HTTP port of /healthz and /readyz (0 = any free port)",
+  check: intIn(0, 65_535),
+};
+
+export const str = (v: OptionValues, k: string): string | undefined => (v[k] === undefined ? undefined : String(v[k]));
+export const num = (v: OptionValues, k: string): number => Number(v[k]);
+export const bool = (v: OptionValues, k: string): boolean => v[k] === true;
+
+export function paramsFrom(v: OptionValues): TrendingParams {
+  return {
+    topN: num(v, "top-n"),
+    windowDays: num(v, "window-days"),
+    decay: num(v, "decay"),
+    idleMinutes: num(v, "idle-minutes"),
+    includeEventNames: bool(v, "include-event-names"),
+    clock: str(v, "clock") as TrendingParams["clock"],
+  };
+}
