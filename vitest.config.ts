@@ -2,9 +2,14 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const lib = (name: string): string => fileURLToPath(new URL(`./shared/${name}/src/index.ts`, import.meta.url));
+const svc = (name: string): string => fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url));
 
 // Tests import the libraries' sources, so no build is needed before `npm test`.
-const alias = Object.fromEntries(["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra", "config"].map((n) => [`@meetuphype/${n}`, lib(n)]));
+const libs = ["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra", "config", "cluster"];
+const services = ["dedup", "counter", "aggregator", "ingest", "producer"];
+const alias: Record<string, string> = {};
+for (const n of libs) alias[`@meetuphype/${n}`] = lib(n);
+for (const n of services) alias[`@meetuphype/${n}`] = svc(n);
 
 export default defineConfig({
   resolve: { alias },

@@ -4,6 +4,11 @@ import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
 import { ConfigError, InputError } from "@meetuphype/config";
+import { runAggregator } from "@meetuphype/aggregator";
+import { runCounter } from "@meetuphype/counter";
+import { runDedup } from "@meetuphype/dedup";
+import { runIngest } from "@meetuphype/ingest";
+import { runProducer } from "@meetuphype/producer";
 
 export const USAGE = `Usage: meetuphype <command> [options]
 
@@ -14,12 +19,24 @@ Commands:
   watch      stream rankings from a running TrendingService
   generate   write synthetic RSVP lines
 
+Distributed services (Kafka + NATS; start local brokers with npm run infra:up):
+  produce    feed the Kafka topic (synthetic, file, standard input, HTTP stream)
+  ingest     Kafka consumer group → validation, dead letters → dedup shards
+  dedup      dedup shard replica
+  counter    counter shard replica
+  aggregator global ranking; TrendingService on gRPC; console
+
 Run \`meetuphype <command> --help\` for a command's options.`;
 
 const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) => Promise<number>> = {
   run: runCommand,
   watch: watchCommand,
   generate: generateCommand,
+  produce: runProducer,
+  ingest: runIngest,
+  dedup: runDedup,
+  counter: runCounter,
+  aggregator: runAggregator,
 };
 
 export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };
@@ -42,7 +59,7 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
       ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof InputError || (err instanceof Error && "code" in err && err.code === "GRPC_BIND_FAILED")) {
+    if (err instanceof InputError || (err instanceof Error && "code" in err && "retriable" in err)) {
       ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
       return 1;
     }

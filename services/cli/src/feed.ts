@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Clock } from "@meetuphype/actors";
 import { lineBatches, SyntheticSource } from "@meetuphype/pipeline";
 import type { OpenedInput } from "./io.js";
-import type { Progress } from "./progress.js";
+import type { Progress } from "@meetuphype/pipeline";
 
 export interface Sink {
   push(lines: readonly string[]): Promise<void>;

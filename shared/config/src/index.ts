@@ -1,3 +1,5 @@
 export * from "./errors.js";
 export * from "./options.js";
 export * from "./common.js";
+export * from "./context.js";
+export * from "./process.js";

@@ -10,3 +10,4 @@ export * from "./embedded.js";
 export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";
+export * from "./progress.js";

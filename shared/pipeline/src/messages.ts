@@ -37,6 +37,8 @@ export interface ShardTopK {
 
 /** A record that failed validation, on its way to the dead-letter place. */
 export interface Rejection {
+  /** Position of the line in the batch it came in. */
+  readonly index: number;
   readonly reason: RejectReason;
   readonly detail: string;
   readonly line: string;

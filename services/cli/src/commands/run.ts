@@ -10,7 +10,7 @@ import { feedInput, feedSynthetic } from "../feed.js";
 import { FileDeadLetter, openInput, writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
-import { Progress } from "../progress.js";
+import { Progress } from "@meetuphype/pipeline";
 
 export const RUN_USAGE = `Usage: meetuphype run [options]
 

@@ -32,14 +32,15 @@ export class IngestLogic {
   process(lines: readonly string[]): IngestResult {
     const byShard = new Map<number, Rsvp[]>();
     const rejections: Rejection[] = [];
-    for (const raw of lines) {
+    for (let index = 0; index < lines.length; index++) {
+      const raw = lines[index] as string;
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (isBlank(line)) continue;
       this.stats.lines++;
       const r = parseLine(line, this.includeEventNames);
       if (!r.ok) {
         this.stats.rejected[r.reason] = (this.stats.rejected[r.reason] ?? 0) + 1;
-        rejections.push({ reason: r.reason, detail: r.detail, line });
+        rejections.push({ index, reason: r.reason, detail: r.detail, line });
         continue;
       }
       this.stats.accepted++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "@meetuphype/actors";
-import { Progress } from "../src/progress.js";
+import { Progress } from "../src/index.js";
 
 describe("Progress", () => {
   it("stays quiet for short inputs", () => {

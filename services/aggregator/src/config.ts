@@ -1,0 +1,71 @@
+/** The aggregator's configuration, parsed once from flags and environment variables. */
+import {
+  bool,
+  HELP,
+  intIn,
+  LOG_LEVEL,
+  MODEL_OPTIONS,
+  NATS_OPTIONS,
+  num,
+  paramsFrom,
+  parseOptions,
+  SHARD_OPTIONS,
+  str,
+  type OptionSpec,
+} from "@meetuphype/config";
+import type { TrendingParams } from "@meetuphype/core";
+
+export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
+  ...NATS_OPTIONS,
+  ...SHARD_OPTIONS,
+  ...MODEL_OPTIONS,
+  {
+    flag: "grpc-port",
+    env: "GRPC_PORT",
+    type: "int",
+    default: 50051,
+    help: "port of TrendingService (0 = any free port)",
+    check: intIn(0, 65_535),
+  },
+  { flag: "grpc-host", env: "GRPC_HOST", type: "string", default: "0.0.0.0", help: "address TrendingService binds" },
+  {
+    flag: "emit-interval-ms",
+    env: "EMIT_INTERVAL_MS",
+    type: "int",
+    default: 1000,
+    help: "how often the ranking is recomputed and, when changed, emitted",
+    check: intIn(50, 3_600_000),
+  },
+  { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
+  LOG_LEVEL,
+  HELP,
+];
+
+export interface AggregatorConfig {
+  readonly natsUrl: string;
+  readonly prefix: string;
+  readonly counterShards: number;
+  readonly params: TrendingParams;
+  readonly grpcPort: number;
+  readonly grpcHost: string;
+  readonly emitIntervalMs: number;
+  readonly console: boolean;
+  readonly logLevel: string;
+  readonly help: boolean;
+}
+
+export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AggregatorConfig {
+  const { values: v } = parseOptions(AGGREGATOR_OPTIONS, argv, env);
+  return {
+    natsUrl: str(v, "nats-url") ?? "",
+    prefix: str(v, "name-prefix") ?? "mh",
+    counterShards: num(v, "counter-shards"),
+    params: paramsFrom(v),
+    grpcPort: num(v, "grpc-port"),
+    grpcHost: str(v, "grpc-host") ?? "0.0.0.0",
+    emitIntervalMs: num(v, "emit-interval-ms"),
+    console: bool(v, "console"),
+    logLevel: str(v, "log-level") ?? "info",
+    help: bool(v, "help"),
+  };
+}

@@ -1,0 +1,45 @@
+/** `meetuphype counter`: a counter replica. */
+import { lineLogger, type LogLevel } from "@meetuphype/actors";
+import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
+import { optionHelp, type CommandContext } from "@meetuphype/config";
+import type { RankRequest } from "@meetuphype/pipeline";
+import { COUNTER_OPTIONS, counterConfig } from "./config.js";
+import { counterShard } from "./shard.js";
+
+export const COUNTER_USAGE = `Usage: meetuphype counter [options]
+
+A counter replica: owns a share of the virtual counter shards (topic-key
+space), one entity per topic, and answers the aggregator's rank requests with
+each owned shard's top-K. Replicas share the shards and hand them over on
+start and SIGTERM.
+
+Options:
+${optionHelp(COUNTER_OPTIONS)}`;
+
+export async function runCounter(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const cfg = counterConfig(argv, ctx.env);
+  if (cfg.help) {
+    ctx.stdout.write(`${COUNTER_USAGE}\n`);
+    return 0;
+  }
+  const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`));
+  return runShardService<RankRequest>({
+    kind: "counter",
+    natsUrl: cfg.natsUrl,
+    prefix: cfg.prefix,
+    shards: cfg.counterShards,
+    healthPort: cfg.healthPort,
+    logger,
+    signal: ctx.signal,
+    replica: replicaId(ctx.env.HOSTNAME),
+    create: (shard, snap, env) => counterShard(shard, snap, env, cfg.params),
+    onStart: (env, shards) => {
+      env.nc.subscribe(env.names.rankSubject, {
+        callback: (err, msg) => {
+          if (err !== null) return;
+          shards.broadcast(decodeRankRequest(msg.data)).catch((e: unknown) => logger.warn("rank request not delivered", { err: e }));
+        },
+      });
+    },
+  });
+}

@@ -1,0 +1,36 @@
+/** One counter shard on NATS: deltas in from its JetStream subject; rank requests answered on the top-K subject. */
+import type { TrendingParams } from "@meetuphype/core";
+import {
+  decodeCounterSnapshot,
+  decodeDeltaBatch,
+  encodeCounterSnapshot,
+  encodeShardTopK,
+  type ShardLogic,
+  type ShardServiceEnv,
+} from "@meetuphype/cluster";
+import { CounterLogic, type RankRequest } from "@meetuphype/pipeline";
+
+export function counterShard(
+  shard: number,
+  snapshot: Uint8Array | undefined,
+  env: ShardServiceEnv,
+  params: TrendingParams,
+): { logic: ShardLogic<RankRequest>; seq: number } {
+  const restored = snapshot === undefined ? undefined : decodeCounterSnapshot(snapshot);
+  const logic = new CounterLogic(shard, params, restored?.state);
+  return {
+    seq: restored?.seq ?? 0,
+    logic: {
+      onStream(_seq, data) {
+        logic.handle(decodeDeltaBatch(data));
+        return Promise.resolve();
+      },
+      onExtra(req) {
+        const top = logic.handle(req);
+        if (top !== undefined) env.nc.publish(env.names.topkSubject, encodeShardTopK(top, env.replica));
+        return Promise.resolve();
+      },
+      snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot()),
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** The ingest service's configuration, parsed once from flags and environment variables. */
+import {
+  bool,
+  HEALTH_PORT,
+  HELP,
+  KAFKA_OPTIONS,
+  LOG_LEVEL,
+  MODEL_OPTIONS,
+  NATS_OPTIONS,
+  num,
+  paramsFrom,
+  parseOptions,
+  SHARD_OPTIONS,
+  str,
+  type OptionSpec,
+} from "@meetuphype/config";
+import type { TrendingParams } from "@meetuphype/core";
+
+export const INGEST_OPTIONS: readonly OptionSpec[] = [
+  ...KAFKA_OPTIONS,
+  {
+    flag: "kafka-group-id",
+    env: "KAFKA_GROUP_ID",
+    type: "string",
+    default: "ingest",
+    help: "consumer group (NAME_PREFIX is put in front)",
+  },
+  { flag: "kafka-dlq-topic", env: "KAFKA_DLQ_TOPIC", type: "string", help: "dead-letter topic (default: <topic>.dlq)" },
+  ...NATS_OPTIONS,
+  ...SHARD_OPTIONS,
+  ...MODEL_OPTIONS,
+  HEALTH_PORT,
+  LOG_LEVEL,
+  HELP,
+];
+
+export interface IngestConfig {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly groupId: string;
+  readonly dlqTopic: string;
+  readonly natsUrl: string;
+  readonly prefix: string;
+  readonly dedupShards: number;
+  readonly params: TrendingParams;
+  readonly healthPort: number;
+  readonly logLevel: string;
+  readonly help: boolean;
+}
+
+export function ingestConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): IngestConfig {
+  const { values: v } = parseOptions(INGEST_OPTIONS, argv, env);
+  const topic = str(v, "kafka-topic") ?? "meetup";
+  const prefix = str(v, "name-prefix") ?? "mh";
+  return {
+    brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
+    topic,
+    groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
+    dlqTopic: str(v, "kafka-dlq-topic") ?? `${topic}.dlq`,
+    natsUrl: str(v, "nats-url") ?? "",
+    prefix,
+    dedupShards: num(v, "dedup-shards"),
+    params: paramsFrom(v),
+    healthPort: num(v, "health-port"),
+    logLevel: str(v, "log-level") ?? "info",
+    help: bool(v, "help"),
+  };
+}

@@ -1,0 +1,2 @@
+export { runIngest, INGEST_USAGE } from "./service.js";
+export { ingestConfig, INGEST_OPTIONS } from "./config.js";

@@ -1,0 +1,123 @@
+/** `meetuphype produce`: feeds the RSVP topic from the synthetic generator, a file, standard input or an HTTP stream. */
+import { createReadStream, statSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Message } from "kafkajs";
+import { lineLogger, type LogLevel } from "@meetuphype/actors";
+import { ensureTopics, kafkaLogCreator, startHealthServer } from "@meetuphype/cluster";
+import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
+import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
+import { lineBatches, Progress, SyntheticSource } from "@meetuphype/pipeline";
+import { PRODUCER_OPTIONS, producerConfig, type ProducerConfig } from "./config.js";
+import { httpLines } from "./http-source.js";
+import { keyOf, ratePacer, speedupPacer, unpaced, type Pacer } from "./pacing.js";
+
+export const PRODUCER_USAGE = `Usage: meetuphype produce [options]
+
+Sends RSVP JSON lines to a Kafka topic, keyed by rsvp_id: from the synthetic
+generator (default), a JSONL file or standard input (--input, optionally paced
+with --speedup or --rate), or a live HTTP stream (--url). Lines over 1 MiB are
+reported and counted, never sent.
+
+Options:
+${optionHelp(PRODUCER_OPTIONS)}`;
+
+async function* synthetic(
+  cfg: Extract<ProducerConfig["source"], { kind: "synthetic" }>,
+  clock: { now(): number },
+  signal: AbortSignal,
+): AsyncGenerator<string[]> {
+  const started = clock.now();
+  const src = new SyntheticSource({ seed: cfg.seed, rate: cfg.rate, startMs: started });
+  const limit = cfg.count === 0 ? Infinity : cfg.count;
+  let sent = 0;
+  while (!signal.aborted && sent < limit) {
+    const due = Math.min(limit, Math.floor(((clock.now() - started) / 1000) * cfg.rate) + 1);
+    const n = Math.min(due - sent, 5000);
+    if (n <= 0) {
+      await sleep(Math.max(10, Math.min(100, 1000 / cfg.rate)), undefined, { signal }).catch(() => undefined);
+      continue;
+    }
+    yield Array.from({ length: n }, () => src.next());
+    sent += n;
+  }
+}
+
+export async function runProducer(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const cfg = producerConfig(argv, ctx.env);
+  if (cfg.help) {
+    ctx.stdout.write(`${PRODUCER_USAGE}\n`);
+    return 0;
+  }
+  const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "producer" });
+  const src = cfg.source;
+  let progress: Progress | undefined;
+  let bytes = 0;
+  let batches: AsyncGenerator<string[]>;
+  let pacer: Pacer = unpaced;
+  if (src.kind === "file") {
+    const stream = src.path === "-" ? ctx.stdin : createReadStream(src.path, { highWaterMark: 1 << 20 });
+    let size: number | undefined;
+    if (src.path !== "-") {
+      try {
+        size = statSync(src.path).size;
+      } catch (err) {
+        throw new InputError(`cannot read input ${src.path}: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
+    }
+    if (cfg.progress)
+      progress = new Progress(ctx.clock, (s) => ctx.stderr.write(s), src.path === "-" ? "standard input" : src.path, size, ctx.stderrIsTTY);
+    batches = lineBatches(stream, { batchLines: 1000, onBytes: (b) => (bytes = b) });
+    pacer = src.speedup !== undefined ? speedupPacer(src.speedup) : src.rate !== undefined ? ratePacer(src.rate) : unpaced;
+  } else if (src.kind === "url") {
+    batches = httpLines(src.url, ctx.signal, logger);
+  } else {
+    batches = synthetic(src, ctx.clock, ctx.signal);
+  }
+
+  const kafka = new Kafka({
+    clientId: "meetuphype-producer",
+    brokers: cfg.brokers,
+    logLevel: kafkaLogLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  await ensureTopics(kafka, [cfg.topic], cfg.partitions);
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  let ready = true;
+  let sent = 0;
+  let tooLarge = 0;
+  let index = 0;
+  const send = async (messages: Message[]): Promise<void> => {
+    if (messages.length === 0) return;
+    await producer.send({ topic: cfg.topic, messages });
+    sent += messages.length;
+  };
+  const health = await startHealthServer(cfg.healthPort, () => ({ ready, detail: { sent, tooLarge } }));
+  logger.info("producing", { topic: cfg.topic, source: src.kind, brokers: cfg.brokers.join(",") });
+  const started = ctx.clock.now();
+  for await (const batch of batches) {
+    const messages: Message[] = [];
+    for (const line of batch) {
+      if (utf8Length(line) > MAX_LINE_BYTES) {
+        tooLarge++;
+        logger.warn("line over 1 MiB not sent", { index, bytes: utf8Length(line) });
+      } else {
+        const wait = started + pacer.dueAt(line, index) - ctx.clock.now();
+        if (wait > 5) await send(messages.splice(0));
+        if (wait > 5) await sleep(wait, undefined, { signal: ctx.signal }).catch(() => undefined);
+        messages.push({ key: keyOf(line), value: line });
+      }
+      index++;
+      if (ctx.signal.aborted) break;
+    }
+    await send(messages);
+    progress?.update(bytes, index);
+    if (ctx.signal.aborted) break;
+  }
+  progress?.finish(index);
+  ready = false;
+  await producer.disconnect();
+  await health.close();
+  logger.info("done", { sent, tooLarge });
+  return 0;
+}

@@ -1,0 +1,88 @@
+/** Conversion between the pipeline's messages and their protobuf wire form. */
+import type { LiveVersion, Rsvp, TopicState } from "@meetuphype/core";
+import type { CounterSnapshot, DedupBatch, DedupSnapshot, DeltaBatch, RankRequest, ShardTopK } from "@meetuphype/pipeline";
+import { pipeline as pb } from "@meetuphype/proto";
+
+const toRsvp = (r: pb.Rsvp): Rsvp => ({ rsvpId: r.rsvpId, mtime: r.mtime, positive: r.positive, guests: r.guests, topics: r.topics });
+
+export const encodeDedupBatch = (b: DedupBatch): Uint8Array =>
+  pb.DedupBatch.encode({ now: b.now, records: b.records.map((r) => ({ ...r, topics: [...r.topics] })) }).finish();
+
+export function decodeDedupBatch(bytes: Uint8Array): DedupBatch {
+  const m = pb.DedupBatch.decode(bytes);
+  return { now: m.now, records: m.records.map(toRsvp) };
+}
+
+export const encodeDeltaBatch = (b: Omit<DeltaBatch, "kind">): Uint8Array =>
+  pb.DeltaBatch.encode({ now: b.now, deltas: [...b.deltas] }).finish();
+
+export function decodeDeltaBatch(bytes: Uint8Array): DeltaBatch {
+  const m = pb.DeltaBatch.decode(bytes);
+  return { kind: "deltas", now: m.now, deltas: m.deltas };
+}
+
+export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>
+  pb.RankRequest.encode({ now: r.now, seq: r.seq, k: r.k }).finish();
+
+export function decodeRankRequest(bytes: Uint8Array): RankRequest {
+  const m = pb.RankRequest.decode(bytes);
+  return { kind: "rank", now: m.now, seq: m.seq, k: m.k };
+}
+
+export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
+  pb.ShardTopK.encode({ shard: t.shard, seq: t.seq, now: t.now, topics: t.topics.map((x) => ({ ...x })), replica }).finish();
+
+export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
+  const m = pb.ShardTopK.decode(bytes);
+  return { shard: m.shard, seq: m.seq, now: m.now, topics: m.topics };
+}
+
+/** A dedup shard's snapshot, with the stream sequence it covers. */
+export function encodeDedupSnapshot(seq: number, clock: number, s: DedupSnapshot): Uint8Array {
+  return pb.DedupSnapshot.encode({
+    seq,
+    clock,
+    versions: s.map(([id, v]) => ({
+      rsvpId: id,
+      mtime: v.mtime,
+      weight: v.weight,
+      keys: v.keys === null ? [] : [...v.keys],
+      contributes: v.keys !== null,
+    })),
+  }).finish();
+}
+
+export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; clock: number; state: DedupSnapshot } {
+  const m = pb.DedupSnapshot.decode(bytes);
+  const state = m.versions.map((v): [number, LiveVersion] => [
+    v.rsvpId,
+    { mtime: v.mtime, weight: v.weight, keys: v.contributes ? v.keys : null },
+  ]);
+  return { seq: m.seq, clock: m.clock, state };
+}
+
+const buckets = (m: ReadonlyMap<number, number>): pb.Bucket[] => [...m].map(([index, count]) => ({ index, count }));
+const fromBuckets = (bs: pb.Bucket[]): Map<number, number> => new Map(bs.map((b) => [b.index, b.count]));
+
+export function encodeCounterSnapshot(seq: number, s: CounterSnapshot): Uint8Array {
+  return pb.CounterSnapshot.encode({
+    seq,
+    clock: Number.isFinite(s.clock) ? s.clock : 0,
+    topics: s.topics.map(([key, t]) => ({
+      key,
+      name: t.name,
+      nameMtime: t.nameMtime,
+      hours: buckets(t.hours),
+      minutes: buckets(t.minutes),
+    })),
+  }).finish();
+}
+
+export function decodeCounterSnapshot(bytes: Uint8Array): { seq: number; state: CounterSnapshot } {
+  const m = pb.CounterSnapshot.decode(bytes);
+  const topics = m.topics.map((t): [string, TopicState] => [
+    t.key,
+    { name: t.name, nameMtime: t.nameMtime, hours: fromBuckets(t.hours), minutes: fromBuckets(t.minutes) },
+  ]);
+  return { seq: m.seq, state: { clock: m.clock, topics } };
+}

@@ -1,0 +1,36 @@
+/** The HTTP health endpoint of a service: /healthz (alive) and /readyz (connected and owning its shards). */
+import { createServer, type Server } from "node:http";
+
+export interface HealthServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startHealthServer(
+  port: number,
+  ready: () => { ready: boolean; detail: Record<string, unknown> },
+): Promise<HealthServer> {
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    if (req.url === "/readyz") {
+      const r = ready();
+      res
+        .writeHead(r.ready ? 200 : 503, { "content-type": "application/json" })
+        .end(`${JSON.stringify({ ready: r.ready, ...r.detail })}\n`);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "0.0.0.0", () => resolve());
+  });
+  const a = server.address();
+  return {
+    port: typeof a === "object" && a !== null ? a.port : port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,39 @@
+/** Every NATS stream, subject and bucket the pipeline uses, under NAME_PREFIX. */
+export interface Names {
+  readonly prefix: string;
+  readonly dedupStream: string;
+  readonly dedupSubject: (shard: number) => string;
+  readonly counterStream: string;
+  readonly counterSubject: (shard: number) => string;
+  /** Core NATS: the aggregator's rank requests to every counter replica. */
+  readonly rankSubject: string;
+  /** Core NATS: counter shards' top-K answers to the aggregator. */
+  readonly topkSubject: string;
+  /** KV: live replicas, by `<kind>.<replica>`, expiring without heartbeats. */
+  readonly membersBucket: string;
+  /** KV: the owner of each shard, by `<kind>.<shard>`, changed only by compare-and-set. */
+  readonly shardsBucket: string;
+  /** KV: each ingest replica's event clock (largest valid mtime it has forwarded). */
+  readonly clockBucket: string;
+  /** Object store: shard state snapshots, by `<kind>-<shard>`. */
+  readonly snapshotStore: string;
+}
+
+export function names(prefix: string): Names {
+  return {
+    prefix,
+    dedupStream: `${prefix}_dedup`,
+    dedupSubject: (s) => `${prefix}.dedup.${s}`,
+    counterStream: `${prefix}_counter`,
+    counterSubject: (s) => `${prefix}.counter.${s}`,
+    rankSubject: `${prefix}.rank`,
+    topkSubject: `${prefix}.topk`,
+    membersBucket: `${prefix}_members`,
+    shardsBucket: `${prefix}_shards`,
+    clockBucket: `${prefix}_clock`,
+    snapshotStore: `${prefix}_snapshots`,
+  };
+}
+
+export const ShardKind = { Dedup: "dedup", Counter: "counter" } as const;
+export type ShardKind = (typeof ShardKind)[keyof typeof ShardKind];

@@ -1,0 +1,52 @@
+/** The process wiring every command and service shares: signals, exit codes and known errors. */
+import type { CommandContext } from "./context.js";
+import { ConfigError, InputError } from "./errors.js";
+
+/** Errors that end a command with a message and exit code 1 (a `code` and no stack trace). */
+const isKnown = (err: unknown): err is Error & { code: string } =>
+  err instanceof Error && "code" in err && typeof err.code === "string" && "retriable" in err;
+
+export async function serviceMain(
+  run: (argv: readonly string[], ctx: CommandContext) => Promise<number>,
+  argv = process.argv.slice(2),
+  label = "meetuphype",
+): Promise<void> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      process.stderr.write(`${label}: second ${sig}, exiting now\n`);
+      process.exit(130);
+    }
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+  let code: number;
+  try {
+    code = await run(argv, {
+      env: process.env,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stderrIsTTY: process.stderr.isTTY === true,
+      clock: { now: () => Date.now() },
+      signal: controller.signal,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${label}: ${err.message}\n`);
+      code = 2;
+    } else if (err instanceof InputError || isKnown(err)) {
+      process.stderr.write(`${label}: ${err.message}\n`);
+      code = 1;
+    } else throw err;
+  }
+  process.exitCode = code;
+  // gRPC channels, sockets and stdin may keep the loop alive after the work is done.
+  setTimeout(() => process.exit(code), 200).unref();
+}
