@@ -5,12 +5,22 @@
  */
 import { fnv1a32 } from "@meetuphype/core";
 
+/** MurmurHash3's 32-bit finaliser: FNV-1a alone spreads keys that differ only in a few characters poorly. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** The desired owner of `shard` among `members` (undefined when there are none). */
 export function ownerOf(shard: number, members: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = -1;
   for (const m of members) {
-    const score = fnv1a32(`${m}/${shard}`);
+    const score = mix32(fnv1a32(`${m}/${shard}`));
     if (score > bestScore || (score === bestScore && best !== undefined && m < best)) {
       best = m;
       bestScore = score;

@@ -5,3 +5,4 @@ export * from "./arbitraries.js";
 export * from "./process.js";
 export * from "./tools.js";
 export * from "./infra.js";
+export * from "./pipeline.js";

@@ -66,3 +66,33 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Resolves when GET http://127.0.0.1:port/readyz answers 200 (polling, with a deadline). */
+export async function waitForReady(port: number, timeoutMs = 60_000, what = `service on :${port}`): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s: ${last}`);
+}
+
+/** Polls `probe` until it returns a value, or throws after `timeoutMs` with the last reason. */
+export async function eventually<T>(what: string, probe: () => Promise<T | string>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const r = await probe();
+    if (typeof r !== "string") return r;
+    last = r;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s: ${last}`);
+}

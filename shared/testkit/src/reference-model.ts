@@ -70,6 +70,12 @@ function reasonOf(line: string): string | { id: number; v: Version; event: unkno
   return { id, v: { mtime, yes, guests, topics: [] }, event: r.event, gt };
 }
 
+/** The model's rejection reason for a non-blank line, or undefined when the line is valid. */
+export function referenceRejection(line: string): string | undefined {
+  const r = reasonOf(line);
+  return typeof r === "string" ? r : undefined;
+}
+
 function topicsOf(gt: unknown[], event: unknown, withEvents: boolean): { key: string; name: string }[] {
   const out: { key: string; name: string }[] = [];
   const add = (key: string, name: string): void => {

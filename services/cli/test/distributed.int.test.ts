@@ -1,0 +1,148 @@
+/**
+ * The distributed pipeline on the real servers: producer → Kafka → ingest →
+ * dedup → counter → aggregator, each a separate process. Once idle, GetTrending
+ * equals the trending model exactly, and the dead-letter topic holds exactly the
+ * rejected records; with several replicas, and with replicas joining and
+ * leaving while records flow.
+ */
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { Kafka, logLevel } from "kafkajs";
+import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
+import { getTrending, trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
+import { SyntheticSource } from "@meetuphype/pipeline";
+import {
+  captureFiles,
+  eventually,
+  rankingDifferences,
+  readLines,
+  referenceRanking,
+  referenceRejection,
+  TestPipeline,
+  uniqueName,
+  type ModelResult,
+} from "@meetuphype/testkit";
+
+const kafkaBrokers = inject("kafkaBrokers");
+const natsUrl = inject("natsUrl");
+let pipeline: TestPipeline | undefined;
+
+afterEach(async () => {
+  await pipeline?.stop();
+  pipeline = undefined;
+});
+
+async function servedEqualsModel(p: TestPipeline, model: ModelResult): Promise<ServedSnapshot> {
+  const client = trendingClient(p.grpcAddr);
+  try {
+    return await eventually(
+      "the served ranking to equal the model",
+      async () => {
+        const served = await getTrending(client, 0).catch((e: unknown) => String(e));
+        if (typeof served === "string") return served;
+        const diffs = rankingDifferences([...served.topics], model);
+        if (served.asOfMs !== model.asOfMs) diffs.push(`asOfMs ${served.asOfMs} vs ${model.asOfMs}`);
+        return diffs.length === 0 ? served : diffs.slice(0, 3).join("; ");
+      },
+      90_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${p.logs()}`);
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/** Reads the dead-letter topic until it holds `expected` records (and a moment more, to see extras). */
+async function deadLetters(topic: string, expected: number): Promise<{ reason: string; value: string }[]> {
+  const kafka = new Kafka({ brokers: [kafkaBrokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName("dlqreader") });
+  const got: { reason: string; value: string }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      got.push({ reason: message.headers?.reason?.toString() ?? "", value: message.value?.toString("utf8") ?? "" });
+      return Promise.resolve();
+    },
+  });
+  await eventually("the dead letters", () => Promise.resolve(got.length >= expected ? got : `${got.length} of ${expected}`), 60_000);
+  await consumer.disconnect();
+  return got;
+}
+
+function expectedDeadLetters(lines: readonly string[]): { reason: string; value: string }[] {
+  return lines.flatMap((l) => {
+    const reason = l.trim() === "" ? undefined : referenceRejection(l);
+    return reason === undefined ? [] : [{ reason, value: l }];
+  });
+}
+
+const sortDl = (xs: { reason: string; value: string }[]) =>
+  [...xs].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.reason < b.reason ? -1 : 1));
+
+function generated(n: number, seed: number): string[] {
+  const src = new SyntheticSource({ seed, rate: 20, malformedRate: 0.02, rereadRate: 0.05, updateRate: 0.05 });
+  return Array.from({ length: n }, () => src.next());
+}
+
+describe("the distributed pipeline", () => {
+  it("equals the model on a real capture, and dead-letters exactly the rejected records", async () => {
+    const prefix = uniqueName("capture");
+    const file = captureFiles().find((f) => f.includes("nitinmatani"));
+    if (file === undefined) throw new Error("capture missing");
+    const lines = readLines(file);
+    pipeline = await TestPipeline.start({ kafkaBrokers, natsUrl, prefix });
+    const res = await pipeline.produce(["--input", file]);
+    expect(res.code, res.stderr).toBe(0);
+    await servedEqualsModel(pipeline, referenceRanking(lines, DEFAULT_PARAMS));
+    expect(sortDl(await deadLetters(`${prefix}.dlq`, 1))).toEqual(sortDl(expectedDeadLetters(lines)));
+  });
+
+  it("equals the model on a generated stream with duplicates, updates and bad lines, with 3 counters and 2 dedups", async () => {
+    const prefix = uniqueName("gen");
+    const lines = generated(8000, 5);
+    const params: TrendingParams = { ...DEFAULT_PARAMS, decay: 2, topN: 30 };
+    pipeline = await TestPipeline.start({
+      kafkaBrokers,
+      natsUrl,
+      prefix,
+      counters: 3,
+      dedups: 2,
+      ingests: 2,
+      flags: ["--decay", "2", "--top-n", "30"],
+    });
+    const res = await pipeline.produce(["--input", "-"], `${lines.join("\n")}\n`);
+    expect(res.code, res.stderr).toBe(0);
+    const served = await servedEqualsModel(pipeline, referenceRanking(lines, params));
+    expect(served.topics).toHaveLength(30);
+    const expected = expectedDeadLetters(lines);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(sortDl(await deadLetters(`${prefix}.dlq`, expected.length))).toEqual(sortDl(expected));
+  });
+
+  it("stays exact while a counter joins, another leaves and a dedup leaves, as records flow; watchers see the changes", async () => {
+    const prefix = uniqueName("scale");
+    const lines = generated(6000, 9);
+    pipeline = await TestPipeline.start({ kafkaBrokers, natsUrl, prefix, counters: 2, dedups: 2 });
+    const p = pipeline;
+    const client = trendingClient(p.grpcAddr);
+    const seen: ServedSnapshot[] = [];
+    const watch = watchTrending(client, 5, (s) => seen.push(s));
+    await eventually("the initial snapshot", () => Promise.resolve(seen.length >= 1 ? true : "none yet"), 10_000);
+
+    const producing = p.produce(["--input", "-", "--rate", "500"], `${lines.join("\n")}\n`);
+    await eventually("records to flow", () => Promise.resolve(seen.length >= 2 ? true : "no update yet"), 30_000);
+    await p.add("counter");
+    expect(await p.stopGracefully("counter", 0)).toBe(0);
+    expect(await p.stopGracefully("dedup", 0)).toBe(0);
+    const res = await producing;
+    expect(res.code, res.stderr).toBe(0);
+
+    await servedEqualsModel(p, referenceRanking(lines, DEFAULT_PARAMS));
+    watch.cancel();
+    await watch.done;
+    client.close();
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[0]?.topics).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+/** A whole distributed pipeline as separate `meetuphype` processes, for end-to-end tests. */
+import { exited, freePort, runCli, startCli, waitForReady, type CliResult } from "./process.js";
+
+export type ServiceKind = "ingest" | "dedup" | "counter" | "aggregator";
+
+export interface TestPipelineOptions {
+  readonly kafkaBrokers: string;
+  readonly natsUrl: string;
+  /** NAME_PREFIX and Kafka topic: unique per test. */
+  readonly prefix: string;
+  readonly ingests?: number;
+  readonly dedups?: number;
+  readonly counters?: number;
+  /** Extra flags for every service (trending parameters). */
+  readonly flags?: readonly string[];
+}
+
+type Child = ReturnType<typeof startCli>;
+
+export class TestPipeline {
+  readonly replicas = new Map<ServiceKind, Child[]>();
+  grpcAddr = "";
+
+  private constructor(private readonly o: TestPipelineOptions) {}
+
+  get env(): Record<string, string> {
+    return {
+      KAFKA_BROKERS: this.o.kafkaBrokers,
+      NATS_URL: this.o.natsUrl,
+      NAME_PREFIX: this.o.prefix,
+      KAFKA_TOPIC: this.o.prefix,
+      LOG_LEVEL: "warn",
+    };
+  }
+
+  static async start(o: TestPipelineOptions): Promise<TestPipeline> {
+    const p = new TestPipeline(o);
+    const grpcPort = await freePort();
+    p.grpcAddr = `127.0.0.1:${grpcPort}`;
+    const agg = startCli(
+      ["aggregator", "--grpc-port", String(grpcPort), "--grpc-host", "127.0.0.1", "--emit-interval-ms", "200", ...(o.flags ?? [])],
+      p.env,
+    );
+    p.replicas.set("aggregator", [agg]);
+    const starts: Promise<Child>[] = [];
+    for (let i = 0; i < (o.counters ?? 1); i++) starts.push(p.add("counter"));
+    for (let i = 0; i < (o.dedups ?? 1); i++) starts.push(p.add("dedup"));
+    for (let i = 0; i < (o.ingests ?? 1); i++) starts.push(p.add("ingest"));
+    await Promise.all(starts);
+    return p;
+  }
+
+  /** Starts one more replica and waits until it is ready (it owns its shards, or joined the group). */
+  async add(kind: Exclude<ServiceKind, "aggregator">): Promise<Child> {
+    const port = await freePort();
+    const child = startCli([kind, "--health-port", String(port), ...(this.o.flags ?? [])], this.env);
+    this.replicas.set(kind, [...(this.replicas.get(kind) ?? []), child]);
+    await waitForReady(port, 90_000, `${kind} replica`);
+    return child;
+  }
+
+  /** Stops a replica with SIGTERM (graceful hand-over); resolves with its exit code. */
+  async stopGracefully(kind: ServiceKind, index = 0): Promise<number | null> {
+    const list = this.replicas.get(kind) ?? [];
+    const child = list[index];
+    if (child === undefined) throw new Error(`no ${kind} replica ${index}`);
+    this.replicas.set(
+      kind,
+      list.filter((c) => c !== child),
+    );
+    child.kill("SIGTERM");
+    return exited(child);
+  }
+
+  produce(args: readonly string[], stdin?: string): Promise<CliResult> {
+    return runCli(["produce", "--health-port", "0", "--no-progress", ...args], {
+      env: this.env,
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
+  }
+
+  /** Every replica's standard error, for a failing test's message. */
+  logs(): string {
+    return [...this.replicas].flatMap(([k, cs]) => cs.map((c, i) => `--- ${k}[${i}]\n${c.output.stderr}`)).join("\n");
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.replicas.values()].flat();
+    for (const c of all) if (c.exitCode === null) c.kill("SIGTERM");
+    await Promise.all(
+      all.map(async (c) => {
+        const t = setTimeout(() => c.kill("SIGKILL"), 15_000);
+        await exited(c);
+        clearTimeout(t);
+      }),
+    );
+  }
+}
