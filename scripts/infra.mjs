@@ -75,12 +75,20 @@ async function down(quiet = false) {
   if (!quiet) console.log("stopped (data kept in .infra/; delete it for a clean start)");
 }
 
+/** Fetches the Kafka jars and installs nats-server when missing, without starting anything (CI runs it first). */
+function prepare() {
+  infra.ensureKafkaJars(join(dir, "kafka-lib"), join(root, "infra/kafka/pom.xml"), (l) => console.log(l));
+  const nats = infra.ensureNatsServer((l) => console.log(l));
+  console.log(`Kafka jars in .infra/kafka-lib; nats-server at ${nats}`);
+}
+
 const cmd = process.argv[2];
 try {
-  if (cmd === "up") await up();
+  if (cmd === "prepare") prepare();
+  else if (cmd === "up") await up();
   else if (cmd === "down") await down();
   else {
-    console.error("usage: node scripts/infra.mjs up|down");
+    console.error("usage: node scripts/infra.mjs prepare|up|down");
     process.exit(2);
   }
 } catch (err) {

@@ -1,5 +1,6 @@
 /** Dispatches `meetuphype <command>`; turns known errors into a message and an exit code. */
 import type { CommandContext } from "./context.js";
+import { clusterCommand } from "./commands/cluster.js";
 import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
@@ -25,6 +26,7 @@ Distributed services (Kafka + NATS; start local brokers with npm run infra:up):
   dedup      dedup shard replica
   counter    counter shard replica
   aggregator global ranking; TrendingService on gRPC; console
+  cluster    all of the above as local child processes (--counters N, --dedups N, --ingests N)
 
 Run \`meetuphype <command> --help\` for a command's options.`;
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) =>
   dedup: runDedup,
   counter: runCounter,
   aggregator: runAggregator,
+  cluster: clusterCommand,
 };
 
 export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };

@@ -6,6 +6,7 @@
 import type { TrendingParams } from "@meetuphype/core";
 import type { LogLevel } from "@meetuphype/actors";
 import {
+  ConfigError,
   bool,
   HELP,
   intIn,
@@ -28,7 +29,26 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     help: "JSONL file to read, or - for standard input (default: the synthetic generator)",
   },
-  { flag: "once", type: "bool", default: false, help: "process the whole input, print one ranking, exit" },
+  {
+    flag: "kafka-brokers",
+    env: "KAFKA_BROKERS",
+    type: "string",
+    help: "read the RSVP topic from these Kafka brokers instead (comma-separated)",
+  },
+  { flag: "kafka-topic", env: "KAFKA_TOPIC", type: "string", default: "meetup", help: "with --kafka-brokers: the RSVP topic" },
+  {
+    flag: "kafka-group-id",
+    env: "KAFKA_GROUP_ID",
+    type: "string",
+    default: "meetuphype-embedded",
+    help: "with --kafka-brokers: the consumer group",
+  },
+  {
+    flag: "once",
+    type: "bool",
+    default: false,
+    help: "process the whole input (with Kafka: up to the end offsets at start), print one ranking, exit",
+  },
   { flag: "json", type: "bool", default: false, help: "with --once: print one JSON object (ranking and stats)" },
   ...MODEL_OPTIONS,
   {
@@ -91,6 +111,7 @@ export const GENERATE_OPTIONS: readonly OptionSpec[] = [
 export interface RunConfig {
   readonly params: TrendingParams;
   readonly input: string | undefined;
+  readonly kafka: { readonly brokers: string[]; readonly topic: string; readonly groupId: string } | undefined;
   readonly once: boolean;
   readonly json: boolean;
   readonly emitIntervalMs: number;
@@ -107,11 +128,34 @@ export interface RunConfig {
   readonly help: boolean;
 }
 
+/** The original Spark app's positional arguments, in its order. */
+const POSITIONAL = ["kafka-brokers", "kafka-group-id", "kafka-topic", "top-n", "window-days", "decay"] as const;
+
 export function runConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): RunConfig {
-  const { values: v } = parseOptions(RUN_OPTIONS, argv, env);
+  let { values: v, positionals } = parseOptions(RUN_OPTIONS, argv, env);
+  if (positionals.length > 0) {
+    if (positionals.length !== POSITIONAL.length) {
+      throw new ConfigError(
+        `run takes no positional arguments, or the original app's six: <brokers> <groupId> <topic> <topN> <days> <decay> (got ${positionals.length})`,
+      );
+    }
+    const flags = POSITIONAL.flatMap((f, i) => [`--${f}`, positionals[i] as string]);
+    ({ values: v, positionals } = parseOptions(RUN_OPTIONS, [...argv.filter((a) => !positionals.includes(a)), ...flags], env));
+  }
+  const brokers = str(v, "kafka-brokers");
+  if (brokers !== undefined && str(v, "input") !== undefined)
+    throw new ConfigError("--input and --kafka-brokers are exclusive: pick one source");
   return {
     params: paramsFrom(v),
     input: str(v, "input"),
+    kafka:
+      brokers === undefined
+        ? undefined
+        : {
+            brokers: brokers.split(",").filter((b) => b !== ""),
+            topic: str(v, "kafka-topic") ?? "meetup",
+            groupId: str(v, "kafka-group-id") ?? "meetuphype-embedded",
+          },
     once: bool(v, "once"),
     json: bool(v, "json"),
     emitIntervalMs: num(v, "emit-interval-ms"),

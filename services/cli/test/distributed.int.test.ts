@@ -12,6 +12,10 @@ import { getTrending, trendingClient, watchTrending, type ServedSnapshot } from 
 import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   captureFiles,
+  runCli,
+  startCli,
+  exited,
+  freePort,
   eventually,
   rankingDifferences,
   readLines,
@@ -144,5 +148,55 @@ describe("the distributed pipeline", () => {
     client.close();
     expect(seen.length).toBeGreaterThan(2);
     expect(seen[0]?.topics).toEqual([]);
+  });
+});
+
+describe("meetuphype run from Kafka (embedded, in-memory transport)", () => {
+  it("takes the original app's positional arguments and equals the model", async () => {
+    const topic = uniqueName("embedded");
+    const file = captureFiles().find((f) => f.includes("example5"));
+    if (file === undefined) throw new Error("capture missing");
+    const env = { KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC: topic, LOG_LEVEL: "warn" };
+    const produced = await runCli(["produce", "--input", file, "--health-port", "0", "--no-progress"], { env });
+    expect(produced.code, produced.stderr).toBe(0);
+    const res = await runCli(["run", kafkaBrokers, uniqueName("group"), topic, "10", "2", "0.5", "--once", "--json"], {
+      env: { LOG_LEVEL: "warn" },
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { asOfMs: number; topics: { rank: number; key: string; name: string; score: number }[] };
+    const model = referenceRanking(readLines(file), { ...DEFAULT_PARAMS, topN: 10, windowDays: 2, decay: 0.5 });
+    expect(rankingDifferences(out.topics, model)).toEqual([]);
+    expect(out.asOfMs).toBe(model.asOfMs);
+  });
+});
+
+describe("meetuphype cluster", () => {
+  it("runs every service as a child process, serves a ranking, and stops them all on SIGINT", async () => {
+    const grpcPort = await freePort();
+    const prefix = uniqueName("cluster");
+    const child = startCli(["cluster", "--counters", "2", "--rate", "300", "--grpc-port", String(grpcPort), "--emit-interval-ms", "200"], {
+      KAFKA_BROKERS: kafkaBrokers,
+      NATS_URL: natsUrl,
+      NAME_PREFIX: prefix,
+      KAFKA_TOPIC: prefix,
+      LOG_LEVEL: "warn",
+    });
+    try {
+      const client = trendingClient(`127.0.0.1:${grpcPort}`);
+      await eventually(
+        "a non-empty ranking",
+        async () => {
+          if (child.exitCode !== null) throw new Error(`cluster exited ${child.exitCode}: ${child.output.stderr}`);
+          const s = await getTrending(client, 5).catch((e: unknown) => String(e));
+          return typeof s !== "string" && s.topics.length > 0 ? s : typeof s === "string" ? s : "empty";
+        },
+        90_000,
+      );
+      client.close();
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited(child)).toBe(0);
+    expect(child.output.stdout).toMatch(/^-{43}\nTime: \d+ ms\n-{43}\n/m);
   });
 });

@@ -7,6 +7,7 @@ import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
 import type { CommandContext } from "../context.js";
 import { ConfigError } from "@meetuphype/config";
 import { feedInput, feedSynthetic } from "../feed.js";
+import { feedKafka } from "../kafka-feed.js";
 import { FileDeadLetter, openInput, writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
@@ -22,7 +23,7 @@ Options:
 ${optionHelp(RUN_OPTIONS)}`;
 
 function check(cfg: RunConfig): void {
-  if (cfg.once && cfg.input === undefined && cfg.count === 0) {
+  if (cfg.once && cfg.input === undefined && cfg.kafka === undefined && cfg.count === 0) {
     throw new ConfigError("--once needs a finite input: --input FILE (or - for standard input), or --count N for the synthetic source");
   }
   if (cfg.json && !cfg.once) throw new ConfigError("--json goes with --once (to stream JSON, use `meetuphype watch --json`)");
@@ -51,9 +52,11 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       ? new Progress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
       : undefined;
   const feed = (): Promise<number> =>
-    input !== undefined
-      ? feedInput(pipeline, input, progress, ctx.signal)
-      : feedSynthetic(pipeline, { seed: cfg.seed, rate: cfg.rate, count: cfg.count, paced: !cfg.once }, ctx.clock, ctx.signal);
+    cfg.kafka !== undefined
+      ? feedKafka(pipeline, { ...cfg.kafka, untilEnd: cfg.once }, logger, ctx.signal)
+      : input !== undefined
+        ? feedInput(pipeline, input, progress, ctx.signal)
+        : feedSynthetic(pipeline, { seed: cfg.seed, rate: cfg.rate, count: cfg.count, paced: !cfg.once }, ctx.clock, ctx.signal);
 
   try {
     if (cfg.once) {
@@ -65,7 +68,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     }
     const hub = new SnapshotHub();
     const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
-    logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, source: input?.label ?? "synthetic" });
+    logger.info("TrendingService listening", {
+      addr: `${cfg.grpcHost}:${server.port}`,
+      source: cfg.kafka !== undefined ? `kafka:${cfg.kafka.topic}` : (input?.label ?? "synthetic"),
+    });
     const feeding = feed().then(
       (n) => logger.info("input finished; serving the final ranking until interrupted", { lines: n }),
       (err: unknown) => logger.error("input failed; serving what was read", { err }),

@@ -1,0 +1,61 @@
+/**
+ * Embedded mode fed from Kafka (the original app's shape): a kafkajs consumer
+ * pushes each batch into the in-process pipeline. Offsets are never committed:
+ * the pipeline's state lives in memory, so every start replays the topic from
+ * the beginning and rebuilds the exact ranking. With `untilEnd`, it stops once
+ * every partition has been read up to its end offset at start.
+ */
+import { Kafka, logLevel as kafkaLogLevel, type Consumer } from "kafkajs";
+import type { Logger } from "@meetuphype/actors";
+import { kafkaLogCreator } from "@meetuphype/cluster";
+import type { Sink } from "./feed.js";
+
+export interface KafkaFeedOptions {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly groupId: string;
+  readonly untilEnd: boolean;
+}
+
+export async function feedKafka(sink: Sink, o: KafkaFeedOptions, logger: Logger, signal: AbortSignal): Promise<number> {
+  const kafka = new Kafka({
+    clientId: "meetuphype-run",
+    brokers: o.brokers,
+    logLevel: kafkaLogLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    for (const p of await admin.fetchTopicOffsets(o.topic)) ends.set(p.partition, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const remaining = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+  const consumer: Consumer = kafka.consumer({ groupId: o.groupId, maxBytesPerPartition: 8 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+  let lines = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  if (o.untilEnd && remaining.size === 0) finish();
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      const values = batch.messages.map((m) => (m.value === null ? "" : m.value.toString("utf8")));
+      await sink.push(values);
+      lines += values.length;
+      const high = ends.get(batch.partition) ?? 0n;
+      if (BigInt(batch.lastOffset()) + 1n >= high) remaining.delete(batch.partition);
+      if (o.untilEnd && remaining.size === 0) finish();
+    },
+  });
+  logger.info("reading Kafka", { brokers: o.brokers.join(","), topic: o.topic, group: o.groupId });
+  await Promise.race([
+    o.untilEnd ? finished : new Promise<void>(() => undefined),
+    new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+  ]);
+  await consumer.disconnect();
+  return lines;
+}
