@@ -1,17 +1,26 @@
-// `npm run bench`: prints throughput and memory figures with the machine they
-// were measured on. Nothing is asserted; see docs/benchmarks.md for results.
+// `npm run bench`: prints throughput, latency and memory figures with the
+// machine they were measured on. Nothing is asserted; docs/benchmarks.md keeps
+// the results. BENCH_RECORDS sets the input size; BENCH_ONLY=embedded or
+// BENCH_ONLY=distributed runs one part.
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { benchEmbedded } from "./bench/embedded.mjs";
+import { benchDistributed } from "./bench/distributed.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "services", "cli", "bin", "meetuphype.js");
 const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const only = process.env.BENCH_ONLY;
+const print = (title, rows) => {
+  console.log(`\n${title}`);
+  for (const r of rows) console.log(`  ${r[0].padEnd(34)} ${String(r[1]).padEnd(30)} ${r[2]}`);
+};
 
-console.log(
-  `machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-);
-const rows = await benchEmbedded({ root, cli, records });
-console.log("\nembedded pipeline");
-for (const r of rows) console.log(`  ${r[0].padEnd(26)} ${r[1].padEnd(22)} ${r[2]}`);
+console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+const embedded = only === "distributed" ? undefined : await benchEmbedded({ root, cli, records });
+if (embedded) print("embedded pipeline", embedded.rows);
+if (only !== "embedded") {
+  const file = embedded?.file ?? (await benchEmbedded({ root, cli, records, generateOnly: true })).file;
+  print("distributed pipeline", await benchDistributed({ root, cli, records, file }));
+}

@@ -52,7 +52,7 @@ async function bareParse(file) {
   return { ms: performance.now() - started, lines, objects };
 }
 
-export async function benchEmbedded({ root, cli, records }) {
+export async function benchEmbedded({ root, cli, records, generateOnly = false }) {
   const dir = join(root, ".bench");
   await mkdir(dir, { recursive: true });
   const file = join(dir, `synthetic-${records}.jsonl`);
@@ -60,6 +60,7 @@ export async function benchEmbedded({ root, cli, records }) {
     console.log(`generating ${records} records into ${file} ...`);
     await measure(process.execPath, [cli, "generate", "--count", String(records), "--seed", "42", "--rate", "50", "--output", file]);
   }
+  if (generateOnly) return { file, rows: [] };
   const size = statSync(file).size;
   console.log(`input: ${file} (${(size / MiB).toFixed(0)} MiB, ${records} lines)`);
 
@@ -70,7 +71,7 @@ export async function benchEmbedded({ root, cli, records }) {
   const stats = JSON.parse(run.out).stats;
   const bareRate = bare.lines / (bare.ms / 1000);
   const runRate = stats.lines / (run.ms / 1000);
-  return [
+  const rows = [
     ["bare read + JSON.parse", `${Math.round(bareRate).toLocaleString("en")} records/s`, `${(bare.ms / 1000).toFixed(2)} s`],
     [
       "meetuphype run --once",
@@ -79,4 +80,5 @@ export async function benchEmbedded({ root, cli, records }) {
     ],
     ["ratio (run / bare)", (runRate / bareRate).toFixed(2), `accepted ${stats.accepted}, ignored versions ${stats.ignoredVersions}`],
   ];
+  return { file, rows };
 }

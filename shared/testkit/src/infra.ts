@@ -51,7 +51,11 @@ async function withContainers(): Promise<TestInfra> {
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .start();
   const nats = await new GenericContainer("nats:2.9")
-    .withCommand(["-js", "--max_payload", "8388608"])
+    // nats-server takes max_payload only from a config file.
+    .withCopyContentToContainer([
+      { content: "listen: 0.0.0.0:4222\nmax_payload: 8MB\njetstream {\n  store_dir: /data\n}\n", target: "/etc/nats/test.conf" },
+    ])
+    .withCommand(["-c", "/etc/nats/test.conf"])
     .withExposedPorts(4222)
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
     .start();

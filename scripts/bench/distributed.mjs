@@ -1,0 +1,129 @@
+// Benchmark of the distributed pipeline on local servers (started here on free
+// ports): throughput on a 1-million-record backlog against a bare kafkajs
+// consumer reading the same topic, WatchTrending latency at a steady 2,000
+// records/s, and each service's peak memory. Prints figures; asserts nothing.
+import { join } from "node:path";
+import { mkdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createRequire } from "node:module";
+import { startTracked } from "./procs.mjs";
+
+const require = createRequire(import.meta.url);
+const { Kafka, logLevel, Partitioners } = require("kafkajs");
+
+const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function bareConsume(brokers, topic, expected) {
+  const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bare-${Date.now()}`, maxBytesPerPartition: 8 << 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  let first = 0;
+  const done = new Promise((resolve) => {
+    consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (first === 0) first = performance.now();
+        n += batch.messages.length;
+        if (n >= expected) resolve();
+      },
+    });
+  });
+  const started = performance.now();
+  await done;
+  const ms = performance.now() - started;
+  await consumer.disconnect();
+  return { ms, n };
+}
+
+export async function benchDistributed({ root, cli, records, file }) {
+  const grpc = await import(join(root, "shared/grpc/dist/index.js"));
+  const infra = await import(join(root, "shared/infra/dist/index.js"));
+  const dir = join(root, ".bench", "infra");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  console.log("starting local Kafka and NATS ...");
+  const servers = await infra.startLocalInfra({ dir, libDir: join(root, ".infra", "kafka-lib"), pom: join(root, "infra/kafka/pom.xml"), log: (l) => console.log(l) });
+  const rows = [];
+  const services = [];
+  try {
+    const prefix = `bench${Date.now() % 100000}`;
+    // TOP_N 500 ranks every synthetic topic, so that a latency probe always enters the ranking.
+    const env = { KAFKA_BROKERS: servers.kafkaBrokers, NATS_URL: servers.natsUrl, NAME_PREFIX: prefix, KAFKA_TOPIC: prefix, LOG_LEVEL: "warn", HEALTH_PORT: "0", TOP_N: "500" };
+
+    console.log(`producing the backlog of ${records} records ...`);
+    const t0 = performance.now();
+    execFileSync(process.execPath, [cli, "produce", "--input", file, "--no-progress"], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    const produceMs = performance.now() - t0;
+
+    console.log("bare kafkajs consumer over the same topic ...");
+    const bare = await bareConsume(servers.kafkaBrokers, prefix, records);
+
+    console.log("expected ranking (embedded run --once) ...");
+    const expected = JSON.parse(execFileSync(process.execPath, [cli, "run", "--input", file, "--once", "--json", "--no-progress", "--top-n", "500"], { maxBuffer: 1 << 26 }).toString());
+
+    const grpcPort = await infra.freePort();
+    console.log("distributed pipeline over the backlog ...");
+    const started = performance.now();
+    services.push(startTracked("aggregator", process.execPath, [cli, "aggregator", "--grpc-port", String(grpcPort), "--console=false", "--emit-interval-ms", "250"], env));
+    for (const kind of ["counter", "dedup", "ingest"]) services.push(startTracked(kind, process.execPath, [cli, kind], env));
+    const client = grpc.trendingClient(`127.0.0.1:${grpcPort}`);
+    const want = expected.topics.map((t) => `${t.key}:${t.score}`).join(",");
+    for (;;) {
+      const s = await grpc.getTrending(client, 0).catch(() => undefined);
+      if (s && s.topics.map((t) => `${t.key}:${t.score}`).join(",") === want && s.asOfMs === expected.asOfMs) break;
+      if (performance.now() - started > 30 * 60_000) throw new Error("the pipeline did not reach the expected ranking within 30 min");
+      await sleep(100);
+    }
+    const pipeMs = performance.now() - started;
+    const bareRate = bare.n / (bare.ms / 1000);
+    const pipeRate = records / (pipeMs / 1000);
+    rows.push(["produce backlog (file → Kafka)", `${Math.round(records / (produceMs / 1000)).toLocaleString("en")} records/s`, `${(produceMs / 1000).toFixed(1)} s`]);
+    rows.push(["bare kafkajs consumer", `${Math.round(bareRate).toLocaleString("en")} records/s`, `${(bare.ms / 1000).toFixed(1)} s`]);
+    rows.push(["distributed pipeline (1 of each)", `${Math.round(pipeRate).toLocaleString("en")} records/s`, `${(pipeMs / 1000).toFixed(1)} s, from process start to the exact ranking`]);
+    rows.push(["ratio (pipeline / bare)", (pipeRate / bareRate).toFixed(2), ""]);
+
+    console.log("latency at a steady 2,000 records/s (30 s) ...");
+    const live = startTracked("producer", process.execPath, [cli, "produce", "--rate", "2000", "--seed", "3"], env);
+    services.push(live);
+    await sleep(5000);
+    const kafka = new Kafka({ brokers: [servers.kafkaBrokers], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const appended = new Map();
+    const latencies = [];
+    const watch = grpc.watchTrending(client, 0, (s) => {
+      const now = performance.now();
+      for (const t of s.topics) {
+        const at = appended.get(t.key);
+        if (at !== undefined) {
+          latencies.push(now - at);
+          appended.delete(t.key);
+        }
+      }
+    });
+    for (let i = 0; i < 60; i++) {
+      if (i % 10 === 0) console.log(`  probe ${i} of 60, ${latencies.length} seen`);
+      const key = `probe-${i}`;
+      const line = JSON.stringify({ rsvp_id: 9_000_000_000 + i, mtime: Date.now(), response: "yes", guests: 1000, group: { group_topics: [{ urlkey: key, topic_name: key }] } });
+      await producer.send({ topic: prefix, messages: [{ key: String(9_000_000_000 + i), value: line }] });
+      appended.set(key, performance.now());
+      await sleep(500);
+    }
+    await sleep(3000);
+    watch.cancel();
+    await producer.disconnect();
+    client.close();
+    rows.push([
+      "append → WatchTrending (2,000/s)",
+      `p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms`,
+      `${latencies.length} of 60 probes seen; emit interval 250 ms`,
+    ]);
+  } finally {
+    for (const s of services) await s.stop();
+    for (const s of services) rows.push([`peak RSS ${s.name}`, `${s.peakMiB.toFixed(0)} MiB`, ""]);
+    await servers.stop();
+  }
+  return rows;
+}

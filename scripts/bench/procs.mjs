@@ -1,0 +1,40 @@
+// Helpers for the benchmarks: child processes with peak-memory sampling.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { once } from "node:events";
+
+export function peakKiB(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts a long-running child; tracks its peak RSS until stopped. */
+export function startTracked(name, cmd, args, env) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, peakKiB(child.pid))), 100);
+  return {
+    name,
+    child,
+    get peakMiB() {
+      return Math.max(peak, peakKiB(child.pid)) / 1024;
+    },
+    get stderr() {
+      return stderr;
+    },
+    async stop() {
+      peak = Math.max(peak, peakKiB(child.pid));
+      clearInterval(timer);
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+    },
+  };
+}
