@@ -11,6 +11,10 @@ const kafkaBrokers = inject("kafkaBrokers");
 
 async function readTopic(topic: string, atLeast: number): Promise<{ key: string | null; value: string }[]> {
   const kafka = new Kafka({ brokers: [kafkaBrokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await eventually("the topic to exist", async () => ((await admin.listTopics()).includes(topic) ? true : "not yet"), 60_000);
+  await admin.disconnect();
   const consumer = kafka.consumer({ groupId: uniqueName("reader"), maxBytesPerPartition: 8 << 20 });
   const got: { key: string | null; value: string }[] = [];
   await consumer.connect();
