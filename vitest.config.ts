@@ -17,13 +17,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["{shared,services}/*/test/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/node_modules/**"] },
+        test: {
+          name: "unit",
+          include: ["{shared,services}/*/test/**/*.test.ts", "deploy/test/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
       },
       {
         extends: true,
         test: {
           name: "integration",
-          include: ["{shared,services}/*/test/**/*.int.test.ts"],
+          include: ["{shared,services}/*/test/**/*.int.test.ts", "deploy/test/**/*.int.test.ts"],
           globalSetup: ["./vitest.global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -17,7 +17,9 @@ const print = (title, rows) => {
   for (const r of rows) console.log(`  ${r[0].padEnd(34)} ${String(r[1]).padEnd(30)} ${r[2]}`);
 };
 
-console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
 const embedded = only === "distributed" ? undefined : await benchEmbedded({ root, cli, records });
 if (embedded) print("embedded pipeline", embedded.rows);
 if (only !== "embedded") {

@@ -44,29 +44,56 @@ export async function benchDistributed({ root, cli, records, file }) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   console.log("starting local Kafka and NATS ...");
-  const servers = await infra.startLocalInfra({ dir, libDir: join(root, ".infra", "kafka-lib"), pom: join(root, "infra/kafka/pom.xml"), log: (l) => console.log(l) });
+  const servers = await infra.startLocalInfra({
+    dir,
+    libDir: join(root, ".infra", "kafka-lib"),
+    pom: join(root, "infra/kafka/pom.xml"),
+    log: (l) => console.log(l),
+  });
   const rows = [];
   const services = [];
   try {
     const prefix = `bench${Date.now() % 100000}`;
     // TOP_N 500 ranks every synthetic topic, so that a latency probe always enters the ranking.
-    const env = { KAFKA_BROKERS: servers.kafkaBrokers, NATS_URL: servers.natsUrl, NAME_PREFIX: prefix, KAFKA_TOPIC: prefix, LOG_LEVEL: "warn", HEALTH_PORT: "0", TOP_N: "500" };
+    const env = {
+      KAFKA_BROKERS: servers.kafkaBrokers,
+      NATS_URL: servers.natsUrl,
+      NAME_PREFIX: prefix,
+      KAFKA_TOPIC: prefix,
+      LOG_LEVEL: "warn",
+      HEALTH_PORT: "0",
+      TOP_N: "500",
+    };
 
     console.log(`producing the backlog of ${records} records ...`);
     const t0 = performance.now();
-    execFileSync(process.execPath, [cli, "produce", "--input", file, "--no-progress"], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, [cli, "produce", "--input", file, "--no-progress"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     const produceMs = performance.now() - t0;
 
     console.log("bare kafkajs consumer over the same topic ...");
     const bare = await bareConsume(servers.kafkaBrokers, prefix, records);
 
     console.log("expected ranking (embedded run --once) ...");
-    const expected = JSON.parse(execFileSync(process.execPath, [cli, "run", "--input", file, "--once", "--json", "--no-progress", "--top-n", "500"], { maxBuffer: 1 << 26 }).toString());
+    const expected = JSON.parse(
+      execFileSync(process.execPath, [cli, "run", "--input", file, "--once", "--json", "--no-progress", "--top-n", "500"], {
+        maxBuffer: 1 << 26,
+      }).toString(),
+    );
 
     const grpcPort = await infra.freePort();
     console.log("distributed pipeline over the backlog ...");
     const started = performance.now();
-    services.push(startTracked("aggregator", process.execPath, [cli, "aggregator", "--grpc-port", String(grpcPort), "--console=false", "--emit-interval-ms", "250"], env));
+    services.push(
+      startTracked(
+        "aggregator",
+        process.execPath,
+        [cli, "aggregator", "--grpc-port", String(grpcPort), "--console=false", "--emit-interval-ms", "250"],
+        env,
+      ),
+    );
     for (const kind of ["counter", "dedup", "ingest"]) services.push(startTracked(kind, process.execPath, [cli, kind], env));
     const client = grpc.trendingClient(`127.0.0.1:${grpcPort}`);
     const want = expected.topics.map((t) => `${t.key}:${t.score}`).join(",");
@@ -79,9 +106,17 @@ export async function benchDistributed({ root, cli, records, file }) {
     const pipeMs = performance.now() - started;
     const bareRate = bare.n / (bare.ms / 1000);
     const pipeRate = records / (pipeMs / 1000);
-    rows.push(["produce backlog (file → Kafka)", `${Math.round(records / (produceMs / 1000)).toLocaleString("en")} records/s`, `${(produceMs / 1000).toFixed(1)} s`]);
+    rows.push([
+      "produce backlog (file → Kafka)",
+      `${Math.round(records / (produceMs / 1000)).toLocaleString("en")} records/s`,
+      `${(produceMs / 1000).toFixed(1)} s`,
+    ]);
     rows.push(["bare kafkajs consumer", `${Math.round(bareRate).toLocaleString("en")} records/s`, `${(bare.ms / 1000).toFixed(1)} s`]);
-    rows.push(["distributed pipeline (1 of each)", `${Math.round(pipeRate).toLocaleString("en")} records/s`, `${(pipeMs / 1000).toFixed(1)} s, from process start to the exact ranking`]);
+    rows.push([
+      "distributed pipeline (1 of each)",
+      `${Math.round(pipeRate).toLocaleString("en")} records/s`,
+      `${(pipeMs / 1000).toFixed(1)} s, from process start to the exact ranking`,
+    ]);
     rows.push(["ratio (pipeline / bare)", (pipeRate / bareRate).toFixed(2), ""]);
 
     console.log("latency at a steady 2,000 records/s (30 s) ...");
@@ -106,7 +141,13 @@ export async function benchDistributed({ root, cli, records, file }) {
     for (let i = 0; i < 60; i++) {
       if (i % 10 === 0) console.log(`  probe ${i} of 60, ${latencies.length} seen`);
       const key = `probe-${i}`;
-      const line = JSON.stringify({ rsvp_id: 9_000_000_000 + i, mtime: Date.now(), response: "yes", guests: 1000, group: { group_topics: [{ urlkey: key, topic_name: key }] } });
+      const line = JSON.stringify({
+        rsvp_id: 9_000_000_000 + i,
+        mtime: Date.now(),
+        response: "yes",
+        guests: 1000,
+        group: { group_topics: [{ urlkey: key, topic_name: key }] },
+      });
       await producer.send({ topic: prefix, messages: [{ key: String(9_000_000_000 + i), value: line }] });
       appended.set(key, performance.now());
       await sleep(500);

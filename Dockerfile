@@ -1,0 +1,20 @@
+# syntax=docker/dockerfile:1
+# One image for every service; the command picks it: `meetuphype ingest`, ...
+# Both stages run the same build script as the test that checks it outside Docker.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY . .
+RUN sh scripts/image-build.sh /out
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /out /app
+# The node images' unprivileged user. The services handle SIGTERM themselves
+# (hand shards over, drain, exit within 10 s), also as PID 1.
+USER 1000:1000
+EXPOSE 50051 8080
+ENTRYPOINT ["node", "/app/services/cli/bin/meetuphype.js"]
+CMD ["--help"]
