@@ -1,5 +1,9 @@
 /** The aggregator's configuration, parsed once from flags and environment variables. */
 import {
+  baseFrom,
+  natsFrom,
+  type BaseConfig,
+  type NatsConfig,
   bool,
   HELP,
   intIn,
@@ -41,31 +45,25 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   HELP,
 ];
 
-export interface AggregatorConfig {
-  readonly natsUrl: string;
-  readonly prefix: string;
+export interface AggregatorConfig extends BaseConfig, NatsConfig {
   readonly counterShards: number;
   readonly params: TrendingParams;
   readonly grpcPort: number;
   readonly grpcHost: string;
   readonly emitIntervalMs: number;
   readonly console: boolean;
-  readonly logLevel: string;
-  readonly help: boolean;
 }
 
 export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AggregatorConfig {
   const { values: v } = parseOptions(AGGREGATOR_OPTIONS, argv, env);
   return {
-    natsUrl: str(v, "nats-url") ?? "",
-    prefix: str(v, "name-prefix") ?? "mh",
+    ...baseFrom(v),
+    ...natsFrom(v),
     counterShards: num(v, "counter-shards"),
     params: paramsFrom(v),
     grpcPort: num(v, "grpc-port"),
     grpcHost: str(v, "grpc-host") ?? "0.0.0.0",
     emitIntervalMs: num(v, "emit-interval-ms"),
     console: bool(v, "console"),
-    logLevel: str(v, "log-level") ?? "info",
-    help: bool(v, "help"),
   };
 }

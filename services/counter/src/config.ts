@@ -1,6 +1,9 @@
 /** The counter service's configuration, parsed once from flags and environment variables. */
 import {
-  bool,
+  baseFrom,
+  natsFrom,
+  type BaseConfig,
+  type NatsConfig,
   HEALTH_PORT,
   HELP,
   LOG_LEVEL,
@@ -10,32 +13,25 @@ import {
   paramsFrom,
   parseOptions,
   SHARD_OPTIONS,
-  str,
   type OptionSpec,
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
 export const COUNTER_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, HEALTH_PORT, LOG_LEVEL, HELP];
 
-export interface CounterConfig {
-  readonly natsUrl: string;
-  readonly prefix: string;
+export interface CounterConfig extends BaseConfig, NatsConfig {
   readonly counterShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
-  readonly logLevel: string;
-  readonly help: boolean;
 }
 
 export function counterConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CounterConfig {
   const { values: v } = parseOptions(COUNTER_OPTIONS, argv, env);
   return {
-    natsUrl: str(v, "nats-url") ?? "",
-    prefix: str(v, "name-prefix") ?? "mh",
+    ...baseFrom(v),
+    ...natsFrom(v),
     counterShards: num(v, "counter-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
-    logLevel: str(v, "log-level") ?? "info",
-    help: bool(v, "help"),
   };
 }

@@ -1,6 +1,9 @@
 /** The dedup service's configuration, parsed once from flags and environment variables. */
 import {
-  bool,
+  baseFrom,
+  natsFrom,
+  type BaseConfig,
+  type NatsConfig,
   HEALTH_PORT,
   HELP,
   LOG_LEVEL,
@@ -10,34 +13,27 @@ import {
   paramsFrom,
   parseOptions,
   SHARD_OPTIONS,
-  str,
   type OptionSpec,
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
 export const DEDUP_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, HEALTH_PORT, LOG_LEVEL, HELP];
 
-export interface DedupConfig {
-  readonly natsUrl: string;
-  readonly prefix: string;
+export interface DedupConfig extends BaseConfig, NatsConfig {
   readonly dedupShards: number;
   readonly counterShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
-  readonly logLevel: string;
-  readonly help: boolean;
 }
 
 export function dedupConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): DedupConfig {
   const { values: v } = parseOptions(DEDUP_OPTIONS, argv, env);
   return {
-    natsUrl: str(v, "nats-url") ?? "",
-    prefix: str(v, "name-prefix") ?? "mh",
+    ...baseFrom(v),
+    ...natsFrom(v),
     dedupShards: num(v, "dedup-shards"),
     counterShards: num(v, "counter-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
-    logLevel: str(v, "log-level") ?? "info",
-    help: bool(v, "help"),
   };
 }

@@ -1,6 +1,9 @@
 /** The ingest service's configuration, parsed once from flags and environment variables. */
 import {
-  bool,
+  baseFrom,
+  natsFrom,
+  type BaseConfig,
+  type NatsConfig,
   HEALTH_PORT,
   HELP,
   KAFKA_OPTIONS,
@@ -34,35 +37,29 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   HELP,
 ];
 
-export interface IngestConfig {
+export interface IngestConfig extends BaseConfig, NatsConfig {
   readonly brokers: string[];
   readonly topic: string;
   readonly groupId: string;
   readonly dlqTopic: string;
-  readonly natsUrl: string;
-  readonly prefix: string;
   readonly dedupShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
-  readonly logLevel: string;
-  readonly help: boolean;
 }
 
 export function ingestConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): IngestConfig {
   const { values: v } = parseOptions(INGEST_OPTIONS, argv, env);
   const topic = str(v, "kafka-topic") ?? "meetup";
-  const prefix = str(v, "name-prefix") ?? "mh";
+  const { prefix } = natsFrom(v);
   return {
+    ...baseFrom(v),
+    ...natsFrom(v),
     brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
     topic,
     groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
     dlqTopic: str(v, "kafka-dlq-topic") ?? `${topic}.dlq`,
-    natsUrl: str(v, "nats-url") ?? "",
-    prefix,
     dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
-    logLevel: str(v, "log-level") ?? "info",
-    help: bool(v, "help"),
   };
 }

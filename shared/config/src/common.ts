@@ -122,3 +122,18 @@ export function paramsFrom(v: OptionValues): TrendingParams {
     clock: str(v, "clock") as TrendingParams["clock"],
   };
 }
+
+/** Fields every service has: its log level and whether --help was asked. */
+export interface BaseConfig {
+  readonly logLevel: string;
+  readonly help: boolean;
+}
+
+/** Where a service finds NATS and the names it creates there. */
+export interface NatsConfig {
+  readonly natsUrl: string;
+  readonly prefix: string;
+}
+
+export const baseFrom = (v: OptionValues): BaseConfig => ({ logLevel: str(v, "log-level") ?? "info", help: bool(v, "help") });
+export const natsFrom = (v: OptionValues): NatsConfig => ({ natsUrl: str(v, "nats-url") ?? "", prefix: str(v, "name-prefix") ?? "mh" });

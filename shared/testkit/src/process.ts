@@ -1,7 +1,6 @@
 /** Running the built `meetuphype` command as a user does, for end-to-end tests. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { repoRoot } from "./data.js";
 
@@ -54,18 +53,7 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "@meetuphype/infra";
 
 /** Resolves when GET http://127.0.0.1:port/readyz answers 200 (polling, with a deadline). */
 export async function waitForReady(port: number, timeoutMs = 60_000, what = `service on :${port}`): Promise<void> {
