@@ -162,8 +162,16 @@ export async function benchDistributed({ root, cli, records, file }) {
       `${latencies.length} of 60 probes seen; emit interval 250 ms`,
     ]);
   } finally {
-    for (const s of services) await s.stop();
-    for (const s of services) rows.push([`peak RSS ${s.name}`, `${s.peakMiB.toFixed(0)} MiB`, ""]);
+    // The producer first, so that the others stop under their normal load.
+    const order = [...services.filter((s) => s.name === "producer"), ...services.filter((s) => s.name !== "producer")];
+    const stopMs = new Map();
+    for (const s of order) stopMs.set(s.name, await s.stop());
+    for (const s of services)
+      rows.push([
+        `peak RSS ${s.name}`,
+        `${s.peakMiB.toFixed(0)} MiB`,
+        `SIGTERM to exit ${((stopMs.get(s.name) ?? 0) / 1000).toFixed(1)} s`,
+      ]);
     await servers.stop();
   }
   return rows;

@@ -28,13 +28,15 @@ export function startTracked(name, cmd, args, env) {
     get stderr() {
       return stderr;
     },
+    /** Sends SIGTERM and waits; resolves with how long the exit took (ms). */
     async stop() {
       peak = Math.max(peak, peakKiB(child.pid));
       clearInterval(timer);
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await once(child, "exit");
-      }
+      if (child.exitCode !== null) return 0;
+      const started = performance.now();
+      child.kill("SIGTERM");
+      await once(child, "exit");
+      return performance.now() - started;
     },
   };
 }

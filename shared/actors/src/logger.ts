@@ -14,22 +14,22 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
-/** Writes one line per entry: `level msg key=value ...`, to `write` (standard error by default). */
-export function lineLogger(level: LogLevel, write: (line: string) => void, base: LogFields = {}): Logger {
+/** Writes one line per entry: `<ISO time> level msg key=value ...`, to `write`. `now` is the clock. */
+export function lineLogger(level: LogLevel, write: (line: string) => void, base: LogFields = {}, now: () => number = Date.now): Logger {
   const emit = (l: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields): void => {
     if (ORDER[l] < ORDER[level]) return;
     const all = { ...base, ...fields };
     const kv = Object.entries(all)
       .map(([k, v]) => `${k}=${v instanceof Error ? JSON.stringify(v.message) : typeof v === "string" ? JSON.stringify(v) : String(v)}`)
       .join(" ");
-    write(`${l} ${msg}${kv === "" ? "" : ` ${kv}`}`);
+    write(`${new Date(now()).toISOString()} ${l} ${msg}${kv === "" ? "" : ` ${kv}`}`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    child: (f) => lineLogger(level, write, { ...base, ...f }),
+    child: (f) => lineLogger(level, write, { ...base, ...f }, now),
   };
 }
 

@@ -41,6 +41,7 @@ interface Running<X> {
   readonly pump: Promise<void>;
   readonly timer: NodeJS.Timeout;
   readonly pos: { lastSeq: number };
+  readonly stopping: { now: boolean };
 }
 
 export class JetStreamShards<X> implements ShardRunner {
@@ -82,7 +83,7 @@ export class JetStreamShards<X> implements ShardRunner {
         } else if (m.kind === "extra") await logic.onExtra(m.msg);
         else await save(pos.lastSeq);
       },
-      { capacity: 64, onError: (err, a) => this.o.logger.error("shard message failed", { actor: a, err }) },
+      { capacity: 8, onError: (err, a) => this.o.logger.error("shard message failed", { actor: a, err }) },
     );
     // An ordered push consumer on the shard's subject (NATS 2.9 has no multi-filter
     // pull consumers; this API works from 2.2 on), from just after the snapshot.
@@ -91,11 +92,17 @@ export class JetStreamShards<X> implements ShardRunner {
     if (seq > 0) opts.startSequence(seq + 1);
     else opts.deliverAll();
     const sub = await this.o.js.subscribe(this.o.subjectOf(shard), opts);
+    const stopping = { now: false };
     const pump = (async () => {
-      for await (const m of sub) await actor.tell({ kind: "stream", seq: m.seq, data: m.data });
+      for await (const m of sub) {
+        // Messages still buffered when the shard stops are left to the next owner,
+        // which resumes after the last handled sequence: stopping stays prompt.
+        if (stopping.now) break;
+        await actor.tell({ kind: "stream", seq: m.seq, data: m.data });
+      }
     })();
     const timer = setInterval(() => void actor.tell({ kind: "save" }).catch(() => undefined), this.o.snapshotEveryMs ?? 30_000);
-    this.running.set(shard, { actor, sub, pump, timer, pos });
+    this.running.set(shard, { actor, sub, pump, timer, pos, stopping });
   }
 
   async stop(shard: number): Promise<void> {
@@ -103,6 +110,7 @@ export class JetStreamShards<X> implements ShardRunner {
     if (r === undefined) return;
     this.running.delete(shard);
     clearInterval(r.timer);
+    r.stopping.now = true;
     r.sub.unsubscribe();
     await r.pump.catch(() => undefined);
     await r.actor.tell({ kind: "save" });
