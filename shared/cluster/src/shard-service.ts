@@ -36,7 +36,7 @@ export interface ShardServiceOptions<X> {
   /** Extra wiring once shards can run (the counter's rank-request subscription). */
   readonly onStart?: (env: ShardServiceEnv, shards: JetStreamShards<X>) => void;
   readonly snapshotEveryMs?: number;
-  /** How long a SIGTERM hand-over may take before the replica exits without it. @default 20000 */
+  /** How long a SIGTERM hand-over may take before the replica exits without it. @default 8000 */
   readonly stopDeadlineMs?: number;
 }
 
@@ -80,12 +80,12 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   // A hand-over normally takes about a second; past this deadline the replica
   // exits anyway, and its shards are taken over from the last periodic snapshot.
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), o.stopDeadlineMs ?? 20_000)));
+  const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), o.stopDeadlineMs ?? 8_000)));
   const left = await Promise.race([ownership.leave().then(() => "done" as const), deadline]);
   clearTimeout(timer);
   if (left === "late") {
     log.error("hand-over did not finish before the stop deadline; exiting without it", {
-      deadlineMs: o.stopDeadlineMs ?? 20_000,
+      deadlineMs: o.stopDeadlineMs ?? 8_000,
       owned: ownership.ownedShards(),
     });
     return 1;
