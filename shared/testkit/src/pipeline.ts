@@ -72,6 +72,19 @@ export class TestPipeline {
     return exited(child);
   }
 
+  /** Kills a replica with SIGKILL (a crash: no hand-over). */
+  async kill(kind: ServiceKind, index = 0): Promise<void> {
+    const list = this.replicas.get(kind) ?? [];
+    const child = list[index];
+    if (child === undefined) throw new Error(`no ${kind} replica ${index}`);
+    this.replicas.set(
+      kind,
+      list.filter((c) => c !== child),
+    );
+    child.kill("SIGKILL");
+    await exited(child);
+  }
+
   produce(args: readonly string[], stdin?: string): Promise<CliResult> {
     return runCli(["produce", "--health-port", "0", "--no-progress", ...args], {
       env: this.env,
