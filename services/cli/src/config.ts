@@ -6,6 +6,9 @@
 import type { TrendingParams } from "@meetuphype/core";
 import type { LogLevel } from "@meetuphype/actors";
 import {
+  EMIT_INTERVAL,
+  GRPC_HOST,
+  GRPC_PORT,
   ConfigError,
   bool,
   HELP,
@@ -51,23 +54,9 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "json", type: "bool", default: false, help: "with --once: print one JSON object (ranking and stats)" },
   ...MODEL_OPTIONS,
-  {
-    flag: "emit-interval-ms",
-    env: "EMIT_INTERVAL_MS",
-    type: "int",
-    default: 1000,
-    help: "how often the ranking is recomputed and, when changed, emitted",
-    check: intIn(50, 3_600_000),
-  },
-  {
-    flag: "grpc-port",
-    env: "GRPC_PORT",
-    type: "int",
-    default: 50051,
-    help: "port of TrendingService (0 = any free port)",
-    check: intIn(0, 65_535),
-  },
-  { flag: "grpc-host", env: "GRPC_HOST", type: "string", default: "0.0.0.0", help: "address TrendingService binds" },
+  EMIT_INTERVAL,
+  GRPC_PORT,
+  GRPC_HOST,
   { flag: "dead-letter", env: "DEAD_LETTER", type: "string", help: "append rejected lines to this JSONL file, with their reason" },
   { flag: "seed", env: "SEED", type: "int", default: 1, help: "synthetic source: random seed" },
   { flag: "rate", env: "RATE", type: "number", default: 50, help: "synthetic source: records per second", check: numIn(0.001, 1_000_000) },

@@ -137,3 +137,28 @@ export interface NatsConfig {
 
 export const baseFrom = (v: OptionValues): BaseConfig => ({ logLevel: str(v, "log-level") ?? "info", help: bool(v, "help") });
 export const natsFrom = (v: OptionValues): NatsConfig => ({ natsUrl: str(v, "nats-url") ?? "", prefix: str(v, "name-prefix") ?? "mh" });
+
+/** Where TrendingService listens (embedded `run` and the aggregator). */
+export const GRPC_PORT: OptionSpec = {
+  flag: "grpc-port",
+  env: "GRPC_PORT",
+  type: "int",
+  default: 50051,
+  help: "port of TrendingService (0 = any free port)",
+  check: intIn(0, 65_535),
+};
+export const GRPC_HOST: OptionSpec = {
+  flag: "grpc-host",
+  env: "GRPC_HOST",
+  type: "string",
+  default: "0.0.0.0",
+  help: "address TrendingService binds",
+};
+export const EMIT_INTERVAL: OptionSpec = {
+  flag: "emit-interval-ms",
+  env: "EMIT_INTERVAL_MS",
+  type: "int",
+  default: 1000,
+  help: "how often the ranking is recomputed and, when changed, emitted",
+  check: intIn(50, 3_600_000),
+};

@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import {
+  EMIT_INTERVAL,
+  GRPC_PORT,
   bool,
   HELP,
   intIn,
@@ -34,22 +36,8 @@ export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
     help: "also run the producer (synthetic source; --no-producer to feed the topic yourself)",
   },
   { flag: "rate", env: "RATE", type: "number", default: 50, help: "producer: synthetic records per second" },
-  {
-    flag: "emit-interval-ms",
-    env: "EMIT_INTERVAL_MS",
-    type: "int",
-    default: 1000,
-    help: "aggregator: how often the ranking is recomputed",
-    check: intIn(50, 3_600_000),
-  },
-  {
-    flag: "grpc-port",
-    env: "GRPC_PORT",
-    type: "int",
-    default: 50051,
-    help: "aggregator: port of TrendingService",
-    check: intIn(0, 65_535),
-  },
+  GRPC_PORT,
+  EMIT_INTERVAL,
   ...KAFKA_OPTIONS,
   ...NATS_OPTIONS,
   ...SHARD_OPTIONS,
