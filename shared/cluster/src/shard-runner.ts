@@ -49,23 +49,9 @@ export class JetStreamShards<X> implements ShardRunner {
 
   constructor(private readonly o: JetStreamShardsOptions<X>) {}
 
-  owned(): number[] {
-    return [...this.running.keys()];
-  }
-
   /** Delivers an extra message to every running shard, in order with its stream messages. */
   async broadcast(msg: X): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => r.actor.tell({ kind: "extra", msg })));
-  }
-
-  /** Resolves when every running shard has handled what it was given. */
-  async idle(): Promise<void> {
-    await Promise.all([...this.running.values()].map((r) => r.actor.idle()));
-  }
-
-  /** The last handled stream sequence of a running shard. */
-  lastSeq(shard: number): number | undefined {
-    return this.running.get(shard)?.pos.lastSeq;
   }
 
   async start(shard: number): Promise<void> {
