@@ -56,7 +56,7 @@ export class ShardOwnership {
     return [...this.owned].sort((a, b) => a - b);
   }
 
-  start(intervalMs = 500): void {
+  start(intervalMs = 1000): void {
     const tick = (): void => {
       this.reconcile().catch((err: unknown) => this.logger.warn("shard reconcile failed; will retry", { err }));
     };
