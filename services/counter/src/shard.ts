@@ -9,6 +9,7 @@ import {
   type ShardServiceEnv,
 } from "@meetuphype/cluster";
 import { CounterLogic, type RankRequest } from "@meetuphype/pipeline";
+import { SourcePositions } from "./positions.js";
 
 export function counterShard(
   shard: number,
@@ -18,11 +19,13 @@ export function counterShard(
 ): { logic: ShardLogic<RankRequest>; seq: number } {
   const restored = snapshot === undefined ? undefined : decodeCounterSnapshot(snapshot);
   const logic = new CounterLogic(shard, params, restored?.state);
+  const positions = new SourcePositions(restored?.sources);
   return {
     seq: restored?.seq ?? 0,
     logic: {
       onStream(_seq, data) {
-        logic.handle(decodeDeltaBatch(data));
+        const { batch, source } = decodeDeltaBatch(data);
+        if (source === undefined || positions.admit(source)) logic.handle(batch);
         return Promise.resolve();
       },
       onExtra(req) {
@@ -30,7 +33,7 @@ export function counterShard(
         if (top !== undefined) env.nc.publish(env.names.topkSubject, encodeShardTopK(top, env.replica));
         return Promise.resolve();
       },
-      snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot()),
+      snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),
     },
   };
 }

@@ -29,21 +29,16 @@ export function dedupShard(
       async onStream(seq, data) {
         const batch = decodeDedupBatch(data);
         if (batch.now > clock) clock = batch.now;
-        const acks: Promise<unknown>[] = [];
-        for (const [target, deltas] of logic.process(batch)) {
-          for (let i = 0; i < deltas.length; i += MAX_DELTAS) {
-            // The id makes a replay after a crash harmless within the stream's duplicate window.
-            const msgID = `dedup${shard}-${seq}-${target}-${i}`;
-            acks.push(
-              env.js.publish(
-                env.names.counterSubject(target),
-                encodeDeltaBatch({ now: batch.now, deltas: deltas.slice(i, i + MAX_DELTAS) }),
-                { msgID },
-              ),
-            );
+        // Counter shards in parallel; the parts for one counter shard in order, because a
+        // counter skips any position at or before the last it applied from this shard.
+        const sends = [...logic.process(batch)].map(async ([target, deltas]) => {
+          for (let i = 0, part = 0; i < deltas.length; i += MAX_DELTAS, part++) {
+            const body = encodeDeltaBatch({ now: batch.now, deltas: deltas.slice(i, i + MAX_DELTAS) }, { shard, seq, part });
+            // The message id also lets JetStream drop a replay within its duplicate window.
+            await env.js.publish(env.names.counterSubject(target), body, { msgID: `dedup${shard}-${seq}-${target}-${part}` });
           }
-        }
-        await Promise.all(acks);
+        });
+        await Promise.all(sends);
       },
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshot(seq, clock, logic.snapshot()),

@@ -13,12 +13,15 @@ export function decodeDedupBatch(bytes: Uint8Array): DedupBatch {
   return { now: m.now, records: m.records.map(toRsvp) };
 }
 
-export const encodeDeltaBatch = (b: Omit<DeltaBatch, "kind">): Uint8Array =>
-  pb.DeltaBatch.encode({ now: b.now, deltas: [...b.deltas] }).finish();
+/** A position in one dedup shard's output (see pipeline.proto SourcePosition). */
+export type SourcePosition = pb.SourcePosition;
 
-export function decodeDeltaBatch(bytes: Uint8Array): DeltaBatch {
+export const encodeDeltaBatch = (b: Omit<DeltaBatch, "kind">, source?: SourcePosition): Uint8Array =>
+  pb.DeltaBatch.encode({ now: b.now, deltas: [...b.deltas], source }).finish();
+
+export function decodeDeltaBatch(bytes: Uint8Array): { batch: DeltaBatch; source: SourcePosition | undefined } {
   const m = pb.DeltaBatch.decode(bytes);
-  return { kind: "deltas", now: m.now, deltas: m.deltas };
+  return { batch: { kind: "deltas", now: m.now, deltas: m.deltas }, source: m.source };
 }
 
 export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>
@@ -64,9 +67,10 @@ export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; clock: nu
 const buckets = (m: ReadonlyMap<number, number>): pb.Bucket[] => [...m].map(([index, count]) => ({ index, count }));
 const fromBuckets = (bs: pb.Bucket[]): Map<number, number> => new Map(bs.map((b) => [b.index, b.count]));
 
-export function encodeCounterSnapshot(seq: number, s: CounterSnapshot): Uint8Array {
+export function encodeCounterSnapshot(seq: number, s: CounterSnapshot, sources: readonly SourcePosition[] = []): Uint8Array {
   return pb.CounterSnapshot.encode({
     seq,
+    sources: [...sources],
     clock: Number.isFinite(s.clock) ? s.clock : 0,
     topics: s.topics.map(([key, t]) => ({
       key,
@@ -78,11 +82,11 @@ export function encodeCounterSnapshot(seq: number, s: CounterSnapshot): Uint8Arr
   }).finish();
 }
 
-export function decodeCounterSnapshot(bytes: Uint8Array): { seq: number; state: CounterSnapshot } {
+export function decodeCounterSnapshot(bytes: Uint8Array): { seq: number; state: CounterSnapshot; sources: SourcePosition[] } {
   const m = pb.CounterSnapshot.decode(bytes);
   const topics = m.topics.map((t): [string, TopicState] => [
     t.key,
     { name: t.name, nameMtime: t.nameMtime, hours: fromBuckets(t.hours), minutes: fromBuckets(t.minutes) },
   ]);
-  return { seq: m.seq, state: { clock: m.clock, topics } };
+  return { seq: m.seq, state: { clock: m.clock, topics }, sources: m.sources };
 }

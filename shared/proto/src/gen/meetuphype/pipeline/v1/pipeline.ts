@@ -47,6 +47,20 @@ export interface TopicDelta {
 export interface DeltaBatch {
   now: number;
   deltas: TopicDelta[];
+  /**
+   * Where the deltas came from: the dedup shard, the dedup-stream sequence of the input
+   * message, and the part of its output for this counter shard. A counter ignores a batch
+   * at or before the last position it applied from that dedup shard, so a replay after a
+   * crash cannot count twice. A batch without a source is always applied.
+   */
+  source: SourcePosition | undefined;
+}
+
+/** SourcePosition is a position in one dedup shard's output. */
+export interface SourcePosition {
+  shard: number;
+  seq: number;
+  part: number;
 }
 
 /** RankRequest asks every counter shard for its top-K at `now` (subject <prefix>.rank). */
@@ -111,6 +125,8 @@ export interface CounterSnapshot {
   seq: number;
   clock: number;
   topics: TopicEntity[];
+  /** The last position applied from each dedup shard. */
+  sources: SourcePosition[];
 }
 
 function createBaseTopic(): Topic {
@@ -570,7 +586,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 };
 
 function createBaseDeltaBatch(): DeltaBatch {
-  return { now: 0, deltas: [] };
+  return { now: 0, deltas: [], source: undefined };
 }
 
 export const DeltaBatch: MessageFns<DeltaBatch> = {
@@ -580,6 +596,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     }
     for (const v of message.deltas) {
       TopicDelta.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.source !== undefined) {
+      SourcePosition.encode(message.source, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -613,6 +632,14 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
             message.deltas.push(TopicDelta.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = SourcePosition.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -629,6 +656,7 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     return {
       now: isSet(object.now) ? globalThis.Number(object.now) : 0,
       deltas: globalThis.Array.isArray(object?.deltas) ? object.deltas.map((e: any) => TopicDelta.fromJSON(e)) : [],
+      source: isSet(object.source) ? SourcePosition.fromJSON(object.source) : undefined,
     };
   },
 
@@ -640,6 +668,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     if (message.deltas?.length) {
       obj.deltas = message.deltas.map((e) => TopicDelta.toJSON(e));
     }
+    if (message.source !== undefined) {
+      obj.source = SourcePosition.toJSON(message.source);
+    }
     return obj;
   },
 
@@ -650,6 +681,110 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     const message = createBaseDeltaBatch();
     message.now = object.now ?? 0;
     message.deltas = object.deltas?.map((e) => TopicDelta.fromPartial(e)) || [];
+    message.source = (object.source !== undefined && object.source !== null)
+      ? SourcePosition.fromPartial(object.source)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSourcePosition(): SourcePosition {
+  return { shard: 0, seq: 0, part: 0 };
+}
+
+export const SourcePosition: MessageFns<SourcePosition> = {
+  encode(message: SourcePosition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shard !== 0) {
+      writer.uint32(8).uint32(message.shard);
+    }
+    if (message.seq !== 0) {
+      writer.uint32(16).uint64(message.seq);
+    }
+    if (message.part !== 0) {
+      writer.uint32(24).uint32(message.part);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SourcePosition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSourcePosition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.shard = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.part = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SourcePosition {
+    return {
+      shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      part: isSet(object.part) ? globalThis.Number(object.part) : 0,
+    };
+  },
+
+  toJSON(message: SourcePosition): unknown {
+    const obj: any = {};
+    if (message.shard !== 0) {
+      obj.shard = Math.round(message.shard);
+    }
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.part !== 0) {
+      obj.part = Math.round(message.part);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SourcePosition>): SourcePosition {
+    return SourcePosition.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SourcePosition>): SourcePosition {
+    const message = createBaseSourcePosition();
+    message.shard = object.shard ?? 0;
+    message.seq = object.seq ?? 0;
+    message.part = object.part ?? 0;
     return message;
   },
 };
@@ -1452,7 +1587,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
 };
 
 function createBaseCounterSnapshot(): CounterSnapshot {
-  return { seq: 0, clock: 0, topics: [] };
+  return { seq: 0, clock: 0, topics: [], sources: [] };
 }
 
 export const CounterSnapshot: MessageFns<CounterSnapshot> = {
@@ -1465,6 +1600,9 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     }
     for (const v of message.topics) {
       TopicEntity.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.sources) {
+      SourcePosition.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1506,6 +1644,14 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
             message.topics.push(TopicEntity.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sources.push(SourcePosition.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1523,6 +1669,9 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
       seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
       clock: isSet(object.clock) ? globalThis.Number(object.clock) : 0,
       topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => TopicEntity.fromJSON(e)) : [],
+      sources: globalThis.Array.isArray(object?.sources)
+        ? object.sources.map((e: any) => SourcePosition.fromJSON(e))
+        : [],
     };
   },
 
@@ -1537,6 +1686,9 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     if (message.topics?.length) {
       obj.topics = message.topics.map((e) => TopicEntity.toJSON(e));
     }
+    if (message.sources?.length) {
+      obj.sources = message.sources.map((e) => SourcePosition.toJSON(e));
+    }
     return obj;
   },
 
@@ -1548,6 +1700,7 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     message.seq = object.seq ?? 0;
     message.clock = object.clock ?? 0;
     message.topics = object.topics?.map((e) => TopicEntity.fromPartial(e)) || [];
+    message.sources = object.sources?.map((e) => SourcePosition.fromPartial(e)) || [];
     return message;
   },
 };
