@@ -22,6 +22,9 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: false,
+      // No Error (with its stack) per request: every JetStream publish is a request, and
+      // that bookkeeping was a third of dedup's CPU (docs/benchmarks.md).
+      noAsyncTraces: true,
     });
     void (async () => {
       for await (const s of nc.status())
