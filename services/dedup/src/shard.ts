@@ -1,5 +1,5 @@
 /** One dedup shard on NATS: records in from its JetStream subject, topic deltas out to the counter shards' subjects. */
-import { versionRetentionMs, type TrendingParams } from "@meetuphype/core";
+import { versionRetentionMs, type TopicDelta, type TrendingParams } from "@meetuphype/core";
 import {
   decodeDedupBatch,
   decodeDedupSnapshot,
@@ -29,16 +29,27 @@ export function dedupShard(
       async onStream(seq, data) {
         const batch = decodeDedupBatch(data);
         if (batch.now > clock) clock = batch.now;
-        // Counter shards in parallel; the parts for one counter shard in order, because a
-        // counter skips any position at or before the last it applied from this shard.
-        const sends = [...logic.process(batch)].map(async ([target, deltas]) => {
-          for (let i = 0, part = 0; i < deltas.length; i += MAX_DELTAS, part++) {
-            const body = encodeDeltaBatch({ now: batch.now, deltas: deltas.slice(i, i + MAX_DELTAS) }, { shard, seq, part });
-            // The message id also lets JetStream drop a replay within its duplicate window.
-            await env.js.publish(env.names.counterSubject(target), body, { msgID: `dedup${shard}-${seq}-${target}-${part}` });
+        // Counter shards in parallel. A counter skips any position at or before the last it
+        // applied from this shard, so the parts for one counter shard (more than MAX_DELTAS
+        // deltas, rare) go in order; a single part is published directly (the common, fast path).
+        const acks: Promise<unknown>[] = [];
+        const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> =>
+          env.js.publish(env.names.counterSubject(target), encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part }), {
+            msgID: `dedup${shard}-${seq}-${target}-${part}`,
+          });
+        for (const [target, deltas] of logic.process(batch)) {
+          if (deltas.length <= MAX_DELTAS) {
+            acks.push(publish(target, 0, deltas));
+            continue;
           }
-        });
-        await Promise.all(sends);
+          acks.push(
+            (async () => {
+              for (let i = 0, part = 0; i < deltas.length; i += MAX_DELTAS, part++)
+                await publish(target, part, deltas.slice(i, i + MAX_DELTAS));
+            })(),
+          );
+        }
+        await Promise.all(acks);
       },
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshot(seq, clock, logic.snapshot()),
