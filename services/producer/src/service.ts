@@ -6,8 +6,8 @@ import { lineLogger, type LogLevel } from "@meetuphype/actors";
 import { ensureTopics, kafkaLogCreator, startHealthServer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
-import { lineBatches, Progress, SyntheticSource } from "@meetuphype/pipeline";
-import { PRODUCER_OPTIONS, producerConfig, type ProducerConfig } from "./config.js";
+import { lineBatches, Progress, syntheticBatches } from "@meetuphype/pipeline";
+import { PRODUCER_OPTIONS, producerConfig } from "./config.js";
 import { httpLines } from "./http-source.js";
 import { keyOf, ratePacer, speedupPacer, unpaced, type Pacer } from "./pacing.js";
 
@@ -20,27 +20,6 @@ reported and counted, never sent.
 
 Options:
 ${optionHelp(PRODUCER_OPTIONS)}`;
-
-async function* synthetic(
-  cfg: Extract<ProducerConfig["source"], { kind: "synthetic" }>,
-  clock: { now(): number },
-  signal: AbortSignal,
-): AsyncGenerator<string[]> {
-  const started = clock.now();
-  const src = new SyntheticSource({ seed: cfg.seed, rate: cfg.rate, startMs: started });
-  const limit = cfg.count === 0 ? Infinity : cfg.count;
-  let sent = 0;
-  while (!signal.aborted && sent < limit) {
-    const due = Math.min(limit, Math.floor(((clock.now() - started) / 1000) * cfg.rate) + 1);
-    const n = Math.min(due - sent, 5000);
-    if (n <= 0) {
-      await sleep(Math.max(10, Math.min(100, 1000 / cfg.rate)), undefined, { signal }).catch(() => undefined);
-      continue;
-    }
-    yield Array.from({ length: n }, () => src.next());
-    sent += n;
-  }
-}
 
 export async function runProducer(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const cfg = producerConfig(argv, ctx.env);
@@ -71,7 +50,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   } else if (src.kind === "url") {
     batches = httpLines(src.url, ctx.signal, logger);
   } else {
-    batches = synthetic(src, ctx.clock, ctx.signal);
+    batches = syntheticBatches({ ...src, paced: true }, ctx.clock, ctx.signal);
   }
 
   const kafka = new Kafka({

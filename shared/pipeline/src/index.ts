@@ -11,3 +11,4 @@ export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";
 export * from "./progress.js";
+export * from "./sources/synthetic-feed.js";
