@@ -1,34 +1,12 @@
 // Benchmark: `meetuphype run --input FILE --once --json` on a large generated
 // file, beside a bare loop that reads the same file and JSON.parses each line.
 // Prints figures; asserts nothing.
-import { spawn } from "node:child_process";
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { once } from "node:events";
+import { measure } from "./procs.mjs";
 
 const MiB = 1024 * 1024;
-
-/** Runs a command; returns wall ms and peak RSS (VmHWM from /proc, polled). */
-async function measure(cmd, args, opts = {}) {
-  const started = performance.now();
-  const child = spawn(cmd, args, { stdio: ["ignore", opts.stdout ?? "pipe", "inherit"] });
-  let peakKiB = 0;
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
-    } catch {
-      /* exited */
-    }
-  }, 50);
-  let out = "";
-  child.stdout?.setEncoding("utf8").on("data", (d) => (out += d));
-  const [code] = await once(child, "exit");
-  clearInterval(poll);
-  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${code}`);
-  return { ms: performance.now() - started, peakMiB: peakKiB / 1024, out };
-}
 
 /** The bare baseline: read the file in 1 MiB chunks, split lines, JSON.parse each. */
 async function bareParse(file) {

@@ -40,3 +40,17 @@ export function startTracked(name, cmd, args, env) {
     },
   };
 }
+
+/** Runs a command to completion; returns wall ms, peak RSS (polled VmHWM) and its standard output. */
+export async function measure(cmd, args) {
+  const started = performance.now();
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let peak = 0;
+  const poll = setInterval(() => (peak = Math.max(peak, peakKiB(child.pid))), 50);
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
+  const [code] = await once(child, "exit");
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${code}`);
+  return { ms: performance.now() - started, peakMiB: peak / 1024, out };
+}
