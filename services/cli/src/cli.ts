@@ -1,10 +1,10 @@
 /** Dispatches `meetuphype <command>`; turns known errors into a message and an exit code. */
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "@meetuphype/config";
 import { clusterCommand } from "./commands/cluster.js";
 import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
-import { ConfigError, InputError } from "@meetuphype/config";
+import { reportKnownError } from "@meetuphype/config";
 import { runAggregator } from "@meetuphype/aggregator";
 import { runCounter } from "@meetuphype/counter";
 import { runDedup } from "@meetuphype/dedup";
@@ -58,14 +58,8 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
   try {
     return await command(rest, ctx);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof InputError || (err instanceof Error && "code" in err && "retriable" in err)) {
-      ctx.stderr.write(`meetuphype ${name}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    const code = reportKnownError(err, `meetuphype ${name}`, (t) => ctx.stderr.write(t));
+    if (code === undefined) throw err;
+    return code;
   }
 }

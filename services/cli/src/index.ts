@@ -1,3 +1,3 @@
 export { cli, USAGE } from "./cli.js";
-export type { CommandContext } from "./context.js";
+export type { CommandContext } from "@meetuphype/config";
 export * from "./config.js";

@@ -6,6 +6,22 @@ import { ConfigError, InputError } from "./errors.js";
 const isKnown = (err: unknown): err is Error & { code: string } =>
   err instanceof Error && "code" in err && typeof err.code === "string" && "retriable" in err;
 
+/**
+ * The exit code for a known error (2 for bad configuration, 1 for the others),
+ * after writing its message; undefined for an unknown error, which is a bug.
+ */
+export function reportKnownError(err: unknown, label: string, write: (s: string) => void): number | undefined {
+  if (err instanceof ConfigError) {
+    write(`${label}: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof InputError || isKnown(err)) {
+    write(`${label}: ${err.message}\n`);
+    return 1;
+  }
+  return undefined;
+}
+
 export async function serviceMain(
   run: (argv: readonly string[], ctx: CommandContext) => Promise<number>,
   argv = process.argv.slice(2),
@@ -38,13 +54,9 @@ export async function serviceMain(
       signal: controller.signal,
     });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${label}: ${err.message}\n`);
-      code = 2;
-    } else if (err instanceof InputError || isKnown(err)) {
-      process.stderr.write(`${label}: ${err.message}\n`);
-      code = 1;
-    } else throw err;
+    const known = reportKnownError(err, label, (t) => process.stderr.write(t));
+    if (known === undefined) throw err;
+    code = known;
   }
   process.exitCode = code;
   // gRPC channels, sockets and stdin may keep the loop alive after the work is done.

@@ -2,7 +2,7 @@
 import { createWriteStream } from "node:fs";
 import { SyntheticSource } from "@meetuphype/pipeline";
 import { GENERATE_OPTIONS, generateConfig } from "../config.js";
-import type { CommandContext } from "../context.js";
+import type { CommandContext } from "@meetuphype/config";
 import { writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 

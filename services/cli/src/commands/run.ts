@@ -4,7 +4,7 @@ import { lineLogger } from "@meetuphype/actors";
 import { startTrendingServer } from "@meetuphype/grpc";
 import { EmbeddedPipeline, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
-import type { CommandContext } from "../context.js";
+import type { CommandContext } from "@meetuphype/config";
 import { ConfigError } from "@meetuphype/config";
 import { feedInput, feedSynthetic } from "../feed.js";
 import { feedKafka } from "../kafka-feed.js";

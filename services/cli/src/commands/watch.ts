@@ -3,7 +3,7 @@ import type { ServiceError } from "@grpc/grpc-js";
 import { trendingClient, watchTrending } from "@meetuphype/grpc";
 import { formatConsole } from "@meetuphype/pipeline";
 import { WATCH_OPTIONS, watchConfig } from "../config.js";
-import type { CommandContext } from "../context.js";
+import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
