@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
-import { connectNats, decodeShardTopK, encodeRankRequest, ensureResources, names } from "@meetuphype/cluster";
+import { connectNats, decodeShardTopK, encodeRankRequest, ensureResources, names, natsHealth, retry } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { ClockMode } from "@meetuphype/core";
 import { startTrendingServer } from "@meetuphype/grpc";
@@ -30,10 +30,10 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   }
   const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "aggregator" });
   const n = names(cfg.prefix);
-  const nc = await connectNats(cfg.natsUrl, "aggregator", logger);
-  await ensureResources(nc, n);
+  const nc = await connectNats(cfg.natsUrl, "aggregator", logger, ctx.signal);
+  await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const clock = new GlobalClock();
-  const following = clock.follow(await nc.jetstream().views.kv(n.clockBucket), ctx.signal);
+  const following = clock.follow(await nc.jetstream().views.kv(n.clockBucket), ctx.signal, logger);
   const hub = new SnapshotHub();
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
   nc.subscribe(n.topkSubject, {
@@ -46,7 +46,16 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
   logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, nats: cfg.natsUrl, prefix: cfg.prefix });
   let seq = 0;
+  let down: string | undefined;
   while (!ctx.signal.aborted) {
+    // gRPC health follows the broker: NOT_SERVING while NATS does not answer (the ranking cannot move).
+    const problem = await natsHealth(nc);
+    if (problem !== down) {
+      if (problem !== undefined) logger.warn("not serving: NATS does not answer", { reason: problem });
+      else logger.info("serving again: NATS answers");
+      server.setServing(problem === undefined);
+      down = problem;
+    }
     const now = cfg.params.clock === ClockMode.Event ? clock.now : ctx.clock.now();
     nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);

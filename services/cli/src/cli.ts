@@ -58,7 +58,7 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
   try {
     return await command(rest, ctx);
   } catch (err) {
-    const code = reportKnownError(err, `meetuphype ${name}`, (t) => ctx.stderr.write(t));
+    const code = reportKnownError(err, `meetuphype ${name}`, (t) => ctx.stderr.write(t), ctx.signal.aborted);
     if (code === undefined) throw err;
     return code;
   }

@@ -5,6 +5,7 @@ import {
   decodeDedupSnapshot,
   encodeDedupSnapshot,
   encodeDeltaBatch,
+  retry,
   type ShardLogic,
   type ShardServiceEnv,
 } from "@meetuphype/cluster";
@@ -26,17 +27,21 @@ export function dedupShard(
   return {
     seq: restored?.seq ?? 0,
     logic: {
-      async onStream(seq, data) {
+      async onStream(seq, data, signal) {
         const batch = decodeDedupBatch(data);
         if (batch.now > clock) clock = batch.now;
         // Counter shards in parallel. A counter skips any position at or before the last it
         // applied from this shard, so the parts for one counter shard (more than MAX_DELTAS
         // deltas, rare) go in order; a single part is published directly (the common, fast path).
         const acks: Promise<unknown>[] = [];
-        const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> =>
-          env.js.publish(env.names.counterSubject(target), encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part }), {
-            msgID: `dedup${shard}-${seq}-${target}-${part}`,
-          });
+        // The state changed above, once; the outputs are retried until acknowledged (same ids, so
+        // JetStream drops a copy that did arrive), or until the shard gives up on this message.
+        const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> => {
+          const subject = env.names.counterSubject(target);
+          const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part });
+          const msgID = `dedup${shard}-${seq}-${target}-${part}`;
+          return retry(() => env.js.publish(subject, bytes, { msgID }), { what: `publish to ${subject}`, logger: env.logger, signal });
+        };
         for (const [target, deltas] of logic.process(batch)) {
           if (deltas.length <= MAX_DELTAS) {
             acks.push(publish(target, 0, deltas));

@@ -1,11 +1,24 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
-import { Kafka, logLevel as kafkaLogLevel, Partitioners } from "kafkajs";
+import { Kafka, logLevel as kafkaLogLevel, Partitioners, type EachBatchPayload } from "kafkajs";
+import type { NatsConnection } from "nats";
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
-import { connectNats, ensureResources, ensureTopics, kafkaLogCreator, names, replicaId, startHealthServer } from "@meetuphype/cluster";
+import {
+  connectNats,
+  describe,
+  ensureResources,
+  ensureTopics,
+  kafkaLogCreator,
+  names,
+  natsHealth,
+  replicaId,
+  retry,
+  startHealthServer,
+} from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { ClockMode } from "@meetuphype/core";
 import { emptyStats, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
+import { consumeSupervised, ConsumerState } from "./consumer.js";
 import { forwardBatch } from "./forward.js";
 
 export const INGEST_USAGE = `Usage: meetuphype ingest [options]
@@ -27,8 +40,18 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   const replica = replicaId(ctx.env.HOSTNAME);
   const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "ingest", replica });
   const n = names(cfg.prefix);
-  const nc = await connectNats(cfg.natsUrl, `ingest-${replica}`, logger);
-  await ensureResources(nc, n);
+  const state = new ConsumerState();
+  const stats = emptyStats();
+  let deadLettersLost = 0;
+  let nc: NatsConnection | undefined;
+  // Health first: liveness holds while the brokers are awaited, and readiness says what is missing.
+  const health = await startHealthServer(cfg.healthPort, async () => {
+    const reason = nc === undefined ? `waiting for NATS at ${cfg.natsUrl}` : ((await natsHealth(nc)) ?? state.problem);
+    return { ready: reason === undefined, reason, detail: { replica, group: cfg.groupId, ...stats, deadLettersLost } };
+  });
+  nc = await connectNats(cfg.natsUrl, `ingest-${replica}`, logger, ctx.signal);
+  const conn = nc;
+  await retry(() => ensureResources(conn, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const js = nc.jetstream();
   const clockKv = await js.views.kv(n.clockBucket);
   const kafka = new Kafka({
@@ -37,46 +60,55 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     logLevel: kafkaLogLevel.WARN,
     logCreator: kafkaLogCreator(logger),
   });
-  await ensureTopics(kafka, [cfg.topic, cfg.dlqTopic]);
+  await ensureTopics(kafka, [cfg.topic, cfg.dlqTopic], { brokers: cfg.brokers, logger, signal: ctx.signal });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: cfg.groupId, maxBytesPerPartition: 8 * 1024 * 1024, allowAutoTopicCreation: false });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  consumer.on(consumer.events.CRASH, (e) => logger.error("consumer crashed", { err: e.payload.error }));
-  await consumer.connect();
-  await consumer.subscribe({ topic: cfg.topic, fromBeginning: true });
-  const stats = emptyStats();
+  await retry(() => producer.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
   const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards, stats);
   let published = 0;
   const nowOf = (eventNow: number): number => (cfg.params.clock === ClockMode.Event ? eventNow : ctx.clock.now());
-  await consumer.run({
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      if (batch.messages.length === 0) return;
-      const now = await forwardBatch(logic, { js, names: n, producer, dlqTopic: cfg.dlqTopic }, batch, batch.messages, nowOf);
-      payload.resolveOffset(batch.lastOffset());
-      await payload.commitOffsetsIfNecessary();
-      await payload.heartbeat();
-      if (now > published) {
-        await clockKv.put(`ingest.${replica}`, new TextEncoder().encode(String(now)));
-        published = now;
-      }
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    // Gives up on the batch when the service stops or the partition was taken away (the new owner redoes it).
+    const revoked = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, revoked.signal]);
+    const heartbeat = async (): Promise<void> => {
+      if (!payload.isRunning() || payload.isStale()) revoked.abort();
+      else await payload.heartbeat();
+    };
+    const onDeadLetterLost = (source: string, err: unknown): void => {
+      deadLettersLost++;
+      logger.error("the dead-letter topic refused a record even cut to a preview; it is skipped", { source, err: describe(err) });
+    };
+    const target = { js, names: n, producer, dlqTopic: cfg.dlqTopic, logger, signal, heartbeat, onDeadLetterLost };
+    const now = await forwardBatch(logic, target, batch, nowOf);
+    payload.resolveOffset(batch.lastOffset());
+    // A failed commit is not lost work: the offsets stay resolved and the next commit carries them;
+    // if the partition moved meanwhile, its new owner forwards the records again (idempotently).
+    await payload.commitOffsetsIfNecessary().catch((err: unknown) => logger.warn("offset commit failed; it is retried with the next batch", { err: describe(err) }));
+    await payload.heartbeat().catch(() => undefined);
+    if (now > published) {
+      await retry(() => clockKv.put(`ingest.${replica}`, new TextEncoder().encode(String(now))), { what: "publishing the event clock", logger, signal });
+      published = now;
+    }
+  };
+  const consumer = consumeSupervised(
+    {
+      kafka,
+      brokers: cfg.brokers,
+      config: { groupId: cfg.groupId, maxBytesPerPartition: 8 * 1024 * 1024, allowAutoTopicCreation: false },
+      topic: cfg.topic,
+      logger,
+      signal: ctx.signal,
+      eachBatch,
     },
-  });
-  const health = await startHealthServer(cfg.healthPort, () => ({
-    ready: joined && !nc.isClosed(),
-    detail: { replica, group: cfg.groupId, ...stats },
-  }));
-  logger.info("started", { brokers: cfg.brokers.join(","), topic: cfg.topic, group: cfg.groupId, dlq: cfg.dlqTopic, health: health.port });
-  await new Promise<void>((resolve) =>
-    ctx.signal.aborted ? resolve() : ctx.signal.addEventListener("abort", () => resolve(), { once: true }),
+    state,
   );
-  logger.info("stopping", { lines: stats.lines, accepted: stats.accepted });
-  await consumer.disconnect();
-  await producer.disconnect();
+  logger.info("started", { brokers: cfg.brokers.join(","), topic: cfg.topic, group: cfg.groupId, dlq: cfg.dlqTopic, health: health.port });
+  await consumer;
+  logger.info("stopping", { lines: stats.lines, accepted: stats.accepted, deadLettersLost });
+  await producer.disconnect().catch(() => undefined);
   await health.close();
-  await nc.drain();
+  await nc.drain().catch(() => undefined);
   return 0;
 }

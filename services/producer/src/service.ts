@@ -3,7 +3,7 @@ import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Message } from "kafkajs";
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
-import { ensureTopics, kafkaLogCreator, startHealthServer } from "@meetuphype/cluster";
+import { ensureTopics, isUnacceptableRecord, kafkaLogCreator, retry, startHealthServer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
 import { lineBatches, Progress, syntheticBatches } from "@meetuphype/pipeline";
@@ -59,19 +59,31 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     logLevel: kafkaLogLevel.WARN,
     logCreator: kafkaLogCreator(logger),
   });
-  await ensureTopics(kafka, [cfg.topic], cfg.partitions);
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  let ready = true;
+  let problem: string | undefined = `waiting for Kafka at ${cfg.brokers.join(",")}`;
   let sent = 0;
   let tooLarge = 0;
   let index = 0;
+  const health = await startHealthServer(cfg.healthPort, () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }));
+  await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, logger, signal: ctx.signal, partitions: cfg.partitions });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
+  await retry(() => producer.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
+  problem = undefined;
+  // A failed send (the broker restarting, a leader moving) is retried until it succeeds: the
+  // source does not move on, so nothing is skipped. A retry may write a record twice (at least
+  // once); dedup ignores a version it has already seen.
   const send = async (messages: Message[]): Promise<void> => {
     if (messages.length === 0) return;
-    await producer.send({ topic: cfg.topic, messages });
+    await retry(() => producer.send({ topic: cfg.topic, messages }), {
+      what,
+      logger,
+      signal: ctx.signal,
+      isFinal: isUnacceptableRecord,
+      between: () => (problem = `cannot send to Kafka at ${cfg.brokers.join(",")}`),
+    });
+    problem = undefined;
     sent += messages.length;
   };
-  const health = await startHealthServer(cfg.healthPort, () => ({ ready, detail: { sent, tooLarge } }));
   logger.info("producing", { topic: cfg.topic, source: src.kind, brokers: cfg.brokers.join(",") });
   const started = ctx.clock.now();
   for await (const batch of batches) {
@@ -94,7 +106,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     if (ctx.signal.aborted) break;
   }
   progress?.finish(index);
-  ready = false;
+  problem = "done";
   await producer.disconnect();
   await health.close();
   logger.info("done", { sent, tooLarge });

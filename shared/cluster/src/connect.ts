@@ -1,37 +1,70 @@
-/** Connecting a service to NATS, with a message that says what to do when the server is not there. */
-import { connect, Events, type NatsConnection } from "nats";
+/**
+ * Connecting a service to NATS. A service may start before its server (on
+ * Kubernetes it usually does): it waits, with a log line every few seconds that
+ * names the address, until the server answers. Once connected, the client
+ * reconnects by itself for ever; `natsHealth` tells readiness whether the server
+ * answers right now.
+ */
+import { connect, ErrorCode, Events, type NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
+import { describe, retry, RetryAbortedError } from "./retry.js";
 
 export class NatsUnavailableError extends Error {
   readonly code = "NATS_UNAVAILABLE";
   readonly retriable = true;
   constructor(url: string, cause: unknown) {
-    super(
-      `cannot reach NATS at ${url}: ${cause instanceof Error ? cause.message : String(cause)} (start it with \`npm run infra:up\`, or set NATS_URL / --nats-url)`,
-      { cause },
-    );
+    super(`cannot reach NATS at ${url}: ${describe(cause)} (start it with \`npm run infra:up\`, or set NATS_URL / --nats-url)`, { cause });
     this.name = "NatsUnavailableError";
   }
 }
 
-export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
-  try {
-    const nc = await connect({
-      servers: url.split(","),
-      name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      waitOnFirstConnect: false,
-      // No Error (with its stack) per request: every JetStream publish is a request, and
-      // that bookkeeping was a third of dedup's CPU (docs/benchmarks.md).
-      noAsyncTraces: true,
-    });
-    void (async () => {
-      for await (const s of nc.status())
-        if (s.type === Events.Disconnect || s.type === Events.Reconnect) logger.warn(`nats ${s.type}`, { server: JSON.stringify(s.data) });
-    })();
-    return nc;
-  } catch (err) {
+/** A refused login or a permission error: waiting does not help. */
+const isRefused = (err: unknown): boolean =>
+  err instanceof Error &&
+  "code" in err &&
+  (err.code === ErrorCode.AuthorizationViolation || err.code === ErrorCode.AuthenticationExpired || err.code === ErrorCode.PermissionsViolation);
+
+/** Ping often enough that a stalled server is noticed within seconds, not the default minutes. */
+export const NATS_PING_INTERVAL_MS = 3000;
+
+export async function connectNats(url: string, name: string, logger: Logger, signal?: AbortSignal): Promise<NatsConnection> {
+  const nc = await retry(
+    () =>
+      connect({
+        servers: url.split(","),
+        name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        waitOnFirstConnect: false,
+        timeout: 3000,
+        pingInterval: NATS_PING_INTERVAL_MS,
+        maxPingOut: 2,
+        // No Error (with its stack) per request: every JetStream publish is a request, and
+        // that bookkeeping was a third of dedup's CPU (docs/benchmarks.md).
+        noAsyncTraces: true,
+      }),
+    { what: `waiting for NATS at ${url}`, logger, isFinal: isRefused, minMs: 250, maxMs: 3000, ...(signal ? { signal } : {}) },
+  ).catch((err: unknown) => {
+    if (err instanceof RetryAbortedError) throw err;
     throw new NatsUnavailableError(url, err);
+  });
+  void (async () => {
+    for await (const s of nc.status())
+      if (s.type === Events.Disconnect || s.type === Events.Reconnect) logger.warn(`nats ${s.type}`, { server: JSON.stringify(s.data) });
+  })();
+  return nc;
+}
+
+/** Whether the server answers a round trip within `timeoutMs`; the reason when it does not. */
+export async function natsHealth(nc: NatsConnection, timeoutMs = 800): Promise<string | undefined> {
+  if (nc.isClosed()) return "the NATS connection is closed";
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`NATS did not answer within ${timeoutMs} ms`), timeoutMs)));
+  try {
+    return await Promise.race([nc.flush().then(() => undefined), late]);
+  } catch (err) {
+    return `NATS: ${describe(err)}`;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,9 +6,16 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+/** What /readyz answers: ready or not, why not, and details for people. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly reason?: string | undefined;
+  readonly detail: Record<string, unknown>;
+}
+
 export async function startHealthServer(
   port: number,
-  ready: () => { ready: boolean; detail: Record<string, unknown> },
+  ready: () => Readiness | Promise<Readiness>,
 ): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === "/healthz") {
@@ -16,10 +23,17 @@ export async function startHealthServer(
       return;
     }
     if (req.url === "/readyz") {
-      const r = ready();
-      res
-        .writeHead(r.ready ? 200 : 503, { "content-type": "application/json" })
-        .end(`${JSON.stringify({ ready: r.ready, ...r.detail })}\n`);
+      void Promise.resolve()
+        .then(ready)
+        .then(
+          (r) => {
+            const body = { ready: r.ready, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...r.detail };
+            res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(`${JSON.stringify(body)}\n`);
+          },
+          (err: unknown) => {
+            res.writeHead(503, { "content-type": "application/json" }).end(`${JSON.stringify({ ready: false, reason: String(err) })}\n`);
+          },
+        );
       return;
     }
     res.writeHead(404).end();

@@ -8,6 +8,8 @@ export * from "./snapshots.js";
 export * from "./shard-runner.js";
 export * from "./health.js";
 export * from "./connect.js";
+export * from "./retry.js";
 export * from "./shard-service.js";
 export * from "./kafka-topics.js";
 export * from "./kafka-log.js";
+export * from "./kafka-errors.js";

@@ -1,9 +1,33 @@
-/** Creates the Kafka topics the pipeline uses, accepting records well above the model's 1 MiB line limit. */
+/**
+ * Creates the Kafka topics the pipeline uses, accepting records well above the
+ * model's 1 MiB line limit. Waits for the broker (a service may start first),
+ * with a log line every few seconds that names the address.
+ */
 import type { Kafka } from "kafkajs";
+import type { Logger } from "@meetuphype/actors";
+import { retry } from "./retry.js";
 
 export const TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions = 4): Promise<void> {
+export interface EnsureTopicsOptions {
+  readonly brokers: readonly string[];
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  /** Partitions of a topic it creates. @default 4 */
+  readonly partitions?: number;
+}
+
+export function ensureTopics(kafka: Kafka, topics: readonly string[], o: EnsureTopicsOptions): Promise<void> {
+  return retry(() => createMissing(kafka, topics, o.partitions ?? 4), {
+    what: `waiting for Kafka at ${o.brokers.join(",")}`,
+    logger: o.logger,
+    minMs: 500,
+    maxMs: 3000,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+}
+
+async function createMissing(kafka: Kafka, topics: readonly string[], partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,13 +1,15 @@
 /**
  * Runs owned shards from JetStream: each shard is an actor fed, in order, by an
  * ordered consumer on the shard's subject, starting after the stream sequence
- * its snapshot covers. Stopping a shard stops the consumer, lets the actor
- * finish what it holds (its outputs are acknowledged before a message counts
- * as handled), and saves a snapshot with the last handled sequence.
+ * its snapshot covers. A message counts as handled only when every output it
+ * caused was acknowledged (the logic retries its publishes until then); nothing
+ * is ever skipped past. Stopping a shard stops the consumer, lets the actor
+ * finish what it holds, and saves a snapshot with the last handled sequence.
  */
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
 import type { ShardRunner } from "./ownership.js";
+import { describe, retry, RetryAbortedError } from "./retry.js";
 import type { SnapshotStore } from "./snapshots.js";
 
 /** A message for a shard actor: a stream message, or an extra one (a rank request, a snapshot tick). */
@@ -15,8 +17,12 @@ export type ShardInput<X> =
   { readonly kind: "stream"; readonly seq: number; readonly data: Uint8Array } | { readonly kind: "extra"; readonly msg: X };
 
 export interface ShardLogic<X> {
-  /** Handles one stream message; resolves when its outputs are acknowledged. */
-  onStream(seq: number, data: Uint8Array): Promise<void>;
+  /**
+   * Handles one stream message; resolves when its outputs are acknowledged. It
+   * retries its publishes until `signal` aborts (the shard is stopping); then it
+   * rejects with RetryAbortedError, and the shard's state is no longer trusted.
+   */
+  onStream(seq: number, data: Uint8Array, signal: AbortSignal): Promise<void>;
   onExtra(msg: X): Promise<void>;
   /** The shard's state after `seq`. */
   snapshot(seq: number): Uint8Array;
@@ -35,13 +41,70 @@ export interface JetStreamShardsOptions<X> {
   readonly snapshotEveryMs?: number;
 }
 
+type Input<X> = ShardInput<X> | { kind: "save" };
+
 interface Running<X> {
-  readonly actor: Actor<ShardInput<X> | { kind: "save" }>;
-  readonly sub: JetStreamSubscription;
-  readonly pump: Promise<void>;
+  readonly actor: Actor<Input<X>>;
+  readonly consumer: ShardConsumer;
   readonly timer: NodeJS.Timeout;
-  readonly pos: { lastSeq: number };
-  readonly stopping: { now: boolean };
+  /** Stops the consumer; messages not yet started are left to the next owner. */
+  readonly stop: AbortController;
+  /** Gives up on the message in hand (its publishes stop retrying): a hand-over past its deadline. */
+  readonly abandon: AbortController;
+}
+
+/**
+ * The ordered push consumer of one shard (NATS 2.9 has no multi-filter pull
+ * consumers; this API works from 2.2 on). If its subscription ends while the
+ * shard runs (the server went away for longer than the client's own recovery),
+ * it subscribes again after the last message it queued.
+ */
+class ShardConsumer {
+  private sub: JetStreamSubscription | undefined;
+  private lastQueued: number;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly subject: string,
+    after: number,
+    private readonly deliver: (seq: number, data: Uint8Array) => Promise<void>,
+    private readonly signal: AbortSignal,
+    private readonly logger: Logger,
+  ) {
+    this.lastQueued = after;
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.signal.aborted) {
+      try {
+        const opts = consumerOpts();
+        opts.orderedConsumer();
+        if (this.lastQueued > 0) opts.startSequence(this.lastQueued + 1);
+        else opts.deliverAll();
+        this.sub = await this.js.subscribe(this.subject, opts);
+        if (this.signal.aborted) break;
+        for await (const m of this.sub) {
+          // Messages still buffered when the shard stops are left to the next owner,
+          // which resumes after the last handled sequence: stopping stays prompt.
+          if (this.signal.aborted) break;
+          await this.deliver(m.seq, m.data);
+          this.lastQueued = m.seq;
+        }
+        if (!this.signal.aborted) this.logger.warn("shard subscription ended; subscribing again", { subject: this.subject });
+      } catch (err) {
+        if (this.signal.aborted) break;
+        this.logger.warn("shard subscription failed; subscribing again", { subject: this.subject, err: describe(err) });
+      }
+      this.sub?.unsubscribe();
+      if (!this.signal.aborted) await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  stop(): void {
+    this.sub?.unsubscribe();
+  }
 }
 
 export class JetStreamShards<X> implements ShardRunner {
@@ -51,55 +114,73 @@ export class JetStreamShards<X> implements ShardRunner {
 
   /** Delivers an extra message to every running shard, in order with its stream messages. */
   async broadcast(msg: X): Promise<void> {
-    await Promise.all([...this.running.values()].map((r) => r.actor.tell({ kind: "extra", msg })));
+    const live = [...this.running.values()].filter((r) => !r.stop.signal.aborted);
+    await Promise.all(live.map((r) => r.actor.tell({ kind: "extra", msg })));
   }
 
   async start(shard: number): Promise<void> {
     if (this.running.has(shard)) return;
     const name = this.o.snapshotName(shard);
+    const log = this.o.logger.child({ shard });
     const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name));
-    const save = async (upTo: number): Promise<void> => this.o.snapshots.save(name, logic.snapshot(upTo));
-    const pos = { lastSeq: seq };
-    const actor = new Actor<ShardInput<X> | { kind: "save" }>(
+    const stop = new AbortController();
+    const abandon = new AbortController();
+    let lastSeq = seq;
+    // Set when a message could not be finished: the in-memory state then holds effects that
+    // were not all acknowledged, so it is never saved; the next owner replays from the last snapshot.
+    let tainted = false;
+    const save = async (): Promise<void> => {
+      if (tainted) return;
+      const bytes = logic.snapshot(lastSeq);
+      await retry(() => this.o.snapshots.save(name, bytes), { what: `saving snapshot ${name}`, logger: log, signal: abandon.signal });
+    };
+    const actor = new Actor<Input<X>>(
       `${this.o.stream}/${shard}`,
       async (m) => {
-        if (m.kind === "stream") {
-          await logic.onStream(m.seq, m.data);
-          pos.lastSeq = m.seq;
-        } else if (m.kind === "extra") await logic.onExtra(m.msg);
-        else await save(pos.lastSeq);
+        if (m.kind === "save") return save();
+        if (m.kind === "extra") return logic.onExtra(m.msg);
+        // Stopping: what is not started is left to the next owner. m.seq <= lastSeq: a redelivery after a resubscribe.
+        if (stop.signal.aborted || tainted || m.seq <= lastSeq) return;
+        try {
+          await logic.onStream(m.seq, m.data, abandon.signal);
+        } catch (err) {
+          if (err instanceof RetryAbortedError) {
+            tainted = true;
+            return;
+          }
+          // Not a transport error (those are retried): a message this shard cannot read. Skip it, loudly.
+          log.error("shard message cannot be handled; skipping it", { seq: m.seq, err: describe(err) });
+        }
+        lastSeq = m.seq;
       },
-      { capacity: 8, onError: (err, a) => this.o.logger.error("shard message failed", { actor: a, err }) },
+      { capacity: 8, onError: (err, a) => log.warn("shard task failed", { actor: a, err: describe(err) }) },
     );
-    // An ordered push consumer on the shard's subject (NATS 2.9 has no multi-filter
-    // pull consumers; this API works from 2.2 on), from just after the snapshot.
-    const opts = consumerOpts();
-    opts.orderedConsumer();
-    if (seq > 0) opts.startSequence(seq + 1);
-    else opts.deliverAll();
-    const sub = await this.o.js.subscribe(this.o.subjectOf(shard), opts);
-    const stopping = { now: false };
-    const pump = (async () => {
-      for await (const m of sub) {
-        // Messages still buffered when the shard stops are left to the next owner,
-        // which resumes after the last handled sequence: stopping stays prompt.
-        if (stopping.now) break;
-        await actor.tell({ kind: "stream", seq: m.seq, data: m.data });
-      }
-    })();
+    const consumer = new ShardConsumer(
+      this.o.js,
+      this.o.subjectOf(shard),
+      seq,
+      (s, data) => actor.tell({ kind: "stream", seq: s, data }),
+      stop.signal,
+      log,
+    );
     const timer = setInterval(() => void actor.tell({ kind: "save" }).catch(() => undefined), this.o.snapshotEveryMs ?? 30_000);
-    this.running.set(shard, { actor, sub, pump, timer, pos, stopping });
+    this.running.set(shard, { actor, consumer, timer, stop, abandon });
+  }
+
+  /** Gives up on every message in hand (a hand-over past its deadline): no shard saves a snapshot after it. */
+  abandonAll(): void {
+    for (const r of this.running.values()) r.abandon.abort();
   }
 
   async stop(shard: number): Promise<void> {
     const r = this.running.get(shard);
-    if (r === undefined) return;
-    this.running.delete(shard);
+    if (r === undefined || r.stop.signal.aborted) return;
     clearInterval(r.timer);
-    r.stopping.now = true;
-    r.sub.unsubscribe();
-    await r.pump.catch(() => undefined);
+    r.stop.abort();
+    r.consumer.stop();
+    await r.consumer.done;
     await r.actor.tell({ kind: "save" });
     await r.actor.stop();
+    this.running.delete(shard);
   }
 }

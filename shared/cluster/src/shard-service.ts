@@ -6,11 +6,12 @@
 import { randomBytes } from "node:crypto";
 import type { JetStreamClient, NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
-import { connectNats } from "./connect.js";
+import { connectNats, natsHealth } from "./connect.js";
 import { startHealthServer } from "./health.js";
 import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";
 import { ShardOwnership } from "./ownership.js";
+import { retry } from "./retry.js";
 import { ensureResources } from "./setup.js";
 import { JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
@@ -20,6 +21,7 @@ export interface ShardServiceEnv {
   readonly js: JetStreamClient;
   readonly names: Names;
   readonly replica: string;
+  readonly logger: Logger;
 }
 
 export interface ShardServiceOptions<X> {
@@ -48,11 +50,11 @@ export function replicaId(hostname: string | undefined): string {
 export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<number> {
   const replica = o.replica ?? replicaId(undefined);
   const log = o.logger.child({ service: o.kind, replica });
-  const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log);
+  const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log, o.signal);
   const n = nameSet(o.prefix);
-  await ensureResources(nc, n);
+  await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger: log, signal: o.signal });
   const js = nc.jetstream();
-  const env: ShardServiceEnv = { nc, js, names: n, replica };
+  const env: ShardServiceEnv = { nc, js, names: n, replica, logger: log };
   const shards = new JetStreamShards<X>({
     js,
     stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
@@ -68,10 +70,11 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   await membership.join();
   const ownership = new ShardOwnership(await js.views.kv(n.shardsBucket), membership, o.kind, o.shards, shards, log);
   ownership.start();
-  const health = await startHealthServer(o.healthPort, () => ({
-    ready: !nc.isClosed() && ownership.ready,
-    detail: { replica, shards: ownership.ownedShards() },
-  }));
+  const health = await startHealthServer(o.healthPort, async () => {
+    const down = await natsHealth(nc);
+    const reason = down ?? (ownership.ready ? undefined : "the shards assigned to this replica are not all owned yet");
+    return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
+  });
   log.info("started", { health: health.port, nats: o.natsUrl, prefix: o.prefix });
   await new Promise<void>((resolve) =>
     o.signal.aborted ? resolve() : o.signal.addEventListener("abort", () => resolve(), { once: true }),
@@ -84,6 +87,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const left = await Promise.race([ownership.leave().then(() => "done" as const), deadline]);
   clearTimeout(timer);
   if (left === "late") {
+    shards.abandonAll();
     log.error("hand-over did not finish before the stop deadline; exiting without it", {
       deadlineMs: o.stopDeadlineMs ?? 8_000,
       owned: ownership.ownedShards(),

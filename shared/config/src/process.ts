@@ -10,7 +10,9 @@ const isKnown = (err: unknown): err is Error & { code: string } =>
  * The exit code for a known error (2 for bad configuration, 1 for the others),
  * after writing its message; undefined for an unknown error, which is a bug.
  */
-export function reportKnownError(err: unknown, label: string, write: (s: string) => void): number | undefined {
+export function reportKnownError(err: unknown, label: string, write: (s: string) => void, stopping = false): number | undefined {
+  // Stopped (SIGTERM) while still retrying, e.g. waiting for a broker: a clean stop, not a failure.
+  if (stopping && err instanceof Error && "code" in err && err.code === "RETRY_ABORTED") return 0;
   if (err instanceof ConfigError) {
     write(`${label}: ${err.message}\n`);
     return 2;
@@ -54,7 +56,7 @@ export async function serviceMain(
       signal: controller.signal,
     });
   } catch (err) {
-    const known = reportKnownError(err, label, (t) => process.stderr.write(t));
+    const known = reportKnownError(err, label, (t) => process.stderr.write(t), controller.signal.aborted);
     if (known === undefined) throw err;
     code = known;
   }

@@ -8,3 +8,4 @@ export * from "./versions.js";
 export * from "./score.js";
 export * from "./ranking.js";
 export * from "./topic-counts.js";
+export * from "./wtf8.js";

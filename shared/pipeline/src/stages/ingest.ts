@@ -6,6 +6,8 @@ import type { PipelineStats } from "../stats.js";
 export interface IngestResult {
   /** Valid records per dedup shard, in input order. */
   readonly byShard: Map<number, Rsvp[]>;
+  /** For each shard, the position in the input of each of its records (parallel to `byShard`). */
+  readonly indices: Map<number, number[]>;
   readonly rejections: Rejection[];
   /** The largest valid mtime seen so far (the event clock). */
   readonly eventNow: number;
@@ -31,6 +33,7 @@ export class IngestLogic {
 
   process(lines: readonly string[]): IngestResult {
     const byShard = new Map<number, Rsvp[]>();
+    const indices = new Map<number, number[]>();
     const rejections: Rejection[] = [];
     for (let index = 0; index < lines.length; index++) {
       const raw = lines[index] as string;
@@ -47,9 +50,14 @@ export class IngestLogic {
       if (r.rsvp.mtime > this.eventNow) this.eventNow = r.rsvp.mtime;
       const shard = rsvpShardOf(r.rsvp.rsvpId, this.dedupShards);
       const list = byShard.get(shard);
-      if (list === undefined) byShard.set(shard, [r.rsvp]);
-      else list.push(r.rsvp);
+      if (list === undefined) {
+        byShard.set(shard, [r.rsvp]);
+        indices.set(shard, [index]);
+      } else {
+        list.push(r.rsvp);
+        indices.get(shard)?.push(index);
+      }
     }
-    return { byShard, rejections, eventNow: this.eventNow };
+    return { byShard, indices, rejections, eventNow: this.eventNow };
   }
 }

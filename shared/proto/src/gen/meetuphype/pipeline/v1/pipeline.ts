@@ -13,8 +13,8 @@ export const protobufFileName = "meetuphype/pipeline/v1/pipeline.proto";
 
 /** Topic is a topic key and its display name. */
 export interface Topic {
-  key: string;
-  name: string;
+  key: Buffer;
+  name: Buffer;
 }
 
 /** Rsvp is one valid RSVP version, reduced to what the model uses. */
@@ -31,12 +31,25 @@ export interface DedupBatch {
   /** The sender's trending clock. */
   now: number;
   records: Rsvp[];
+  /** Where the records were read (ingest): the Kafka partition and each record's offset. */
+  source: KafkaSource | undefined;
+}
+
+/**
+ * KafkaSource names the Kafka records a DedupBatch carries: `offsets[i]` is the offset of
+ * `records[i]`. The message id of a DedupBatch is derived from it, so that it names exactly
+ * the content it carries.
+ */
+export interface KafkaSource {
+  topic: string;
+  partition: number;
+  offsets: number[];
 }
 
 /** TopicDelta is one signed change to a topic's hour and minute buckets. */
 export interface TopicDelta {
-  key: string;
-  name: string;
+  key: Buffer;
+  name: Buffer;
   hour: number;
   minute: number;
   weight: number;
@@ -72,8 +85,8 @@ export interface RankRequest {
 
 /** RankedTopic is a scored topic. */
 export interface RankedTopic {
-  key: string;
-  name: string;
+  key: Buffer;
+  name: Buffer;
   score: number;
 }
 
@@ -93,7 +106,7 @@ export interface LiveVersion {
   mtime: number;
   weight: number;
   /** Empty when the version contributes nothing. */
-  keys: string[];
+  keys: Buffer[];
   /** Whether the version contributes (keys may then still be empty: never). */
   contributes: boolean;
 }
@@ -113,8 +126,8 @@ export interface Bucket {
 
 /** TopicEntity is one topic's state in a counter snapshot. */
 export interface TopicEntity {
-  key: string;
-  name: string;
+  key: Buffer;
+  name: Buffer;
   nameMtime: number;
   hours: Bucket[];
   minutes: Bucket[];
@@ -130,16 +143,16 @@ export interface CounterSnapshot {
 }
 
 function createBaseTopic(): Topic {
-  return { key: "", name: "" };
+  return { key: Buffer.alloc(0), name: Buffer.alloc(0) };
 }
 
 export const Topic: MessageFns<Topic> = {
   encode(message: Topic, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+    if (message.key.length !== 0) {
+      writer.uint32(10).bytes(message.key);
     }
-    if (message.name !== "") {
-      writer.uint32(18).string(message.name);
+    if (message.name.length !== 0) {
+      writer.uint32(18).bytes(message.name);
     }
     return writer;
   },
@@ -162,7 +175,7 @@ export const Topic: MessageFns<Topic> = {
               break;
             }
 
-            message.key = reader.string();
+            message.key = Buffer.from(reader.bytes());
             continue;
           }
           case 2: {
@@ -170,7 +183,7 @@ export const Topic: MessageFns<Topic> = {
               break;
             }
 
-            message.name = reader.string();
+            message.name = Buffer.from(reader.bytes());
             continue;
           }
         }
@@ -187,18 +200,18 @@ export const Topic: MessageFns<Topic> = {
 
   fromJSON(object: any): Topic {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
+      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
     };
   },
 
   toJSON(message: Topic): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.key.length !== 0) {
+      obj.key = base64FromBytes(message.key);
     }
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.name.length !== 0) {
+      obj.name = base64FromBytes(message.name);
     }
     return obj;
   },
@@ -208,8 +221,8 @@ export const Topic: MessageFns<Topic> = {
   },
   fromPartial(object: DeepPartial<Topic>): Topic {
     const message = createBaseTopic();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
+    message.key = object.key ?? Buffer.alloc(0);
+    message.name = object.name ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -352,7 +365,7 @@ export const Rsvp: MessageFns<Rsvp> = {
 };
 
 function createBaseDedupBatch(): DedupBatch {
-  return { now: 0, records: [] };
+  return { now: 0, records: [], source: undefined };
 }
 
 export const DedupBatch: MessageFns<DedupBatch> = {
@@ -362,6 +375,9 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     }
     for (const v of message.records) {
       Rsvp.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.source !== undefined) {
+      KafkaSource.encode(message.source, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -395,6 +411,14 @@ export const DedupBatch: MessageFns<DedupBatch> = {
             message.records.push(Rsvp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = KafkaSource.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -411,6 +435,7 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     return {
       now: isSet(object.now) ? globalThis.Number(object.now) : 0,
       records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => Rsvp.fromJSON(e)) : [],
+      source: isSet(object.source) ? KafkaSource.fromJSON(object.source) : undefined,
     };
   },
 
@@ -422,6 +447,9 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     if (message.records?.length) {
       obj.records = message.records.map((e) => Rsvp.toJSON(e));
     }
+    if (message.source !== undefined) {
+      obj.source = KafkaSource.toJSON(message.source);
+    }
     return obj;
   },
 
@@ -432,21 +460,139 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     const message = createBaseDedupBatch();
     message.now = object.now ?? 0;
     message.records = object.records?.map((e) => Rsvp.fromPartial(e)) || [];
+    message.source = (object.source !== undefined && object.source !== null)
+      ? KafkaSource.fromPartial(object.source)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseKafkaSource(): KafkaSource {
+  return { topic: "", partition: 0, offsets: [] };
+}
+
+export const KafkaSource: MessageFns<KafkaSource> = {
+  encode(message: KafkaSource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.topic !== "") {
+      writer.uint32(10).string(message.topic);
+    }
+    if (message.partition !== 0) {
+      writer.uint32(16).int32(message.partition);
+    }
+    if (message.offsets.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.offsets) {
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KafkaSource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKafkaSource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.partition = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.offsets.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.offsets.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KafkaSource {
+    return {
+      topic: isSet(object.topic) ? globalThis.String(object.topic) : "",
+      partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
+      offsets: globalThis.Array.isArray(object?.offsets) ? object.offsets.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: KafkaSource): unknown {
+    const obj: any = {};
+    if (message.topic !== "") {
+      obj.topic = message.topic;
+    }
+    if (message.partition !== 0) {
+      obj.partition = Math.round(message.partition);
+    }
+    if (message.offsets?.length) {
+      obj.offsets = message.offsets.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<KafkaSource>): KafkaSource {
+    return KafkaSource.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<KafkaSource>): KafkaSource {
+    const message = createBaseKafkaSource();
+    message.topic = object.topic ?? "";
+    message.partition = object.partition ?? 0;
+    message.offsets = object.offsets?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseTopicDelta(): TopicDelta {
-  return { key: "", name: "", hour: 0, minute: 0, weight: 0, mtime: 0 };
+  return { key: Buffer.alloc(0), name: Buffer.alloc(0), hour: 0, minute: 0, weight: 0, mtime: 0 };
 }
 
 export const TopicDelta: MessageFns<TopicDelta> = {
   encode(message: TopicDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+    if (message.key.length !== 0) {
+      writer.uint32(10).bytes(message.key);
     }
-    if (message.name !== "") {
-      writer.uint32(18).string(message.name);
+    if (message.name.length !== 0) {
+      writer.uint32(18).bytes(message.name);
     }
     if (message.hour !== 0) {
       writer.uint32(24).int64(message.hour);
@@ -481,7 +627,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
               break;
             }
 
-            message.key = reader.string();
+            message.key = Buffer.from(reader.bytes());
             continue;
           }
           case 2: {
@@ -489,7 +635,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
               break;
             }
 
-            message.name = reader.string();
+            message.name = Buffer.from(reader.bytes());
             continue;
           }
           case 3: {
@@ -538,8 +684,8 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 
   fromJSON(object: any): TopicDelta {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
+      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
       hour: isSet(object.hour) ? globalThis.Number(object.hour) : 0,
       minute: isSet(object.minute) ? globalThis.Number(object.minute) : 0,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
@@ -549,11 +695,11 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 
   toJSON(message: TopicDelta): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.key.length !== 0) {
+      obj.key = base64FromBytes(message.key);
     }
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.name.length !== 0) {
+      obj.name = base64FromBytes(message.name);
     }
     if (message.hour !== 0) {
       obj.hour = Math.round(message.hour);
@@ -575,8 +721,8 @@ export const TopicDelta: MessageFns<TopicDelta> = {
   },
   fromPartial(object: DeepPartial<TopicDelta>): TopicDelta {
     const message = createBaseTopicDelta();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
+    message.key = object.key ?? Buffer.alloc(0);
+    message.name = object.name ?? Buffer.alloc(0);
     message.hour = object.hour ?? 0;
     message.minute = object.minute ?? 0;
     message.weight = object.weight ?? 0;
@@ -891,16 +1037,16 @@ export const RankRequest: MessageFns<RankRequest> = {
 };
 
 function createBaseRankedTopic(): RankedTopic {
-  return { key: "", name: "", score: 0 };
+  return { key: Buffer.alloc(0), name: Buffer.alloc(0), score: 0 };
 }
 
 export const RankedTopic: MessageFns<RankedTopic> = {
   encode(message: RankedTopic, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+    if (message.key.length !== 0) {
+      writer.uint32(10).bytes(message.key);
     }
-    if (message.name !== "") {
-      writer.uint32(18).string(message.name);
+    if (message.name.length !== 0) {
+      writer.uint32(18).bytes(message.name);
     }
     if (message.score !== 0) {
       writer.uint32(25).double(message.score);
@@ -926,7 +1072,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
               break;
             }
 
-            message.key = reader.string();
+            message.key = Buffer.from(reader.bytes());
             continue;
           }
           case 2: {
@@ -934,7 +1080,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
               break;
             }
 
-            message.name = reader.string();
+            message.name = Buffer.from(reader.bytes());
             continue;
           }
           case 3: {
@@ -959,19 +1105,19 @@ export const RankedTopic: MessageFns<RankedTopic> = {
 
   fromJSON(object: any): RankedTopic {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
+      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
     };
   },
 
   toJSON(message: RankedTopic): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.key.length !== 0) {
+      obj.key = base64FromBytes(message.key);
     }
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.name.length !== 0) {
+      obj.name = base64FromBytes(message.name);
     }
     if (message.score !== 0) {
       obj.score = floatToJson(message.score);
@@ -984,8 +1130,8 @@ export const RankedTopic: MessageFns<RankedTopic> = {
   },
   fromPartial(object: DeepPartial<RankedTopic>): RankedTopic {
     const message = createBaseRankedTopic();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
+    message.key = object.key ?? Buffer.alloc(0);
+    message.name = object.name ?? Buffer.alloc(0);
     message.score = object.score ?? 0;
     return message;
   },
@@ -1140,7 +1286,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
       writer.uint32(24).uint32(message.weight);
     }
     for (const v of message.keys) {
-      writer.uint32(34).string(v!);
+      writer.uint32(34).bytes(v!);
     }
     if (message.contributes !== false) {
       writer.uint32(40).bool(message.contributes);
@@ -1190,7 +1336,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
               break;
             }
 
-            message.keys.push(reader.string());
+            message.keys.push(Buffer.from(reader.bytes()));
             continue;
           }
           case 5: {
@@ -1222,7 +1368,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
         : 0,
       mtime: isSet(object.mtime) ? globalThis.Number(object.mtime) : 0,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
-      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => globalThis.String(e)) : [],
+      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => Buffer.from(bytesFromBase64(e))) : [],
       contributes: isSet(object.contributes) ? globalThis.Boolean(object.contributes) : false,
     };
   },
@@ -1239,7 +1385,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
       obj.weight = Math.round(message.weight);
     }
     if (message.keys?.length) {
-      obj.keys = message.keys;
+      obj.keys = message.keys.map((e) => base64FromBytes(e));
     }
     if (message.contributes !== false) {
       obj.contributes = message.contributes;
@@ -1450,16 +1596,16 @@ export const Bucket: MessageFns<Bucket> = {
 };
 
 function createBaseTopicEntity(): TopicEntity {
-  return { key: "", name: "", nameMtime: 0, hours: [], minutes: [] };
+  return { key: Buffer.alloc(0), name: Buffer.alloc(0), nameMtime: 0, hours: [], minutes: [] };
 }
 
 export const TopicEntity: MessageFns<TopicEntity> = {
   encode(message: TopicEntity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+    if (message.key.length !== 0) {
+      writer.uint32(10).bytes(message.key);
     }
-    if (message.name !== "") {
-      writer.uint32(18).string(message.name);
+    if (message.name.length !== 0) {
+      writer.uint32(18).bytes(message.name);
     }
     if (message.nameMtime !== 0) {
       writer.uint32(24).int64(message.nameMtime);
@@ -1491,7 +1637,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
               break;
             }
 
-            message.key = reader.string();
+            message.key = Buffer.from(reader.bytes());
             continue;
           }
           case 2: {
@@ -1499,7 +1645,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
               break;
             }
 
-            message.name = reader.string();
+            message.name = Buffer.from(reader.bytes());
             continue;
           }
           case 3: {
@@ -1540,8 +1686,8 @@ export const TopicEntity: MessageFns<TopicEntity> = {
 
   fromJSON(object: any): TopicEntity {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
+      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
       nameMtime: isSet(object.nameMtime)
         ? globalThis.Number(object.nameMtime)
         : isSet(object.name_mtime)
@@ -1554,11 +1700,11 @@ export const TopicEntity: MessageFns<TopicEntity> = {
 
   toJSON(message: TopicEntity): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.key.length !== 0) {
+      obj.key = base64FromBytes(message.key);
     }
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.name.length !== 0) {
+      obj.name = base64FromBytes(message.name);
     }
     if (message.nameMtime !== 0) {
       obj.nameMtime = Math.round(message.nameMtime);
@@ -1577,8 +1723,8 @@ export const TopicEntity: MessageFns<TopicEntity> = {
   },
   fromPartial(object: DeepPartial<TopicEntity>): TopicEntity {
     const message = createBaseTopicEntity();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
+    message.key = object.key ?? Buffer.alloc(0);
+    message.name = object.name ?? Buffer.alloc(0);
     message.nameMtime = object.nameMtime ?? 0;
     message.hours = object.hours?.map((e) => Bucket.fromPartial(e)) || [];
     message.minutes = object.minutes?.map((e) => Bucket.fromPartial(e)) || [];
@@ -1704,6 +1850,14 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

@@ -1,0 +1,78 @@
+/**
+ * The ingest replica's Kafka consumer, supervised: when kafkajs gives up on a
+ * consumer (a crash it does not restart, e.g. the broker was gone for longer
+ * than its retries), a new one joins the group after a pause. What it tells
+ * readiness: whether the replica is in the group and fetching, and if not, why.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "kafkajs";
+import type { Logger } from "@meetuphype/actors";
+import { describe, retry } from "@meetuphype/cluster";
+
+export interface SupervisedConsumerOptions {
+  readonly kafka: Kafka;
+  readonly brokers: readonly string[];
+  readonly config: ConsumerConfig;
+  readonly topic: string;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly eachBatch: (payload: EachBatchPayload) => Promise<void>;
+}
+
+/** A consumer's state as readiness sees it. */
+export class ConsumerState {
+  /** Undefined while the replica is in the group and fetching; else why not. */
+  problem: string | undefined = "not in the consumer group yet";
+  joined = 0;
+}
+
+export async function consumeSupervised(o: SupervisedConsumerOptions, state: ConsumerState): Promise<void> {
+  let pause = 1000;
+  while (!o.signal.aborted) {
+    const consumer = o.kafka.consumer(o.config);
+    const gaveUp = watch(consumer, state, o.logger);
+    try {
+      await retry(
+        async () => {
+          await consumer.connect();
+          await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+        },
+        { what: `joining consumer group ${o.config.groupId} at ${o.brokers.join(",")}`, logger: o.logger, signal: o.signal, minMs: 500, maxMs: 3000 },
+      );
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch: o.eachBatch });
+      const aborted = new Promise<void>((resolve) => o.signal.addEventListener("abort", () => resolve(), { once: true }));
+      const err = await Promise.race([gaveUp, aborted]);
+      if (err !== undefined) {
+        o.logger.error("the Kafka consumer stopped; starting a new one", { err: describe(err), inMs: pause });
+        state.problem = `the Kafka consumer stopped: ${describe(err)}`;
+      }
+    } catch (err) {
+      if (o.signal.aborted) break;
+      o.logger.error("the Kafka consumer failed; starting a new one", { err: describe(err), inMs: pause });
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+    if (o.signal.aborted) break;
+    await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
+    pause = Math.min(pause * 2, 15_000);
+  }
+  state.problem = "stopped";
+}
+
+/** Resolves with the error when kafkajs gives the consumer up for good. */
+function watch(consumer: Consumer, state: ConsumerState, logger: Logger): Promise<unknown> {
+  const ev = consumer.events;
+  consumer.on(ev.GROUP_JOIN, () => {
+    state.problem = undefined;
+    state.joined++;
+  });
+  consumer.on(ev.FETCH, () => (state.problem = undefined));
+  consumer.on(ev.DISCONNECT, () => (state.problem = "disconnected from Kafka"));
+  return new Promise((resolve) => {
+    consumer.on(ev.CRASH, (e) => {
+      state.problem = `the Kafka consumer crashed: ${describe(e.payload.error)}`;
+      if (e.payload.restart) logger.warn("the Kafka consumer crashed; kafkajs restarts it", { err: describe(e.payload.error) });
+      else resolve(e.payload.error);
+    });
+  });
+}
