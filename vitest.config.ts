@@ -19,6 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["{shared,services}/*/test/**/*.test.ts", "deploy/test/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
@@ -27,9 +28,25 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          sequence: { groupOrder: 0 },
           include: ["{shared,services}/*/test/**/*.int.test.ts", "deploy/test/**/*.int.test.ts"],
+          exclude: ["**/test/faults/**", "**/node_modules/**"],
           globalSetup: ["./vitest.global-setup.ts"],
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Fault tests start brokers of their own and stall, kill and restart them and the
+          // services: one file at a time, after the other projects, so that load from other
+          // tests cannot pass for (or hide) a fault's effect.
+          name: "faults",
+          include: ["{shared,services}/*/test/faults/**/*.int.test.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 420_000,
           hookTimeout: 180_000,
         },
       },

@@ -23,7 +23,6 @@ import {
   referenceRejection,
   TestPipeline,
   uniqueName,
-  type ModelResult,
 } from "@meetuphype/testkit";
 
 const kafkaBrokers = inject("kafkaBrokers");
@@ -34,27 +33,6 @@ afterEach(async () => {
   await pipeline?.stop();
   pipeline = undefined;
 });
-
-async function servedEqualsModel(p: TestPipeline, model: ModelResult): Promise<ServedSnapshot> {
-  const client = trendingClient(p.grpcAddr);
-  try {
-    return await eventually(
-      "the served ranking to equal the model",
-      async () => {
-        const served = await getTrending(client, 0).catch((e: unknown) => String(e));
-        if (typeof served === "string") return served;
-        const diffs = rankingDifferences([...served.topics], model);
-        if (served.asOfMs !== model.asOfMs) diffs.push(`asOfMs ${served.asOfMs} vs ${model.asOfMs}`);
-        return diffs.length === 0 ? served : diffs.slice(0, 3).join("; ");
-      },
-      90_000,
-    ).catch((err: unknown) => {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${p.logs()}`);
-    });
-  } finally {
-    client.close();
-  }
-}
 
 /** Reads the dead-letter topic until it holds `expected` records (and a moment more, to see extras). */
 async function deadLetters(topic: string, expected: number): Promise<{ reason: string; value: string }[]> {
@@ -98,7 +76,7 @@ describe("the distributed pipeline", () => {
     pipeline = await TestPipeline.start({ kafkaBrokers, natsUrl, prefix });
     const res = await pipeline.produce(["--input", file]);
     expect(res.code, res.stderr).toBe(0);
-    await servedEqualsModel(pipeline, referenceRanking(lines, DEFAULT_PARAMS));
+    await pipeline.servedEqualsModel(referenceRanking(lines, DEFAULT_PARAMS));
     expect(sortDl(await deadLetters(`${prefix}.dlq`, 1))).toEqual(sortDl(expectedDeadLetters(lines)));
   });
 
@@ -117,7 +95,7 @@ describe("the distributed pipeline", () => {
     });
     const res = await pipeline.produce(["--input", "-"], `${lines.join("\n")}\n`);
     expect(res.code, res.stderr).toBe(0);
-    const served = await servedEqualsModel(pipeline, referenceRanking(lines, params));
+    const served = await pipeline.servedEqualsModel(referenceRanking(lines, params));
     expect(served.topics).toHaveLength(30);
     const expected = expectedDeadLetters(lines);
     expect(expected.length).toBeGreaterThan(50);
@@ -142,7 +120,7 @@ describe("the distributed pipeline", () => {
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
 
-    await servedEqualsModel(p, referenceRanking(lines, DEFAULT_PARAMS));
+    await p.servedEqualsModel(referenceRanking(lines, DEFAULT_PARAMS));
     watch.cancel();
     await watch.done;
     client.close();
@@ -174,7 +152,7 @@ describe("the distributed pipeline after a crash", () => {
     expect(res.code, res.stderr).toBe(0);
     // The survivors take the dead replicas' shards over from their last snapshots
     // (or from the start of the streams) once the member TTL has passed.
-    await servedEqualsModel(p, referenceRanking(lines, DEFAULT_PARAMS));
+    await p.servedEqualsModel(referenceRanking(lines, DEFAULT_PARAMS));
   });
 });
 

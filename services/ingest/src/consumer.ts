@@ -37,7 +37,13 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
           await consumer.connect();
           await consumer.subscribe({ topic: o.topic, fromBeginning: true });
         },
-        { what: `joining consumer group ${o.config.groupId} at ${o.brokers.join(",")}`, logger: o.logger, signal: o.signal, minMs: 500, maxMs: 3000 },
+        {
+          what: `joining consumer group ${o.config.groupId} at ${o.brokers.join(",")}`,
+          logger: o.logger,
+          signal: o.signal,
+          minMs: 500,
+          maxMs: 3000,
+        },
       );
       await consumer.run({ eachBatchAutoResolve: false, eachBatch: o.eachBatch });
       const aborted = new Promise<void>((resolve) => o.signal.addEventListener("abort", () => resolve(), { once: true }));

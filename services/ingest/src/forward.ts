@@ -36,7 +36,12 @@ export interface KafkaBatch {
 }
 
 /** Forwards a batch; resolves with the batch's trending clock once everything is acknowledged. */
-export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, nowOf: (eventNow: number) => number): Promise<number> {
+export async function forwardBatch(
+  logic: IngestLogic,
+  t: ForwardTarget,
+  batch: KafkaBatch,
+  nowOf: (eventNow: number) => number,
+): Promise<number> {
   const { topic, partition, messages } = batch;
   const res = logic.process(messages.map((m) => (m.value === null ? "" : m.value.toString("utf8"))));
   const now = nowOf(res.eventNow);

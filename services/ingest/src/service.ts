@@ -43,7 +43,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   const state = new ConsumerState();
   const stats = emptyStats();
   let deadLettersLost = 0;
-  let nc: NatsConnection | undefined;
+  let nc: NatsConnection | undefined = undefined;
   // Health first: liveness holds while the brokers are awaited, and readiness says what is missing.
   const health = await startHealthServer(cfg.healthPort, async () => {
     const reason = nc === undefined ? `waiting for NATS at ${cfg.natsUrl}` : ((await natsHealth(nc)) ?? state.problem);
@@ -85,10 +85,16 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     payload.resolveOffset(batch.lastOffset());
     // A failed commit is not lost work: the offsets stay resolved and the next commit carries them;
     // if the partition moved meanwhile, its new owner forwards the records again (idempotently).
-    await payload.commitOffsetsIfNecessary().catch((err: unknown) => logger.warn("offset commit failed; it is retried with the next batch", { err: describe(err) }));
+    await payload
+      .commitOffsetsIfNecessary()
+      .catch((err: unknown) => logger.warn("offset commit failed; it is retried with the next batch", { err: describe(err) }));
     await payload.heartbeat().catch(() => undefined);
     if (now > published) {
-      await retry(() => clockKv.put(`ingest.${replica}`, new TextEncoder().encode(String(now))), { what: "publishing the event clock", logger, signal });
+      await retry(() => clockKv.put(`ingest.${replica}`, new TextEncoder().encode(String(now))), {
+        what: "publishing the event clock",
+        logger,
+        signal,
+      });
       published = now;
     }
   };
@@ -96,7 +102,14 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     {
       kafka,
       brokers: cfg.brokers,
-      config: { groupId: cfg.groupId, maxBytesPerPartition: 8 * 1024 * 1024, allowAutoTopicCreation: false },
+      config: {
+        groupId: cfg.groupId,
+        maxBytesPerPartition: 8 * 1024 * 1024,
+        allowAutoTopicCreation: false,
+        // A crashed replica's partitions move after 10 s instead of kafkajs's default 30 s.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+      },
       topic: cfg.topic,
       logger,
       signal: ctx.signal,

@@ -63,7 +63,11 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   let sent = 0;
   let tooLarge = 0;
   let index = 0;
-  const health = await startHealthServer(cfg.healthPort, () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }));
+  const health = await startHealthServer(cfg.healthPort, () => ({
+    ready: problem === undefined,
+    reason: problem,
+    detail: { sent, tooLarge },
+  }));
   await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, logger, signal: ctx.signal, partitions: cfg.partitions });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;

@@ -50,7 +50,13 @@ export function decodeRankRequest(bytes: Uint8Array): RankRequest {
 }
 
 export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
-  pb.ShardTopK.encode({ shard: t.shard, seq: t.seq, now: t.now, topics: t.topics.map((x) => ({ ...topicOut(x), score: x.score })), replica }).finish();
+  pb.ShardTopK.encode({
+    shard: t.shard,
+    seq: t.seq,
+    now: t.now,
+    topics: t.topics.map((x) => ({ ...topicOut(x), score: x.score })),
+    replica,
+  }).finish();
 
 export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
   const m = pb.ShardTopK.decode(bytes);

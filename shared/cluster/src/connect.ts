@@ -22,7 +22,9 @@ export class NatsUnavailableError extends Error {
 const isRefused = (err: unknown): boolean =>
   err instanceof Error &&
   "code" in err &&
-  (err.code === ErrorCode.AuthorizationViolation || err.code === ErrorCode.AuthenticationExpired || err.code === ErrorCode.PermissionsViolation);
+  (err.code === ErrorCode.AuthorizationViolation ||
+    err.code === ErrorCode.AuthenticationExpired ||
+    err.code === ErrorCode.PermissionsViolation);
 
 /** Ping often enough that a stalled server is noticed within seconds, not the default minutes. */
 export const NATS_PING_INTERVAL_MS = 3000;
@@ -59,7 +61,9 @@ export async function connectNats(url: string, name: string, logger: Logger, sig
 export async function natsHealth(nc: NatsConnection, timeoutMs = 800): Promise<string | undefined> {
   if (nc.isClosed()) return "the NATS connection is closed";
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`NATS did not answer within ${timeoutMs} ms`), timeoutMs)));
+  const late = new Promise<string>(
+    (resolve) => (timer = setTimeout(() => resolve(`NATS did not answer within ${timeoutMs} ms`), timeoutMs)),
+  );
   try {
     return await Promise.race([nc.flush().then(() => undefined), late]);
   } catch (err) {

@@ -13,10 +13,7 @@ export interface Readiness {
   readonly detail: Record<string, unknown>;
 }
 
-export async function startHealthServer(
-  port: number,
-  ready: () => Readiness | Promise<Readiness>,
-): Promise<HealthServer> {
+export async function startHealthServer(port: number, ready: () => Readiness | Promise<Readiness>): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");

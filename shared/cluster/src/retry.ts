@@ -48,7 +48,7 @@ function throttledWarn(o: RetryOptions, everyMs = 5000): (err: unknown, attempt:
 
 export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const code = "code" in err && err.code !== undefined ? ` (${String(err.code)})` : "";
+  const code = "code" in err && (typeof err.code === "string" || typeof err.code === "number") ? ` (${err.code})` : "";
   return `${err.name}: ${err.message}${code}`;
 }
 

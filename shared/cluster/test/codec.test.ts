@@ -43,3 +43,22 @@ describe("wire codecs round-trip", () => {
     expect(snap).toEqual({ seq: 9, state: { clock: T, topics: [["js", topic]] }, sources: [{ shard: 1, seq: 40, part: 0 }] });
   });
 });
+
+describe("keys that are not well-formed UTF-16", () => {
+  it("cross every message and snapshot unchanged (lone surrogates stay two topics)", async () => {
+    const { decodeDeltaBatch, encodeDeltaBatch, decodeShardTopK, encodeShardTopK, decodeCounterSnapshot, encodeCounterSnapshot } =
+      await import("../src/index.js");
+    const keys = ["\ud800", "\udc00", "a\ud83d", "ok😀"];
+    const deltas = keys.map((key, i) => ({ key, name: `${key}!`, hour: 1, minute: 60, weight: i + 1, mtime: 3_600_000 }));
+    const back = decodeDeltaBatch(encodeDeltaBatch({ now: 5, deltas })).batch.deltas;
+    expect(back.map((d) => [d.key, d.name])).toEqual(keys.map((k) => [k, `${k}!`]));
+    const top = decodeShardTopK(
+      encodeShardTopK({ shard: 1, seq: 2, now: 3, topics: keys.map((key) => ({ key, name: key, score: 1 })) }, "r"),
+    );
+    expect(top.topics.map((t) => t.key)).toEqual(keys);
+    const snap = decodeCounterSnapshot(
+      encodeCounterSnapshot(7, { clock: 1, topics: keys.map((k) => [k, { name: k, nameMtime: 1, hours: new Map(), minutes: new Map() }]) }),
+    );
+    expect(snap.state.topics.map(([k]) => k)).toEqual(keys);
+  });
+});

@@ -25,7 +25,59 @@ export interface LocalInfra {
   readonly kafkaBrokers: string;
   readonly natsUrl: string;
   readonly pids: { kafka: number; nats: number };
+  /** The two servers as processes that fault tests may stall, kill and restart (same ports, same data). */
+  readonly kafka: ServerProcess;
+  readonly nats: ServerProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * A broker process that can be stalled (SIGSTOP/SIGCONT), killed and started
+ * again on the same port with the same data: what the fault tests do to it.
+ */
+export class ServerProcess {
+  private current: ChildProcess;
+
+  constructor(
+    private readonly spawnIt: () => ChildProcess,
+    private readonly waitReady: (isAlive: () => boolean) => Promise<void>,
+  ) {
+    this.current = spawnIt();
+  }
+
+  get child(): ChildProcess {
+    return this.current;
+  }
+
+  ready(): Promise<void> {
+    return this.waitReady(alive(this.current));
+  }
+
+  /** Freezes the process: its sockets stay open and nothing answers. */
+  stall(): void {
+    this.current.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.current.kill("SIGCONT");
+  }
+
+  /** Stops it (SIGTERM, or SIGKILL for a crash), waits `downMs`, starts it again and waits until it answers. */
+  async restart(o: { crash?: boolean; downMs?: number } = {}): Promise<void> {
+    if (o.crash === true) {
+      this.current.kill("SIGCONT");
+      this.current.kill("SIGKILL");
+      await exitOf(this.current);
+    } else await stopChild(this.current);
+    if ((o.downMs ?? 0) > 0) await new Promise((r) => setTimeout(r, o.downMs));
+    this.current = this.spawnIt();
+    await this.ready();
+  }
+
+  stop(): Promise<void> {
+    this.current.kill("SIGCONT");
+    return stopChild(this.current);
+  }
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -43,9 +95,12 @@ export function freePort(): Promise<number> {
 
 const alive = (c: ChildProcess) => () => c.exitCode === null && c.signalCode === null;
 
+const exitOf = (c: ChildProcess): Promise<void> =>
+  alive(c)() ? new Promise<void>((resolve) => c.once("exit", () => resolve())) : Promise.resolve();
+
 async function stopChild(c: ChildProcess): Promise<void> {
   if (!alive(c)()) return;
-  const exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
+  const exited = exitOf(c);
   c.kill("SIGTERM");
   const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
   await exited;
@@ -57,28 +112,37 @@ export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra>
   const controllerPort = o.kafkaControllerPort || (await freePort());
   const natsPort = o.natsPort || (await freePort());
   const timeout = o.timeoutMs ?? 120_000;
-  const nats = spawnNats({ dir: join(o.dir, "nats"), port: natsPort }, o.detached ?? false, o.log);
-  const kafka = spawnKafka(
-    { dir: join(o.dir, "kafka"), port: kafkaPort, controllerPort, libDir: o.libDir, pom: o.pom, ...(o.log ? { log: o.log } : {}) },
-    o.detached ?? false,
+  const nats = new ServerProcess(
+    () => spawnNats({ dir: join(o.dir, "nats"), port: natsPort }, o.detached ?? false, o.log),
+    (isAlive) => waitForNats(natsPort, timeout, isAlive),
+  );
+  const kafka = new ServerProcess(
+    () =>
+      spawnKafka(
+        { dir: join(o.dir, "kafka"), port: kafkaPort, controllerPort, libDir: o.libDir, pom: o.pom, ...(o.log ? { log: o.log } : {}) },
+        o.detached ?? false,
+      ),
+    (isAlive) => waitForKafka(kafkaPort, timeout, isAlive),
   );
   const stop = async (): Promise<void> => {
-    await Promise.all([stopChild(kafka), stopChild(nats)]);
+    await Promise.all([kafka.stop(), nats.stop()]);
   };
   try {
-    await Promise.all([waitForNats(natsPort, timeout, alive(nats)), waitForKafka(kafkaPort, timeout, alive(kafka))]);
+    await Promise.all([nats.ready(), kafka.ready()]);
   } catch (err) {
     await stop();
     throw err;
   }
   if (o.detached) {
-    kafka.unref();
-    nats.unref();
+    kafka.child.unref();
+    nats.child.unref();
   }
   return {
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
-    pids: { kafka: kafka.pid ?? 0, nats: nats.pid ?? 0 },
+    pids: { kafka: kafka.child.pid ?? 0, nats: nats.child.pid ?? 0 },
+    kafka,
+    nats,
     stop,
   };
 }

@@ -37,3 +37,20 @@ export function rankingDifferences(served: readonly ServedTopic[], model: ModelR
   }
   return diffs;
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A string as it arrives after a trip through UTF-8 (a proto `string`, e.g. over gRPC): lone surrogates become U+FFFD. */
+export const overUtf8 = (s: string): string => s.replace(LONE_SURROGATE, "\ufffd");
+
+/**
+ * The model's ranking as a gRPC client sees it: the public API carries keys and
+ * names as proto strings (UTF-8). Inside the pipeline they stay exact (WTF-8), so
+ * two keys that differ only in lone surrogates are still two topics here.
+ */
+export function modelOverUtf8(model: ModelResult): ModelResult {
+  return {
+    ...model,
+    topics: model.topics.map((t) => ({ ...t, key: overUtf8(t.key), names: new Set([...t.names].map(overUtf8)) })),
+  };
+}

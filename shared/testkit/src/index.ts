@@ -6,3 +6,5 @@ export * from "./process.js";
 export * from "./tools.js";
 export * from "./infra.js";
 export * from "./pipeline.js";
+export * from "./audit.js";
+export * from "./fuzz.js";

@@ -31,9 +31,30 @@ function dockerReachable(): boolean {
   return process.env.DOCKER_HOST !== undefined || existsSync("/var/run/docker.sock");
 }
 
-async function withContainers(): Promise<TestInfra> {
-  const { GenericContainer, Wait } = await import("testcontainers");
+/** What the fault tests do to the brokers: the same calls for local processes and containers. */
+export interface BrokerFaults {
+  /** Freezes NATS (SIGSTOP, or a container pause) for `ms`, then lets it go on. */
+  stallNats(ms: number): Promise<void>;
+  /** Stops NATS, waits `downMs`, starts it again on the same port with the same data, and waits until it answers. */
+  restartNats(downMs?: number): Promise<void>;
+  restartKafka(downMs?: number): Promise<void>;
+}
+
+export interface FaultInfra extends TestInfra {
+  readonly faults: BrokerFaults;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Containers {
+  readonly infra: TestInfra;
+  readonly faults: BrokerFaults;
+}
+
+async function withContainers(): Promise<Containers> {
+  const { GenericContainer, Wait, getContainerRuntimeClient } = await import("testcontainers");
   const kafkaPort = await freePort();
+  const natsPort = await freePort();
   const kafka = await new GenericContainer("apache/kafka:3.9.1")
     .withExposedPorts({ container: 9092, host: kafkaPort })
     .withEnvironment({
@@ -56,22 +77,56 @@ async function withContainers(): Promise<TestInfra> {
       { content: "listen: 0.0.0.0:4222\nmax_payload: 8MB\njetstream {\n  store_dir: /data\n}\n", target: "/etc/nats/test.conf" },
     ])
     .withCommand(["-c", "/etc/nats/test.conf"])
-    .withExposedPorts(4222)
+    // A fixed host port, so that a restarted container answers where the clients reconnect.
+    .withExposedPorts({ container: 4222, host: natsPort })
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
     .start();
-  return {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const infra: TestInfra = {
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
-    natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
+    natsUrl: `nats://127.0.0.1:${natsPort}`,
     how: "testcontainers",
     stop: async () => {
       await Promise.all([kafka.stop(), nats.stop()]);
     },
   };
+  const faults: BrokerFaults = {
+    stallNats: async (ms) => {
+      const c = docker.getContainer(nats.getId());
+      await c.pause();
+      await sleep(ms);
+      await c.unpause();
+    },
+    restartNats: async (downMs = 0) => {
+      await docker.getContainer(nats.getId()).stop();
+      await sleep(downMs);
+      await docker.getContainer(nats.getId()).start();
+    },
+    restartKafka: async (downMs = 0) => {
+      await docker.getContainer(kafka.getId()).stop();
+      await sleep(downMs);
+      await docker.getContainer(kafka.getId()).start();
+    },
+  };
+  return { infra, faults };
 }
 
 export async function startTestInfra(log: (l: string) => void = () => undefined): Promise<TestInfra> {
   const { KAFKA_BROKERS, NATS_URL } = process.env;
   if (KAFKA_BROKERS && NATS_URL) return { kafkaBrokers: KAFKA_BROKERS, natsUrl: NATS_URL, how: "env", stop: () => Promise.resolve() };
+  return (await ownBrokers(log)).infra;
+}
+
+/**
+ * Brokers of its own for a test that stalls, kills and restarts them (never the
+ * shared ones of the run, which other tests use at the same time).
+ */
+export async function startFaultInfra(log: (l: string) => void = () => undefined): Promise<FaultInfra> {
+  const own = await ownBrokers(log);
+  return { ...own.infra, faults: own.faults };
+}
+
+async function ownBrokers(log: (l: string) => void): Promise<Containers> {
   if (dockerReachable()) {
     try {
       return await withContainers();
@@ -86,7 +141,7 @@ export async function startTestInfra(log: (l: string) => void = () => undefined)
     pom: join(repoRoot, "infra", "kafka", "pom.xml"),
     log,
   });
-  return {
+  const infra: TestInfra = {
     kafkaBrokers: local.kafkaBrokers,
     natsUrl: local.natsUrl,
     how: "local",
@@ -95,4 +150,14 @@ export async function startTestInfra(log: (l: string) => void = () => undefined)
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  const faults: BrokerFaults = {
+    stallNats: async (ms) => {
+      local.nats.stall();
+      await sleep(ms);
+      local.nats.resume();
+    },
+    restartNats: (downMs) => local.nats.restart({ downMs: downMs ?? 0 }),
+    restartKafka: (downMs) => local.kafka.restart({ downMs: downMs ?? 0 }),
+  };
+  return { infra, faults };
 }

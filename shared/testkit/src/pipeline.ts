@@ -1,5 +1,8 @@
 /** A whole distributed pipeline as separate `meetuphype` processes, for end-to-end tests. */
-import { exited, freePort, runCli, startCli, waitForReady, type CliResult } from "./process.js";
+import { getTrending, trendingClient, type ServedSnapshot } from "@meetuphype/grpc";
+import { rankingDifferences } from "./compare.js";
+import { eventually, exited, freePort, runCli, startCli, waitForReady, type CliResult } from "./process.js";
+import type { ModelResult } from "./reference-model.js";
 
 export type ServiceKind = "ingest" | "dedup" | "counter" | "aggregator";
 
@@ -90,6 +93,28 @@ export class TestPipeline {
       env: this.env,
       ...(stdin !== undefined ? { stdin } : {}),
     });
+  }
+
+  /** Waits until GetTrending equals the model (keys, order, scores, names and asOfMs); the replicas' logs on failure. */
+  async servedEqualsModel(model: ModelResult, timeoutMs = 90_000): Promise<ServedSnapshot> {
+    const client = trendingClient(this.grpcAddr);
+    try {
+      return await eventually(
+        "the served ranking to equal the model",
+        async () => {
+          const served = await getTrending(client, 0).catch((e: unknown) => String(e));
+          if (typeof served === "string") return served;
+          const diffs = rankingDifferences([...served.topics], model);
+          if (served.asOfMs !== model.asOfMs) diffs.push(`asOfMs ${served.asOfMs} vs ${model.asOfMs}`);
+          return diffs.length === 0 ? served : diffs.slice(0, 3).join("; ");
+        },
+        timeoutMs,
+      ).catch((err: unknown) => {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\n${this.logs()}`);
+      });
+    } finally {
+      client.close();
+    }
   }
 
   /** Every replica's standard error, for a failing test's message. */
