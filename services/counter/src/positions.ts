@@ -1,31 +1,41 @@
 /**
- * The last position applied from each dedup shard. Each dedup shard publishes
- * to a counter shard in (input sequence, part) order, so a batch at or before
- * the last applied position is a replay (after a dedup crash) and is skipped:
- * counting stays exact whatever the stream's duplicate window.
+ * The last position applied from each dedup shard, and the latest lease epoch
+ * seen from it. Each dedup shard publishes to a counter shard in (input
+ * sequence, part) order, so a batch at or before the last applied position is a
+ * replay (after a dedup crash) and is skipped: counting stays exact whatever the
+ * stream's duplicate window. A batch from an epoch earlier than one already seen
+ * comes from a replica that lost its lease, and is skipped too (fencing). Pure.
  */
 export interface SourcePosition {
   readonly shard: number;
   readonly seq: number;
   readonly part: number;
+  readonly epoch: number;
 }
 
 export class SourcePositions {
-  private readonly last = new Map<number, { seq: number; part: number }>();
+  private readonly last = new Map<number, { seq: number; part: number; epoch: number }>();
 
   constructor(initial: readonly SourcePosition[] = []) {
-    for (const p of initial) this.last.set(p.shard, { seq: p.seq, part: p.part });
+    for (const p of initial) this.last.set(p.shard, { seq: p.seq, part: p.part, epoch: p.epoch });
   }
 
-  /** Whether `p` comes after its shard's last applied position; if so it becomes the last. */
+  /** Whether `p` is to be applied; if so it becomes the shard's last position. */
   admit(p: SourcePosition): boolean {
     const l = this.last.get(p.shard);
-    if (l !== undefined && (p.seq < l.seq || (p.seq === l.seq && p.part <= l.part))) return false;
-    this.last.set(p.shard, { seq: p.seq, part: p.part });
+    if (l === undefined) {
+      this.last.set(p.shard, { seq: p.seq, part: p.part, epoch: p.epoch });
+      return true;
+    }
+    if (p.epoch < l.epoch) return false;
+    l.epoch = p.epoch;
+    if (p.seq < l.seq || (p.seq === l.seq && p.part <= l.part)) return false;
+    l.seq = p.seq;
+    l.part = p.part;
     return true;
   }
 
   list(): SourcePosition[] {
-    return [...this.last].map(([shard, l]) => ({ shard, seq: l.seq, part: l.part }));
+    return [...this.last].map(([shard, l]) => ({ shard, seq: l.seq, part: l.part, epoch: l.epoch }));
   }
 }

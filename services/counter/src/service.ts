@@ -32,7 +32,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env) => counterShard(shard, snap, env, cfg.params),
+    create: (shard, snap, env, lease) => counterShard(shard, snap, env, lease, cfg.params),
     onStart: (env, shards) => {
       env.nc.subscribe(env.names.rankSubject, {
         callback: (err, msg) => {

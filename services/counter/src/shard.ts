@@ -5,6 +5,7 @@ import {
   decodeDeltaBatch,
   encodeCounterSnapshot,
   encodeShardTopK,
+  type ShardLease,
   type ShardLogic,
   type ShardServiceEnv,
 } from "@meetuphype/cluster";
@@ -15,6 +16,7 @@ export function counterShard(
   shard: number,
   snapshot: Uint8Array | undefined,
   env: ShardServiceEnv,
+  lease: ShardLease,
   params: TrendingParams,
 ): { logic: ShardLogic<RankRequest>; seq: number } {
   const restored = snapshot === undefined ? undefined : decodeCounterSnapshot(snapshot);
@@ -28,9 +30,12 @@ export function counterShard(
         if (source === undefined || positions.admit(source)) logic.handle(batch);
         return Promise.resolve();
       },
-      onExtra(req) {
+      onExtra(req, caughtUp) {
+        // A shard still replaying (behind its stream) does not answer: the aggregator keeps its last
+        // complete ranking instead of serving a partial one. Nor does a replica whose lease lapsed.
         const top = logic.handle(req);
-        if (top !== undefined) env.nc.publish(env.names.topkSubject, encodeShardTopK(top, env.replica));
+        if (top !== undefined && caughtUp && lease.valid())
+          env.nc.publish(env.names.topkSubject, encodeShardTopK({ ...top, epoch: lease.epoch }, env.replica));
         return Promise.resolve();
       },
       snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),

@@ -31,6 +31,6 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env) => dedupShard(shard, snap, env, cfg.params, cfg.counterShards),
+    create: (shard, snap, env, lease) => dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards),
   });
 }

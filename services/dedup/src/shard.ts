@@ -5,7 +5,9 @@ import {
   decodeDedupSnapshot,
   encodeDedupSnapshot,
   encodeDeltaBatch,
+  LeaseExpiredError,
   retry,
+  type ShardLease,
   type ShardLogic,
   type ShardServiceEnv,
 } from "@meetuphype/cluster";
@@ -18,6 +20,7 @@ export function dedupShard(
   shard: number,
   snapshot: Uint8Array | undefined,
   env: ShardServiceEnv,
+  lease: ShardLease,
   params: TrendingParams,
   counterShards: number,
 ): { logic: ShardLogic<never>; seq: number } {
@@ -30,19 +33,27 @@ export function dedupShard(
       async onStream(seq, data, signal) {
         const batch = decodeDedupBatch(data);
         if (batch.now > clock) clock = batch.now;
-        // Counter shards in parallel. A counter skips any position at or before the last it
-        // applied from this shard, so the parts for one counter shard (more than MAX_DELTAS
-        // deltas, rare) go in order; a single part is published directly (the common, fast path).
-        const acks: Promise<unknown>[] = [];
-        // The state changed above, once; the outputs are retried until acknowledged (same ids, so
-        // JetStream drops a copy that did arrive), or until the shard gives up on this message.
+        // The state changes here, once. The outputs are then retried until acknowledged (the same
+        // ids, so JetStream drops a copy that did arrive), or until the shard gives up on the message
+        // (it stops, or its lease is no longer valid: fenced, nothing more is published).
+        const outputs = logic.process(batch);
         const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> => {
           const subject = env.names.counterSubject(target);
-          const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part });
+          const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part, epoch: lease.epoch });
           const msgID = `dedup${shard}-${seq}-${target}-${part}`;
-          return retry(() => env.js.publish(subject, bytes, { msgID }), { what: `publish to ${subject}`, logger: env.logger, signal });
+          return retry(
+            () => {
+              if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
+              return env.js.publish(subject, bytes, { msgID });
+            },
+            { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
+          );
         };
-        for (const [target, deltas] of logic.process(batch)) {
+        // Counter shards in parallel. A counter skips any position at or before the last it applied
+        // from this shard, so the parts for one counter shard (more than MAX_DELTAS deltas, rare) go
+        // in order; a single part is published directly (the common, fast path).
+        const acks: Promise<unknown>[] = [];
+        for (const [target, deltas] of outputs) {
           if (deltas.length <= MAX_DELTAS) {
             acks.push(publish(target, 0, deltas));
             continue;

@@ -56,11 +56,12 @@ export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
     now: t.now,
     topics: t.topics.map((x) => ({ ...topicOut(x), score: x.score })),
     replica,
+    epoch: t.epoch ?? 0,
   }).finish();
 
 export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
   const m = pb.ShardTopK.decode(bytes);
-  return { shard: m.shard, seq: m.seq, now: m.now, topics: m.topics.map((x) => ({ ...topicIn(x), score: x.score })) };
+  return { shard: m.shard, seq: m.seq, now: m.now, topics: m.topics.map((x) => ({ ...topicIn(x), score: x.score })), epoch: m.epoch };
 }
 
 /** A dedup shard's snapshot, with the stream sequence it covers. */

@@ -13,3 +13,4 @@ export * from "./shard-service.js";
 export * from "./kafka-topics.js";
 export * from "./kafka-log.js";
 export * from "./kafka-errors.js";
+export * from "./lease-kv.js";

@@ -1,44 +1,58 @@
-/** Replica membership in a NATS KV bucket with a TTL: a heartbeat keeps a replica listed. */
-import type { KV } from "nats";
-import type { Logger } from "@meetuphype/actors";
+/**
+ * Replica membership in a KV bucket with a TTL: a replica is listed while it
+ * heartbeats (`<kind>.<id>`). A replica that is leaving (SIGTERM) says so with a
+ * second key (`leaving.<kind>.<id>`) and keeps heartbeating until it has handed
+ * its shards over: the others stop assigning shards to it, but nobody takes a
+ * shard it still holds (its leases are still renewed).
+ */
+import type { LeaseKv } from "./lease-kv.js";
 import type { ShardKind } from "./names.js";
 
+export interface Member {
+  readonly id: string;
+  readonly leaving: boolean;
+}
+
+const enc = new TextEncoder();
+
 export class Membership {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly key: string;
+  private leavingNow = false;
 
   constructor(
-    private readonly kv: KV,
+    private readonly kv: LeaseKv,
     private readonly kind: ShardKind,
     readonly id: string,
-    private readonly logger: Logger,
-    private readonly heartbeatMs = 1000,
-  ) {
-    this.key = `${kind}.${id}`;
+  ) {}
+
+  get leaving(): boolean {
+    return this.leavingNow;
   }
 
-  async join(): Promise<void> {
+  /** Keeps this replica listed (call at least once per TTL). */
+  async beat(): Promise<void> {
+    await this.kv.put(`${this.kind}.${this.id}`, enc.encode("{}"));
+    if (this.leavingNow) await this.kv.put(`leaving.${this.kind}.${this.id}`, enc.encode("{}"));
+  }
+
+  /** Marks this replica as leaving: no shard is assigned to it any more. */
+  async startLeaving(): Promise<void> {
+    this.leavingNow = true;
     await this.beat();
-    this.timer = setInterval(() => {
-      this.beat().catch((err: unknown) => this.logger.warn("heartbeat failed; will retry", { err }));
-    }, this.heartbeatMs);
   }
 
-  /** The live replicas of this kind, sorted. */
-  async members(): Promise<string[]> {
-    const out: string[] = [];
-    const keys = await this.kv.keys(`${this.kind}.*`);
-    for await (const k of keys) out.push(k.slice(this.kind.length + 1));
-    return out.sort();
+  /** Removes this replica from the list (after it handed everything over). */
+  async remove(): Promise<void> {
+    await this.kv.delete(`${this.kind}.${this.id}`);
+    await this.kv.delete(`leaving.${this.kind}.${this.id}`);
   }
 
-  async leave(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.kv.delete(this.key);
-  }
-
-  private async beat(): Promise<void> {
-    await this.kv.put(this.key, new TextEncoder().encode(JSON.stringify({ at: Date.now() })));
+  /** The listed replicas of this kind, sorted, each with whether it is leaving. */
+  async members(): Promise<Member[]> {
+    const [live, leaving] = await Promise.all([this.kv.keys(`${this.kind}.`), this.kv.keys(`leaving.${this.kind}.`)]);
+    const gone = new Set(leaving.map((k) => k.slice(`leaving.${this.kind}.`.length)));
+    return live
+      .map((k) => k.slice(this.kind.length + 1))
+      .sort()
+      .map((id) => ({ id, leaving: gone.has(id) }));
   }
 }

@@ -8,7 +8,7 @@
  */
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
-import type { ShardRunner } from "./ownership.js";
+import type { ShardLease, ShardRunner } from "./ownership.js";
 import { describe, retry, RetryAbortedError } from "./retry.js";
 import type { SnapshotStore } from "./snapshots.js";
 
@@ -23,7 +23,8 @@ export interface ShardLogic<X> {
    * rejects with RetryAbortedError, and the shard's state is no longer trusted.
    */
   onStream(seq: number, data: Uint8Array, signal: AbortSignal): Promise<void>;
-  onExtra(msg: X): Promise<void>;
+  /** Handles an extra message; `caughtUp` tells whether the shard has handled every message its stream held when it started. */
+  onExtra(msg: X, caughtUp: boolean): Promise<void>;
   /** The shard's state after `seq`. */
   snapshot(seq: number): Uint8Array;
 }
@@ -34,9 +35,14 @@ export interface JetStreamShardsOptions<X> {
   readonly subjectOf: (shard: number) => string;
   readonly snapshotName: (shard: number) => string;
   readonly snapshots: SnapshotStore;
-  /** Builds a shard's logic from its snapshot (undefined: a fresh shard); returns it with the sequence it covers. */
-  readonly create: (shard: number, snapshot: Uint8Array | undefined) => { logic: ShardLogic<X>; seq: number };
+  /**
+   * Builds a shard's logic from its snapshot (undefined: a fresh shard); returns it with the
+   * sequence it covers. The logic checks `lease.valid()` before every effect it publishes.
+   */
+  readonly create: (shard: number, snapshot: Uint8Array | undefined, lease: ShardLease) => { logic: ShardLogic<X>; seq: number };
   readonly logger: Logger;
+  /** The last sequence of the shard's subject in the stream (0 when empty): what "caught up" means at start. */
+  readonly lastSeqOf: (shard: number) => Promise<number>;
   /** Save a snapshot this often while running (crash recovery replays less). @default 30000 */
   readonly snapshotEveryMs?: number;
 }
@@ -107,6 +113,16 @@ class ShardConsumer {
   }
 }
 
+/** An effect was not made because the shard's lease is no longer valid (fencing). */
+export class LeaseExpiredError extends Error {
+  readonly code = "LEASE_EXPIRED";
+  readonly retriable = false;
+  constructor(what: string) {
+    super(`${what}: not done, the shard's lease is no longer valid`);
+    this.name = "LeaseExpiredError";
+  }
+}
+
 export class JetStreamShards<X> implements ShardRunner {
   private readonly running = new Map<number, Running<X>>();
 
@@ -118,33 +134,47 @@ export class JetStreamShards<X> implements ShardRunner {
     await Promise.all(live.map((r) => r.actor.tell({ kind: "extra", msg })));
   }
 
-  async start(shard: number): Promise<void> {
+  async start(shard: number, lease: ShardLease): Promise<void> {
     if (this.running.has(shard)) return;
     const name = this.o.snapshotName(shard);
-    const log = this.o.logger.child({ shard });
-    const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name));
+    const log = this.o.logger.child({ shard, epoch: lease.epoch });
+    const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name), lease);
+    // A shard that resumes from an older snapshot replays its stream; until it has reached where
+    // the stream stood at its start, its state is behind, and it says so to extra messages.
+    const catchUpTo = await this.o.lastSeqOf(shard);
+    // The lease may have lapsed while the snapshot loaded (a stalled process): then start nothing.
+    if (!lease.valid()) throw new LeaseExpiredError(`starting shard ${shard}`);
     const stop = new AbortController();
     const abandon = new AbortController();
     let lastSeq = seq;
     // Set when a message could not be finished: the in-memory state then holds effects that
     // were not all acknowledged, so it is never saved; the next owner replays from the last snapshot.
     let tainted = false;
+    // Fenced: a replica whose lease is no longer valid never overwrites the snapshot of the shard's next owner.
     const save = async (): Promise<void> => {
-      if (tainted) return;
+      if (tainted || !lease.valid()) return;
       const bytes = logic.snapshot(lastSeq);
-      await retry(() => this.o.snapshots.save(name, bytes), { what: `saving snapshot ${name}`, logger: log, signal: abandon.signal });
+      await retry(
+        async () => {
+          if (!lease.valid()) throw new LeaseExpiredError(name);
+          await this.o.snapshots.save(name, bytes);
+        },
+        { what: `saving snapshot ${name}`, logger: log, signal: abandon.signal, isFinal: (e) => e instanceof LeaseExpiredError },
+      ).catch((err: unknown) => {
+        if (!(err instanceof LeaseExpiredError)) throw err;
+      });
     };
     const actor = new Actor<Input<X>>(
       `${this.o.stream}/${shard}`,
       async (m) => {
         if (m.kind === "save") return save();
-        if (m.kind === "extra") return logic.onExtra(m.msg);
+        if (m.kind === "extra") return logic.onExtra(m.msg, lastSeq >= catchUpTo);
         // Stopping: what is not started is left to the next owner. m.seq <= lastSeq: a redelivery after a resubscribe.
         if (stop.signal.aborted || tainted || m.seq <= lastSeq) return;
         try {
           await logic.onStream(m.seq, m.data, abandon.signal);
         } catch (err) {
-          if (err instanceof RetryAbortedError) {
+          if (err instanceof RetryAbortedError || err instanceof LeaseExpiredError) {
             tainted = true;
             return;
           }
@@ -167,9 +197,21 @@ export class JetStreamShards<X> implements ShardRunner {
     this.running.set(shard, { actor, consumer, timer, stop, abandon });
   }
 
-  /** Gives up on every message in hand (a hand-over past its deadline): no shard saves a snapshot after it. */
+  /** Stops acting for the shard at once (its lease is lost): nothing more is published or saved. */
+  abandon(shard: number): void {
+    const r = this.running.get(shard);
+    if (r === undefined) return;
+    this.running.delete(shard);
+    clearInterval(r.timer);
+    r.abandon.abort();
+    r.stop.abort();
+    r.consumer.stop();
+    void r.actor.stop();
+  }
+
+  /** Gives up on every shard (a hand-over past its deadline): no shard saves a snapshot after it. */
   abandonAll(): void {
-    for (const r of this.running.values()) r.abandon.abort();
+    for (const s of [...this.running.keys()]) this.abandon(s);
   }
 
   async stop(shard: number): Promise<void> {
@@ -179,8 +221,8 @@ export class JetStreamShards<X> implements ShardRunner {
     r.stop.abort();
     r.consumer.stop();
     await r.consumer.done;
-    await r.actor.tell({ kind: "save" });
+    if (!r.abandon.signal.aborted) await r.actor.tell({ kind: "save" }).catch(() => undefined);
     await r.actor.stop();
-    this.running.delete(shard);
+    if (this.running.get(shard) === r) this.running.delete(shard);
   }
 }

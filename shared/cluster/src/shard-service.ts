@@ -4,14 +4,15 @@
  * and on SIGTERM hand every shard over and leave within the grace period.
  */
 import { randomBytes } from "node:crypto";
-import type { JetStreamClient, NatsConnection } from "nats";
+import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { connectNats, natsHealth } from "./connect.js";
 import { startHealthServer } from "./health.js";
+import { natsLeaseKv } from "./lease-kv.js";
 import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";
-import { ShardOwnership } from "./ownership.js";
-import { retry } from "./retry.js";
+import { ShardOwnership, type ShardLease } from "./ownership.js";
+import { describe, retry } from "./retry.js";
 import { ensureResources } from "./setup.js";
 import { JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
@@ -34,12 +35,32 @@ export interface ShardServiceOptions<X> {
   readonly signal: AbortSignal;
   /** This replica's id. @default the host name and a random suffix */
   readonly replica?: string;
-  readonly create: (shard: number, snapshot: Uint8Array | undefined, env: ShardServiceEnv) => { logic: ShardLogic<X>; seq: number };
+  readonly create: (
+    shard: number,
+    snapshot: Uint8Array | undefined,
+    env: ShardServiceEnv,
+    lease: ShardLease,
+  ) => { logic: ShardLogic<X>; seq: number };
   /** Extra wiring once shards can run (the counter's rank-request subscription). */
   readonly onStart?: (env: ShardServiceEnv, shards: JetStreamShards<X>) => void;
   readonly snapshotEveryMs?: number;
   /** How long a SIGTERM hand-over may take before the replica exits without it. @default 8000 */
   readonly stopDeadlineMs?: number;
+}
+
+/** JetStream's "no message found" (an empty subject). */
+const NO_MESSAGE = 10037;
+
+function lastSeqOf(jsm: JetStreamManager, stream: string, subjectOf: (shard: number) => string): (shard: number) => Promise<number> {
+  return async (shard) => {
+    try {
+      return (await jsm.streams.getMessage(stream, { last_by_subj: subjectOf(shard) })).seq;
+    } catch (err) {
+      if (err instanceof Error && "api_error" in err && (err.api_error as { err_code?: number } | undefined)?.err_code === NO_MESSAGE)
+        return 0;
+      throw err;
+    }
+  };
 }
 
 /** A replica id that is unique and readable: POD name (HOSTNAME) plus a random suffix. */
@@ -60,19 +81,42 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
     subjectOf: o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
     snapshotName: (s) => `${o.kind}-${s}`,
+    lastSeqOf: lastSeqOf(
+      await nc.jetstreamManager(),
+      o.kind === "dedup" ? n.dedupStream : n.counterStream,
+      o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
+    ),
     snapshots: new SnapshotStore(await js.views.os(n.snapshotStore)),
-    create: (shard, snap) => o.create(shard, snap, env),
+    create: (shard, snap, lease) => o.create(shard, snap, env, lease),
     logger: log,
     ...(o.snapshotEveryMs !== undefined ? { snapshotEveryMs: o.snapshotEveryMs } : {}),
   });
   o.onStart?.(env, shards);
-  const membership = new Membership(await js.views.kv(n.membersBucket), o.kind, replica, log);
-  await membership.join();
-  const ownership = new ShardOwnership(await js.views.kv(n.shardsBucket), membership, o.kind, o.shards, shards, log);
-  ownership.start();
+  const membership = new Membership(natsLeaseKv(await js.views.kv(n.membersBucket)), o.kind, replica);
+  const ownership = new ShardOwnership({
+    kv: natsLeaseKv(await js.views.kv(n.shardsBucket)),
+    membership,
+    kind: o.kind,
+    shards: o.shards,
+    runner: shards,
+    logger: log,
+  });
+  let lastOwned = "";
+  const beat = setInterval(() => {
+    ownership.tick().catch((err: unknown) => log.warn("ownership tick failed; will retry", { err: describe(err) }));
+    // One line when the owned set changes, not one per shard.
+    const owned = ownership.ownedShards().join(",");
+    if (owned !== lastOwned) log.info("owned shards changed", { shards: owned === "" ? "none" : owned, ready: ownership.ready });
+    lastOwned = owned;
+  }, 1000);
+  void ownership.tick();
   const health = await startHealthServer(o.healthPort, async () => {
     const down = await natsHealth(nc);
-    const reason = down ?? (ownership.ready ? undefined : "the shards assigned to this replica are not all owned yet");
+    const reason =
+      down ??
+      (ownership.ready
+        ? undefined
+        : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
     return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
   });
   log.info("started", { health: health.port, nats: o.natsUrl, prefix: o.prefix });
@@ -86,6 +130,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), o.stopDeadlineMs ?? 8_000)));
   const left = await Promise.race([ownership.leave().then(() => "done" as const), deadline]);
   clearTimeout(timer);
+  clearInterval(beat);
   if (left === "late") {
     shards.abandonAll();
     log.error("hand-over did not finish before the stop deadline; exiting without it", {

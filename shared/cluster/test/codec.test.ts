@@ -22,13 +22,13 @@ describe("wire codecs round-trip", () => {
     const records = [{ rsvpId: 9_007_199_254_740_991, mtime: T, positive: true, guests: 3, topics: [{ key: "js", name: "JS" }] }];
     expect(decodeDedupBatch(encodeDedupBatch({ now: T, records }))).toEqual({ now: T, records });
     const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: -4, mtime: T }];
-    expect(decodeDeltaBatch(encodeDeltaBatch({ now: T, deltas }, { shard: 3, seq: 77, part: 1 }))).toEqual({
+    expect(decodeDeltaBatch(encodeDeltaBatch({ now: T, deltas }, { shard: 3, seq: 77, part: 1, epoch: 4 }))).toEqual({
       batch: { kind: "deltas", now: T, deltas },
-      source: { shard: 3, seq: 77, part: 1 },
+      source: { shard: 3, seq: 77, part: 1, epoch: 4 },
     });
     expect(decodeDeltaBatch(encodeDeltaBatch({ now: T, deltas })).source).toBeUndefined();
     expect(decodeRankRequest(encodeRankRequest({ now: T, seq: 5, k: 20 }))).toEqual({ kind: "rank", now: T, seq: 5, k: 20 });
-    const top = { shard: 2, seq: 5, now: T, topics: [{ key: "js", name: "JS", score: 2.5 }] };
+    const top = { shard: 2, seq: 5, now: T, topics: [{ key: "js", name: "JS", score: 2.5 }], epoch: 3 };
     expect(decodeShardTopK(encodeShardTopK(top, "r1"))).toEqual(top);
   });
 
@@ -39,8 +39,10 @@ describe("wire codecs round-trip", () => {
     ] as const;
     expect(decodeDedupSnapshot(encodeDedupSnapshot(41, T, versions))).toEqual({ seq: 41, clock: T, state: versions });
     const topic: TopicState = { name: "JS", nameMtime: T, hours: new Map([[472_222, 3]]), minutes: new Map([[28_333_333, 3]]) };
-    const snap = decodeCounterSnapshot(encodeCounterSnapshot(9, { clock: T, topics: [["js", topic]] }, [{ shard: 1, seq: 40, part: 0 }]));
-    expect(snap).toEqual({ seq: 9, state: { clock: T, topics: [["js", topic]] }, sources: [{ shard: 1, seq: 40, part: 0 }] });
+    const snap = decodeCounterSnapshot(
+      encodeCounterSnapshot(9, { clock: T, topics: [["js", topic]] }, [{ shard: 1, seq: 40, part: 0, epoch: 2 }]),
+    );
+    expect(snap).toEqual({ seq: 9, state: { clock: T, topics: [["js", topic]] }, sources: [{ shard: 1, seq: 40, part: 0, epoch: 2 }] });
   });
 });
 

@@ -33,6 +33,8 @@ export interface ShardTopK {
   readonly seq: number;
   readonly now: number;
   readonly topics: readonly RankedTopic[];
+  /** Distributed mode: the lease epoch under which the shard answered (the latest epoch's answer wins). */
+  readonly epoch?: number;
 }
 
 /** A record that failed validation, on its way to the dead-letter place. */

@@ -79,8 +79,8 @@ it("a 4,194,189-byte record no longer stops ingestion: 100,000 adversarial value
     values.map((v) => v.toString("utf8")),
     DEFAULT_PARAMS,
   ).asOfMs;
-  for (let i = 0; i < 60; i++) {
-    const urlkey = i < 40 ? "\ud800" : "\udc00";
+  for (let i = 0; i < 90; i++) {
+    const urlkey = i < 50 ? "\ud800" : "\udc00";
     const rec = { rsvp_id: 9_000_000_000_000 + i, mtime: now - i, response: "yes", guests: 1000, group: { group_topics: [{ urlkey }] } };
     values.push(Buffer.from(JSON.stringify(rec)));
   }

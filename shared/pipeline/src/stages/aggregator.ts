@@ -22,6 +22,9 @@ export class AggregatorLogic {
       answers = new Map();
       this.pending.set(msg.seq, answers);
     }
+    // Two answers for one shard: the one from the later lease epoch (the shard's current owner) wins.
+    const prev = answers.get(msg.shard);
+    if (prev !== undefined && (prev.epoch ?? 0) > (msg.epoch ?? 0)) return undefined;
     answers.set(msg.shard, msg);
     if (answers.size < this.counterShards) return undefined;
     this.pending.delete(msg.seq);

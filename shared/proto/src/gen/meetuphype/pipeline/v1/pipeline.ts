@@ -74,6 +74,12 @@ export interface SourcePosition {
   shard: number;
   seq: number;
   part: number;
+  /**
+   * The lease epoch of the dedup replica that published it. A counter shard that has
+   * applied a batch from a later epoch ignores earlier ones: a replica that lost its
+   * lease cannot change counts (fencing).
+   */
+  epoch: number;
 }
 
 /** RankRequest asks every counter shard for its top-K at `now` (subject <prefix>.rank). */
@@ -98,6 +104,11 @@ export interface ShardTopK {
   topics: RankedTopic[];
   /** The replica that answered. */
   replica: string;
+  /**
+   * The lease epoch under which it answered: for one request, the answer of the latest
+   * epoch wins.
+   */
+  epoch: number;
 }
 
 /** LiveVersion is the live version of one rsvp_id in a dedup snapshot. */
@@ -835,7 +846,7 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
 };
 
 function createBaseSourcePosition(): SourcePosition {
-  return { shard: 0, seq: 0, part: 0 };
+  return { shard: 0, seq: 0, part: 0, epoch: 0 };
 }
 
 export const SourcePosition: MessageFns<SourcePosition> = {
@@ -848,6 +859,9 @@ export const SourcePosition: MessageFns<SourcePosition> = {
     }
     if (message.part !== 0) {
       writer.uint32(24).uint32(message.part);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(32).uint64(message.epoch);
     }
     return writer;
   },
@@ -889,6 +903,14 @@ export const SourcePosition: MessageFns<SourcePosition> = {
             message.part = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -906,6 +928,7 @@ export const SourcePosition: MessageFns<SourcePosition> = {
       shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
       seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
       part: isSet(object.part) ? globalThis.Number(object.part) : 0,
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
     };
   },
 
@@ -920,6 +943,9 @@ export const SourcePosition: MessageFns<SourcePosition> = {
     if (message.part !== 0) {
       obj.part = Math.round(message.part);
     }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
+    }
     return obj;
   },
 
@@ -931,6 +957,7 @@ export const SourcePosition: MessageFns<SourcePosition> = {
     message.shard = object.shard ?? 0;
     message.seq = object.seq ?? 0;
     message.part = object.part ?? 0;
+    message.epoch = object.epoch ?? 0;
     return message;
   },
 };
@@ -1138,7 +1165,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
 };
 
 function createBaseShardTopK(): ShardTopK {
-  return { shard: 0, seq: 0, now: 0, topics: [], replica: "" };
+  return { shard: 0, seq: 0, now: 0, topics: [], replica: "", epoch: 0 };
 }
 
 export const ShardTopK: MessageFns<ShardTopK> = {
@@ -1157,6 +1184,9 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     }
     if (message.replica !== "") {
       writer.uint32(42).string(message.replica);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(48).uint64(message.epoch);
     }
     return writer;
   },
@@ -1214,6 +1244,14 @@ export const ShardTopK: MessageFns<ShardTopK> = {
             message.replica = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1233,6 +1271,7 @@ export const ShardTopK: MessageFns<ShardTopK> = {
       now: isSet(object.now) ? globalThis.Number(object.now) : 0,
       topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => RankedTopic.fromJSON(e)) : [],
       replica: isSet(object.replica) ? globalThis.String(object.replica) : "",
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
     };
   },
 
@@ -1253,6 +1292,9 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     if (message.replica !== "") {
       obj.replica = message.replica;
     }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
+    }
     return obj;
   },
 
@@ -1266,6 +1308,7 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     message.now = object.now ?? 0;
     message.topics = object.topics?.map((e) => RankedTopic.fromPartial(e)) || [];
     message.replica = object.replica ?? "";
+    message.epoch = object.epoch ?? 0;
     return message;
   },
 };

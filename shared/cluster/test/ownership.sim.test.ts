@@ -1,0 +1,194 @@
+/**
+ * A deterministic simulation of the shard ownership protocol: the real
+ * ShardOwnership and Membership code, over an in-memory KV with NATS KV's
+ * semantics, a fake clock and a network that delays and drops, through
+ * thousands of seeded schedules of joins, graceful leaves, crashes and stalls.
+ * Checked after every event:
+ *  - exclusive: at most one replica may act for a shard (it runs it and its lease is valid);
+ *  - fenced: each new owner of a shard has a higher epoch than every earlier one;
+ * and once the faults stop:
+ *  - live: within a bounded time every shard runs on exactly the replica rendezvous
+ *    hashing assigns it, and every replica is ready;
+ *  - a graceful leave finishes within 10 s.
+ * A failing schedule names its seed: SIM_SEED=<seed> runs that one alone.
+ */
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "@meetuphype/actors";
+import { Membership, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
+import { clientKv, MemoryBucket, Proc, Rng, World, type NetworkConditions } from "./sim/world.js";
+
+const SHARDS = 8;
+const TTL = 6000;
+const MEMBER_TTL = 5000;
+
+class SimRunner implements ShardRunner {
+  readonly running = new Map<number, ShardLease>();
+  constructor(
+    private readonly world: World,
+    private readonly proc: Proc,
+    private readonly rng: Rng,
+    private readonly onStart: (shard: number, epoch: number) => void,
+  ) {}
+  async start(shard: number, lease: ShardLease): Promise<void> {
+    await this.world.timers(this.proc).sleep(this.rng.int(0, 200)); // loading the snapshot
+    // As the real runner does: a lease that lapsed while the snapshot loaded starts nothing.
+    if (!lease.valid()) throw new Error("lease lapsed while starting");
+    this.onStart(shard, lease.epoch);
+    this.running.set(shard, lease);
+  }
+  async stop(shard: number): Promise<void> {
+    await this.world.timers(this.proc).sleep(this.rng.int(0, 800)); // draining, saving the snapshot
+    this.running.delete(shard);
+  }
+  abandon(shard: number): void {
+    this.running.delete(shard);
+  }
+}
+
+interface Replica {
+  readonly id: string;
+  readonly proc: Proc;
+  readonly runner: SimRunner;
+  readonly ownership: ShardOwnership;
+  leaving?: { started: number; done?: number };
+}
+
+interface Outcome {
+  readonly violations: string[];
+}
+
+async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promise<Outcome> {
+  const rng = new Rng(seed);
+  const world = new World();
+  const members = new MemoryBucket(world, MEMBER_TTL);
+  const leases = new MemoryBucket(world);
+  let chaos = true;
+  const spike = { until: 0 };
+  const net: NetworkConditions = {
+    delay: () => (chaos && world.now < spike.until ? rng.int(0, 3000) : rng.int(1, 20)),
+    dropRequest: () => chaos && rng.chance(0.02),
+    dropAnswer: () => chaos && rng.chance(0.02),
+  };
+  const replicas: Replica[] = [];
+  const violations: string[] = [];
+  const lastEpoch = new Map<number, number>();
+  let n = 0;
+
+  const add = (): Replica => {
+    const id = `r${n++}`;
+    const proc = new Proc(id);
+    const runner = new SimRunner(world, proc, rng, (shard, epoch) => {
+      const before = lastEpoch.get(shard) ?? 0;
+      if (epoch <= before) violations.push(`t=${world.now}: ${id} started shard ${shard} at epoch ${epoch}, not above ${before}`);
+      lastEpoch.set(shard, Math.max(before, epoch));
+    });
+    const membership = new Membership(clientKv(world, members, proc, net), "counter", id);
+    const ownership = new ShardOwnership({
+      kv: clientKv(world, leases, proc, net),
+      membership,
+      kind: "counter",
+      shards: SHARDS,
+      runner,
+      logger: silentLogger,
+      timers: world.timers(proc),
+      leaseTtlMs: TTL,
+    });
+    const r: Replica = { id, proc, runner, ownership };
+    replicas.push(r);
+    const beat = (): void => {
+      if (r.proc.dead) return;
+      void r.ownership.tick();
+      world.schedule(world.now + 1000, proc, beat);
+    };
+    world.schedule(world.now + rng.int(0, 1000), proc, beat);
+    return r;
+  };
+  const alive = (): Replica[] => replicas.filter((r) => !r.proc.dead);
+
+  const check = (): void => {
+    for (let s = 0; s < SHARDS; s++) {
+      const acting = alive().filter((r) => r.runner.running.has(s) && r.ownership.leaseValid(s));
+      if (acting.length > 1) violations.push(`t=${world.now}: shard ${s} acted for by ${acting.map((r) => r.id).join(" and ")}`);
+    }
+  };
+
+  for (let i = rng.int(1, 3); i > 0; i--) add();
+  // The chaos: one fault every 0.5 to 4 s.
+  for (let t = rng.int(500, 4000); t < chaosMs; t += rng.int(500, 4000)) {
+    world.schedule(t, undefined, () => {
+      const live = alive().filter((r) => r.leaving === undefined);
+      const u = rng.next();
+      if (u < 0.25 || live.length === 0) add();
+      else if (u < 0.45 && live.length > 1) {
+        const r = live[rng.int(0, live.length - 1)] as Replica;
+        r.leaving = { started: world.now };
+        void r.ownership.leave().then(() => {
+          if (r.leaving !== undefined) r.leaving.done = world.now;
+          r.proc.dead = true; // the process exits
+        });
+      } else if (u < 0.6 && live.length > 1) {
+        const r = live[rng.int(0, live.length - 1)] as Replica;
+        r.proc.dead = true; // SIGKILL: nothing more runs, its runner stops with it
+        r.runner.running.clear();
+      } else if (u < 0.8) {
+        const r = live[rng.int(0, live.length - 1)] as Replica;
+        r.proc.frozenUntil = world.now + rng.int(1000, 20_000); // SIGSTOP ... SIGCONT
+      } else spike.until = world.now + rng.int(1000, 8000);
+    });
+  }
+  await world.runUntil(chaosMs, check);
+  chaos = false;
+  for (const r of alive()) r.proc.frozenUntil = Math.min(r.proc.frozenUntil, world.now);
+  if (alive().filter((r) => r.leaving === undefined).length === 0) add();
+  await world.runUntil(chaosMs + calmMs, check);
+
+  const converged = (when: string): void => {
+    // Live and converged: every shard on the one replica rendezvous hashing picks, every replica ready.
+    const staying = alive().filter((r) => r.leaving === undefined);
+    const ids = staying.map((r) => r.id);
+    for (let s = 0; s < SHARDS; s++) {
+      const want = ownerOf(s, ids);
+      const runs = staying.filter((r) => r.runner.running.has(s)).map((r) => r.id);
+      if (runs.length !== 1 || runs[0] !== want) violations.push(`${when}: shard ${s} runs on [${runs.join(",")}], should run on ${want}`);
+    }
+    for (const r of staying) if (!r.ownership.ready) violations.push(`${when}: ${r.id} is not ready`);
+  };
+  converged("after the calm");
+  for (const r of replicas)
+    if (r.leaving !== undefined && r.leaving.done === undefined) violations.push(`${r.id} began leaving and never finished`);
+
+  // A graceful leave on a quiet network: done within 10 s, and the others take its shards without a gap.
+  if (alive().length < 2) add();
+  await world.runUntil(world.now + 20_000, check);
+  const leaver = alive()[0] as Replica;
+  leaver.leaving = { started: world.now };
+  void leaver.ownership.leave().then(() => {
+    if (leaver.leaving !== undefined) leaver.leaving.done = world.now;
+    leaver.proc.dead = true;
+  });
+  await world.runUntil(world.now + 20_000, check);
+  const took = leaver.leaving.done === undefined ? Infinity : leaver.leaving.done - leaver.leaving.started;
+  if (took > 10_000) violations.push(`${leaver.id} took ${took} ms to leave on a quiet network`);
+  converged("after a graceful leave");
+  return { violations };
+}
+
+describe("shard ownership, simulated", () => {
+  it("regression (seed 87): a shard whose lease lapsed while its snapshot loaded (a stalled replica) is not started", async () => {
+    expect((await simulate(87)).violations).toEqual([]);
+  });
+
+  // SIM_SCHEDULES and SIM_SEED are test-only knobs (npm run chaos runs more schedules).
+  const only = process.env.SIM_SEED;
+  const count = Number(process.env.SIM_SCHEDULES ?? 2000);
+  const seeds = only !== undefined ? [Number(only)] : Array.from({ length: count }, (_, i) => i + 1);
+
+  it(`keeps ownership exclusive, fenced and live over ${seeds.length} seeded schedules of joins, leaves, crashes, stalls and a bad network`, async () => {
+    for (const seed of seeds) {
+      const { violations } = await simulate(seed);
+      if (violations.length > 0) {
+        expect.fail(`seed ${seed} (rerun alone with SIM_SEED=${seed}):\n${violations.slice(0, 8).join("\n")}`);
+      }
+    }
+  }, 600_000);
+});
