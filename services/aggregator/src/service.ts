@@ -7,10 +7,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
 import { connectNats, decodeShardTopK, encodeRankRequest, ensureResources, names, natsHealth, retry } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { ClockMode } from "@meetuphype/core";
+import { ClockMode, sameRanking } from "@meetuphype/core";
 import { startTrendingServer } from "@meetuphype/grpc";
 import { AggregatorLogic, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { GlobalClock } from "./clock.js";
+import { Freshness } from "./freshness.js";
 import { AGGREGATOR_OPTIONS, aggregatorConfig } from "./config.js";
 
 export const AGGREGATOR_USAGE = `Usage: meetuphype aggregator [options]
@@ -34,13 +35,22 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const clock = new GlobalClock();
   const following = clock.follow(await nc.jetstream().views.kv(n.clockBucket), ctx.signal, logger);
-  const hub = new SnapshotHub();
+  const hub = new SnapshotHub(undefined);
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
+  // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
+  const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
+  const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
   nc.subscribe(n.topkSubject, {
     callback: (err, msg) => {
       if (err !== null) return;
-      const snap = merge.accept(decodeShardTopK(msg.data));
-      if (snap !== undefined && hub.publish(snap) && cfg.console) ctx.stdout.write(formatConsole(snap));
+      const answer = decodeShardTopK(msg.data);
+      fresh.answered(answer.shard, ctx.clock.now());
+      const snap = merge.accept(answer);
+      if (snap === undefined) return;
+      fresh.complete(ctx.clock.now());
+      const changed = hub.snapshot === undefined || !sameRanking(hub.snapshot.topics, snap.topics);
+      hub.publish(snap);
+      if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
     },
   });
   const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
@@ -48,13 +58,20 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   let seq = 0;
   let down: string | undefined;
   while (!ctx.signal.aborted) {
-    // gRPC health follows the broker: NOT_SERVING while NATS does not answer (the ranking cannot move).
-    const problem = await natsHealth(nc);
+    // gRPC health: NOT_SERVING while NATS does not answer or the counters have not answered for long.
+    const f = fresh.state(ctx.clock.now());
+    const problem = (await natsHealth(nc)) ?? (f.serving ? undefined : f.reason);
     if (problem !== down) {
-      if (problem !== undefined) logger.warn("not serving: NATS does not answer", { reason: problem });
-      else logger.info("serving again: NATS answers");
+      if (problem !== undefined) logger.warn("not serving", { reason: problem });
+      else logger.info("serving");
       server.setServing(problem === undefined);
       down = problem;
+    }
+    // While shards move or recover, the last complete ranking stays, marked stale.
+    const last = hub.snapshot;
+    if (f.stale && last !== undefined && last.stale !== true) {
+      logger.warn("serving the last complete ranking, marked stale", { reason: f.reason });
+      hub.publish({ ...last, stale: true });
     }
     const now = cfg.params.clock === ClockMode.Event ? clock.now : ctx.clock.now();
     nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));

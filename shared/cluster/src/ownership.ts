@@ -224,8 +224,12 @@ export class ShardOwnership {
   }
 
   private lose(shard: number, why: string): void {
-    if (!this.held.delete(shard)) return;
-    this.o.logger.error("stopped acting for a shard: lease lost", { kind: this.o.kind, shard, why });
+    const h = this.held.get(shard);
+    if (h === undefined) return;
+    this.held.delete(shard);
+    // It acted no later than its lease was valid (every effect checks), which may be before this line.
+    const actingUntil = new Date(Math.min(this.t.now(), h.renewedAt + this.ttl - this.margin)).toISOString();
+    this.o.logger.error("stopped acting for a shard: lease lost", { kind: this.o.kind, shard, epoch: h.epoch, actingUntil, why });
     this.o.runner.abandon(shard);
   }
 
@@ -282,10 +286,10 @@ export class ShardOwnership {
       }
       this.seen.delete(shard);
       this.held.set(shard, { rev, epoch, renewedAt: sentAt });
+      this.o.logger.debug("took shard", { kind: this.o.kind, shard, epoch });
       const lease: ShardLease = { epoch, valid: () => this.held.get(shard)?.epoch === epoch && this.leaseValid(shard) };
       try {
         await this.o.runner.start(shard, lease);
-        this.o.logger.debug("took shard", { kind: this.o.kind, shard, epoch });
       } catch (err) {
         this.o.logger.error("could not start a shard; freeing it", { kind: this.o.kind, shard, err: describe(err) });
         this.o.runner.abandon(shard);
@@ -317,6 +321,7 @@ export class ShardOwnership {
     const h = this.held.get(shard);
     if (h === undefined) return;
     this.held.delete(shard);
+    this.o.logger.debug("stopped acting for a shard: handed over", { kind: this.o.kind, shard, epoch: h.epoch });
     await this.timed(`freeing shard ${shard}`, this.o.kv.update(this.key(shard), enc({ owner: null, epoch: h.epoch }), h.rev)).catch(
       (err: unknown) => {
         // The entry changed or the write was lost: the lease then expires on its own.

@@ -7,6 +7,7 @@ export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): Trend
   const topics = limit > 0 ? s.topics.slice(0, limit) : s.topics;
   return {
     asOfMs: s.asOfMs,
+    stale: s.stale === true,
     topics: topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
     parameters: {
       topN: p.topN,
@@ -20,5 +21,9 @@ export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): Trend
 }
 
 export function fromWire(w: TrendingSnapshot): ServedSnapshot {
-  return { asOfMs: w.asOfMs, topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })) };
+  return {
+    asOfMs: w.asOfMs,
+    topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
+    ...(w.stale ? { stale: true } : {}),
+  };
 }

@@ -27,7 +27,10 @@ export interface TrendingServerOptions {
 export interface TrendingServer {
   /** The port actually bound. */
   readonly port: number;
-  /** Sets the health status of the server and of TrendingService. */
+  /**
+   * Sets the health status of TrendingService (readiness: is the ranking current?). The
+   * server's own status ("") stays SERVING while it runs (liveness), NOT_SERVING once closing.
+   */
   setServing(serving: boolean): void;
   /** Ends open watches, then stops within `graceMs`. */
   close(graceMs?: number): Promise<void>;
@@ -66,16 +69,16 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
     );
   });
   const setServing = (serving: boolean): void => {
-    const status = serving ? "SERVING" : "NOT_SERVING";
-    health.setStatus("", status);
-    health.setStatus(TRENDING_SERVICE, status);
+    health.setStatus(TRENDING_SERVICE, serving ? "SERVING" : "NOT_SERVING");
   };
+  health.setStatus("", "SERVING");
   setServing(true);
   return {
     port,
     setServing,
     close: async (graceMs = 2000) => {
       setServing(false);
+      health.setStatus("", "NOT_SERVING");
       for (const call of watchers.active) call.end();
       watchers.active.clear();
       await new Promise<void>((resolve) => {

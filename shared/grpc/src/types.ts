@@ -11,11 +11,13 @@ export interface ServedTopic {
 export interface ServedSnapshot {
   readonly asOfMs: number;
   readonly topics: readonly ServedTopic[];
+  /** The last complete ranking, served while the pipeline recovers. */
+  readonly stale?: boolean;
 }
 
-/** The current ranking, and a way to hear of each change. */
+/** The current ranking (undefined until there is a complete one), and a way to hear of each change. */
 export interface SnapshotSource {
-  readonly snapshot: ServedSnapshot;
+  readonly snapshot: ServedSnapshot | undefined;
   subscribe(listener: (s: ServedSnapshot) => void): () => void;
 }
 

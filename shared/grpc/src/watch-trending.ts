@@ -1,5 +1,5 @@
 /**
- * WatchTrending: the current ranking at once, then each change. A slow client
+ * WatchTrending: the current ranking at once (once there is one), then each change. A slow client
  * does not queue snapshots: while its stream is full, only the newest pending
  * snapshot is kept and sent when the stream drains.
  */
@@ -45,6 +45,7 @@ export function watchTrendingHandler(
     call.on("cancelled", done);
     call.on("close", done);
     call.on("error", done);
-    send(source.snapshot);
+    // Before the first complete ranking there is nothing to send: the first one follows when it exists.
+    if (source.snapshot !== undefined) send(source.snapshot);
   };
 }

@@ -9,6 +9,8 @@ export interface Snapshot {
   /** The trending clock of this ranking. */
   readonly asOfMs: number;
   readonly topics: readonly SnapshotTopic[];
+  /** The last complete ranking, served while the pipeline recovers (distributed mode). */
+  readonly stale?: boolean;
 }
 
 export const emptySnapshot: Snapshot = Object.freeze({ asOfMs: 0, topics: [] });
@@ -25,19 +27,22 @@ export function formatConsole(s: Snapshot): string {
 
 /**
  * Holds the current snapshot and tells listeners when the ranking changes
- * (topics, names or scores; a moving clock alone is not a change).
+ * (topics, names or scores, or whether it is stale; a moving clock alone is not a change).
  */
 export class SnapshotHub {
-  private current: Snapshot = emptySnapshot;
   private readonly listeners = new Set<(s: Snapshot) => void>();
 
-  get snapshot(): Snapshot {
+  /** @param current the first ranking to serve; none (the distributed aggregator) until the first complete one. */
+  constructor(private current: Snapshot | undefined = emptySnapshot) {}
+
+  get snapshot(): Snapshot | undefined {
     return this.current;
   }
 
   /** Stores `s`; returns whether the ranking changed (and listeners were told). */
   publish(s: Snapshot): boolean {
-    const changed = !sameRanking(this.current.topics, s.topics);
+    const changed =
+      this.current === undefined || !sameRanking(this.current.topics, s.topics) || (this.current.stale === true) !== (s.stale === true);
     this.current = s;
     if (changed) for (const l of this.listeners) l(s);
     return changed;

@@ -8,3 +8,4 @@ export * from "./infra.js";
 export * from "./pipeline.js";
 export * from "./audit.js";
 export * from "./fuzz.js";
+export * from "./ownership-log.js";

@@ -16,13 +16,18 @@ export interface TestPipelineOptions {
   readonly counters?: number;
   /** Extra flags for every service (trending parameters). */
   readonly flags?: readonly string[];
+  /** LOG_LEVEL of the services. @default "warn" */
+  readonly logLevel?: string;
 }
 
 type Child = ReturnType<typeof startCli>;
 
 export class TestPipeline {
   readonly replicas = new Map<ServiceKind, Child[]>();
+  /** Replicas stopped or killed, with when they ended (their logs stay readable). */
+  private readonly retired: { kind: ServiceKind; child: Child; endedAt: number }[] = [];
   grpcAddr = "";
+  private grpcPort = 0;
 
   private constructor(private readonly o: TestPipelineOptions) {}
 
@@ -32,25 +37,40 @@ export class TestPipeline {
       NATS_URL: this.o.natsUrl,
       NAME_PREFIX: this.o.prefix,
       KAFKA_TOPIC: this.o.prefix,
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: this.o.logLevel ?? "warn",
     };
   }
 
   static async start(o: TestPipelineOptions): Promise<TestPipeline> {
     const p = new TestPipeline(o);
-    const grpcPort = await freePort();
-    p.grpcAddr = `127.0.0.1:${grpcPort}`;
-    const agg = startCli(
-      ["aggregator", "--grpc-port", String(grpcPort), "--grpc-host", "127.0.0.1", "--emit-interval-ms", "200", ...(o.flags ?? [])],
-      p.env,
-    );
-    p.replicas.set("aggregator", [agg]);
+    p.grpcPort = await freePort();
+    p.grpcAddr = `127.0.0.1:${p.grpcPort}`;
+    p.startAggregator();
     const starts: Promise<Child>[] = [];
     for (let i = 0; i < (o.counters ?? 1); i++) starts.push(p.add("counter"));
     for (let i = 0; i < (o.dedups ?? 1); i++) starts.push(p.add("dedup"));
     for (let i = 0; i < (o.ingests ?? 1); i++) starts.push(p.add("ingest"));
     await Promise.all(starts);
     return p;
+  }
+
+  /** Starts the aggregator (again, after a kill) on the pipeline's gRPC port. */
+  startAggregator(): Child {
+    const agg = startCli(
+      [
+        "aggregator",
+        "--grpc-port",
+        String(this.grpcPort),
+        "--grpc-host",
+        "127.0.0.1",
+        "--emit-interval-ms",
+        "200",
+        ...(this.o.flags ?? []),
+      ],
+      this.env,
+    );
+    this.replicas.set("aggregator", [...(this.replicas.get("aggregator") ?? []), agg]);
+    return agg;
   }
 
   /** Starts one more replica and waits until it is ready (it owns its shards, or joined the group). */
@@ -72,7 +92,9 @@ export class TestPipeline {
       list.filter((c) => c !== child),
     );
     child.kill("SIGTERM");
-    return exited(child);
+    const code = await exited(child);
+    this.retired.push({ kind, child, endedAt: Date.now() });
+    return code;
   }
 
   /** Kills a replica with SIGKILL (a crash: no hand-over). */
@@ -84,8 +106,21 @@ export class TestPipeline {
       kind,
       list.filter((c) => c !== child),
     );
+    const endedAt = Date.now();
     child.kill("SIGKILL");
     await exited(child);
+    this.retired.push({ kind, child, endedAt });
+  }
+
+  /** Every replica's log, the retired ones' too, with when they ended. */
+  replicaLogs(): { label: string; kind: ServiceKind; stderr: string; endedAt: number | undefined }[] {
+    const live = [...this.replicas].flatMap(([kind, cs]) => cs.map((child) => ({ kind, child, endedAt: undefined as number | undefined })));
+    return [...this.retired, ...live].map(({ kind, child, endedAt }) => ({
+      label: `${kind}[pid ${child.pid ?? "?"}]`,
+      kind,
+      stderr: child.output.stderr,
+      endedAt,
+    }));
   }
 
   produce(args: readonly string[], stdin?: string): Promise<CliResult> {
@@ -119,7 +154,8 @@ export class TestPipeline {
 
   /** Every replica's standard error, for a failing test's message. */
   logs(): string {
-    return [...this.replicas].flatMap(([k, cs]) => cs.map((c, i) => `--- ${k}[${i}]\n${c.output.stderr}`)).join("\n");
+    const tail = (s: string): string => s.split("\n").slice(-60).join("\n");
+    return [...this.replicas].flatMap(([k, cs]) => cs.map((c, i) => `--- ${k}[${i}]\n${tail(c.output.stderr)}`)).join("\n");
   }
 
   async stop(): Promise<void> {

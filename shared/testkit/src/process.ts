@@ -1,6 +1,6 @@
 /** Running the built `meetuphype` command as a user does, for end-to-end tests. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./data.js";
 
@@ -83,4 +83,14 @@ export async function eventually<T>(what: string, probe: () => Promise<T | strin
     await new Promise((res) => setTimeout(res, 250));
   }
   throw new Error(`${what} did not happen within ${timeoutMs / 1000} s: ${last}`);
+}
+
+/** The resident set size of a process in bytes (Linux /proc), 0 when it is gone. */
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? 0 : Number(m[1]) * 1024;
+  } catch {
+    return 0;
+  }
 }

@@ -44,7 +44,14 @@ export interface TrendingSnapshot {
   /** The ranked topics, best first. */
   topics: TrendingTopic[];
   /** The parameters the ranking was computed with. */
-  parameters: TrendingParameters | undefined;
+  parameters:
+    | TrendingParameters
+    | undefined;
+  /**
+   * True while the pipeline recovers (shards moving, a broker back after a fault): this is
+   * the last complete ranking, served instead of a partial one, and it may be behind.
+   */
+  stale: boolean;
 }
 
 /** TrendingTopic is one ranked topic. */
@@ -205,7 +212,7 @@ export const GetTrendingRequest: MessageFns<GetTrendingRequest> = {
 };
 
 function createBaseTrendingSnapshot(): TrendingSnapshot {
-  return { asOfMs: 0, topics: [], parameters: undefined };
+  return { asOfMs: 0, topics: [], parameters: undefined, stale: false };
 }
 
 export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
@@ -218,6 +225,9 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     }
     if (message.parameters !== undefined) {
       TrendingParameters.encode(message.parameters, writer.uint32(26).fork()).join();
+    }
+    if (message.stale !== false) {
+      writer.uint32(32).bool(message.stale);
     }
     return writer;
   },
@@ -259,6 +269,14 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
             message.parameters = TrendingParameters.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.stale = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -280,6 +298,7 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
         : 0,
       topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => TrendingTopic.fromJSON(e)) : [],
       parameters: isSet(object.parameters) ? TrendingParameters.fromJSON(object.parameters) : undefined,
+      stale: isSet(object.stale) ? globalThis.Boolean(object.stale) : false,
     };
   },
 
@@ -294,6 +313,9 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     if (message.parameters !== undefined) {
       obj.parameters = TrendingParameters.toJSON(message.parameters);
     }
+    if (message.stale !== false) {
+      obj.stale = message.stale;
+    }
     return obj;
   },
 
@@ -307,6 +329,7 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     message.parameters = (object.parameters !== undefined && object.parameters !== null)
       ? TrendingParameters.fromPartial(object.parameters)
       : undefined;
+    message.stale = object.stale ?? false;
     return message;
   },
 };
