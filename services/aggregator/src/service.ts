@@ -31,11 +31,18 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   }
   const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "aggregator" });
   const n = names(cfg.prefix);
-  const nc = await connectNats(cfg.natsUrl, "aggregator", logger, ctx.signal);
+  const hub = new SnapshotHub(undefined);
+  // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.
+  const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
+  server.setServing(false);
+  logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, nats: cfg.natsUrl, prefix: cfg.prefix });
+  const nc = await connectNats(cfg.natsUrl, "aggregator", logger, ctx.signal).catch(async (err: unknown) => {
+    await server.close(0);
+    throw err;
+  });
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const clock = new GlobalClock();
   const following = clock.follow(await nc.jetstream().views.kv(n.clockBucket), ctx.signal, logger);
-  const hub = new SnapshotHub(undefined);
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
@@ -53,10 +60,8 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
     },
   });
-  const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
-  logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, nats: cfg.natsUrl, prefix: cfg.prefix });
   let seq = 0;
-  let down: string | undefined;
+  let down: string | undefined = "starting";
   while (!ctx.signal.aborted) {
     // gRPC health: NOT_SERVING while NATS does not answer or the counters have not answered for long.
     const f = fresh.state(ctx.clock.now());

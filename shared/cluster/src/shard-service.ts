@@ -71,7 +71,25 @@ export function replicaId(hostname: string | undefined): string {
 export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<number> {
   const replica = o.replica ?? replicaId(undefined);
   const log = o.logger.child({ service: o.kind, replica });
-  const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log, o.signal);
+  // Health first: liveness holds while NATS is awaited, and readiness says what is missing.
+  const live: { nc?: NatsConnection; ownership?: ShardOwnership } = {};
+  const health = await startHealthServer(o.healthPort, async () => {
+    const { nc, ownership } = live;
+    if (nc === undefined || ownership === undefined)
+      return { ready: false, reason: `waiting for NATS at ${o.natsUrl}`, detail: { replica } };
+    const down = await natsHealth(nc);
+    const reason =
+      down ??
+      (ownership.ready
+        ? undefined
+        : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
+    return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
+  });
+  const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log, o.signal).catch(async (err: unknown) => {
+    await health.close();
+    throw err;
+  });
+  live.nc = nc;
   const n = nameSet(o.prefix);
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger: log, signal: o.signal });
   const js = nc.jetstream();
@@ -110,15 +128,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     lastOwned = owned;
   }, 1000);
   void ownership.tick();
-  const health = await startHealthServer(o.healthPort, async () => {
-    const down = await natsHealth(nc);
-    const reason =
-      down ??
-      (ownership.ready
-        ? undefined
-        : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
-    return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
-  });
+  live.ownership = ownership;
   log.info("started", { health: health.port, nats: o.natsUrl, prefix: o.prefix });
   await new Promise<void>((resolve) =>
     o.signal.aborted ? resolve() : o.signal.addEventListener("abort", () => resolve(), { once: true }),

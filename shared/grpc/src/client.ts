@@ -1,5 +1,7 @@
 /** A client of TrendingService, for `meetuphype watch` and the tests. */
-import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { credentials, loadPackageDefinition, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { protoPath as healthProtoPath } from "grpc-health-check";
 import { TrendingServiceClient, type TrendingSnapshot } from "@meetuphype/proto";
 import { fromWire } from "./convert.js";
 import type { ServedSnapshot } from "./types.js";
@@ -32,4 +34,31 @@ export function getTrending(client: TrendingServiceClient, limit: number, deadli
       err !== null || w === undefined ? reject(err ?? new Error("empty answer")) : resolve(fromWire(w)),
     );
   });
+}
+
+type HealthClient = {
+  check(
+    req: { service: string },
+    md: Metadata,
+    o: { deadline: number },
+    cb: (e: ServiceError | null, r?: { status: string }) => void,
+  ): void;
+  close(): void;
+};
+
+/** The standard gRPC health status of `service` ("" = the server itself) at `addr`: "SERVING", "NOT_SERVING", ... */
+export async function healthStatus(addr: string, service = "", deadlineMs = 3000): Promise<string> {
+  const pkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
+    grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+  };
+  const client = new pkg.grpc.health.v1.Health(addr, credentials.createInsecure());
+  try {
+    return await new Promise<string>((resolve, reject) =>
+      client.check({ service }, new Metadata(), { deadline: Date.now() + deadlineMs }, (e, r) =>
+        e !== null || r === undefined ? reject(e ?? new Error("empty answer")) : resolve(r.status),
+      ),
+    );
+  } finally {
+    client.close();
+  }
 }

@@ -28,6 +28,7 @@ export class TestPipeline {
   private readonly retired: { kind: ServiceKind; child: Child; endedAt: number }[] = [];
   grpcAddr = "";
   private grpcPort = 0;
+  private readonly healthPorts = new Map<Child, number>();
 
   private constructor(private readonly o: TestPipelineOptions) {}
 
@@ -77,9 +78,18 @@ export class TestPipeline {
   async add(kind: Exclude<ServiceKind, "aggregator">): Promise<Child> {
     const port = await freePort();
     const child = startCli([kind, "--health-port", String(port), ...(this.o.flags ?? [])], this.env);
+    this.healthPorts.set(child, port);
     this.replicas.set(kind, [...(this.replicas.get(kind) ?? []), child]);
     await waitForReady(port, 90_000, `${kind} replica`);
     return child;
+  }
+
+  /** The health port (/healthz, /readyz) of a running replica. */
+  healthPort(kind: Exclude<ServiceKind, "aggregator">, index = 0): number {
+    const child = this.replicas.get(kind)?.[index];
+    const port = child === undefined ? undefined : this.healthPorts.get(child);
+    if (port === undefined) throw new Error(`no ${kind} replica ${index}`);
+    return port;
   }
 
   /** Stops a replica with SIGTERM (graceful hand-over); resolves with its exit code. */

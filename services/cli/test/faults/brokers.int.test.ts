@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { healthStatus } from "@meetuphype/grpc";
 import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   auditDelivery,
@@ -48,11 +49,20 @@ async function start(label: string, o: Partial<TestPipelineOptions> = {}): Promi
   return { p: pipeline, prefix };
 }
 
-/** The pipeline settles on the model's ranking, and every valid record in the topic reached dedup. */
-async function expectExactAndComplete(p: TestPipeline, prefix: string, lines: readonly string[]): Promise<void> {
+/**
+ * The pipeline settles on the model's ranking, and every valid record in the topic reached
+ * dedup. Prints how long it took after the last record was produced (docs/reliability.md).
+ */
+async function expectExactAndComplete(p: TestPipeline, prefix: string, lines: readonly string[], fault: string): Promise<void> {
   const model = referenceRanking(lines, DEFAULT_PARAMS);
+  const produced = Date.now();
   await p.servedEqualsModel(model, 180_000);
+  const settled = Date.now() - produced;
   const audit = await auditDelivery({ kafkaBrokers: infra.kafkaBrokers, topic: prefix, natsUrl: infra.natsUrl, prefix });
+  console.log(
+    `${fault}: equal to the model ${(settled / 1000).toFixed(1)} s after the last record was produced; ` +
+      `${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`,
+  );
   expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);
   expect(audit.unexpected.slice(0, 5), "forwarded records that are not valid").toEqual([]);
   // The producer may write a record twice when a send is retried (at least once): never fewer.
@@ -90,39 +100,57 @@ describe("no record lost under faults", () => {
     }
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines);
+    await expectExactAndComplete(p, prefix, lines, "ingest SIGKILL storm");
   });
 
-  it("survives a 15-second NATS stall (SIGSTOP) while records flow", async () => {
+  it("survives a 15-second NATS stall (SIGSTOP) while records flow, and says so in its health meanwhile", async () => {
     const lines = generated(20_000, 22);
     const { p, prefix } = await start("natsstall", { dedups: 2, counters: 2 });
     const producing = p.produce(["--input", "-", "--rate", "1000"], `${lines.join("\n")}\n`);
     await flowing(p);
-    await infra.faults.stallNats(15_000);
+    const stall = infra.faults.stallNats(15_000);
+    await sleep(5000);
+    // Not ready, with the reason; alive; the aggregator's TrendingService NOT_SERVING, its server up.
+    const ready = await fetch(`http://127.0.0.1:${p.healthPort("dedup", 0)}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason?: string }).reason).toMatch(/NATS/);
+    expect((await fetch(`http://127.0.0.1:${p.healthPort("ingest", 0)}/readyz`)).status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${p.healthPort("dedup", 0)}/healthz`)).status).toBe(200);
+    expect(await healthStatus(p.grpcAddr, "meetuphype.v1.TrendingService")).toBe("NOT_SERVING");
+    expect(await healthStatus(p.grpcAddr, "")).toBe("SERVING");
+    await stall;
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines);
+    await expectExactAndComplete(p, prefix, lines, "NATS stall 15 s");
   });
 
-  it("survives a NATS restart while records flow", async () => {
+  it("survives a NATS restart while records flow; a counter started while NATS is down waits for it", async () => {
     const lines = generated(20_000, 23);
     const { p, prefix } = await start("natsrestart", { dedups: 2, counters: 2 });
     const producing = p.produce(["--input", "-", "--rate", "1000"], `${lines.join("\n")}\n`);
     await flowing(p);
-    await infra.faults.restartNats(2000);
+    const restarting = infra.faults.restartNats(3000);
+    await sleep(500);
+    const joining = p.add("counter");
+    await restarting;
+    await joining;
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines);
+    await expectExactAndComplete(p, prefix, lines, "NATS restart");
   });
 
-  it("survives a Kafka restart while the producer and ingest run", async () => {
+  it("survives a Kafka restart while the producer and ingest run; an ingest started while Kafka is down waits for it", async () => {
     const lines = generated(20_000, 24);
     const { p, prefix } = await start("kafkarestart", { ingests: 2 });
     const producing = p.produce(["--input", "-", "--rate", "1000"], `${lines.join("\n")}\n`);
     await flowing(p);
-    await infra.faults.restartKafka(3000);
+    const restarting = infra.faults.restartKafka(3000);
+    await sleep(1500);
+    const joining = p.add("ingest");
+    await restarting;
+    await joining;
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines);
+    await expectExactAndComplete(p, prefix, lines, "Kafka restart");
   });
 });

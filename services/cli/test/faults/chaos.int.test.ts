@@ -109,11 +109,12 @@ it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records
 
   // Every snapshot any client is served, across aggregator restarts.
   const served: { at: number; s: ServedSnapshot }[] = [];
-  const watching = { on: true };
+  const watching: { on: boolean; current?: { cancel(): void } } = { on: true };
   const watcher = (async () => {
     while (watching.on) {
       const client = trendingClient(p.grpcAddr);
       const w = watchTrending(client, 0, (s) => served.push({ at: Date.now(), s }));
+      watching.current = w;
       await w.done.catch(() => undefined);
       client.close();
       await sleep(200);
@@ -147,6 +148,7 @@ it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records
   await p.servedEqualsModel(model, 300_000);
   const settled = Date.now();
   watching.on = false;
+  watching.current?.cancel();
   clearInterval(sampler);
 
   const audit = await auditDelivery({ kafkaBrokers: infra.kafkaBrokers, topic: prefix, natsUrl: infra.natsUrl, prefix });
@@ -160,6 +162,7 @@ it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records
       `produced in ${((produced - started) / 1000).toFixed(1)} s; equal to the model ${((settled - produced) / 1000).toFixed(1)} s after the last record`,
       `delivery: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.unexpected.length} unexpected, ${audit.redelivered} redelivered`,
       `served snapshots: ${served.length}, empty after the first ranking: ${emptyAfter.length}, stale: ${served.filter((x) => x.s.stale === true).length}`,
+      ...emptyAfter.map((x) => `  empty at ${((x.at - started) / 1000).toFixed(1)} s, asOfMs ${x.s.asOfMs}`),
       `shard tenures: ${tenures(p.replicaLogs()).length}, overlapping: ${overlaps.length}`,
       `peak RSS (MiB): ${[...rss].map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(", ")}`,
     ].join("\n"),
