@@ -290,6 +290,12 @@ export class ShardOwnership {
       const lease: ShardLease = { epoch, valid: () => this.held.get(shard)?.epoch === epoch && this.leaseValid(shard) };
       try {
         await this.o.runner.start(shard, lease);
+        // Lost or lapsed while it started (a stalled process): an abandon sent meanwhile found nothing
+        // to stop, so stop it now, or it would keep running on a dead lease (found by the simulation).
+        if (!lease.valid()) {
+          this.o.runner.abandon(shard);
+          this.lose(shard, "its lease lapsed while the shard started");
+        }
       } catch (err) {
         this.o.logger.error("could not start a shard; freeing it", { kind: this.o.kind, shard, err: describe(err) });
         this.o.runner.abandon(shard);

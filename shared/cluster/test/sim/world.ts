@@ -5,20 +5,14 @@
  * a network that delays and drops requests and answers. Processes can be
  * stalled (SIGSTOP): nothing they scheduled runs until they resume.
  */
+import { Random } from "@meetuphype/pipeline";
 import { CasConflictError, type LeaseKv, type LeaseKvEntry, type Timers } from "../../src/index.js";
 
-/** A small seeded PRNG (mulberry32). */
-export class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
+/** The project's seeded PRNG, with the two draws the simulation needs. */
+export class Rng extends Random {
+  /** An integer in [lo, hi]. */
+  between(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
   }
   chance(p: number): boolean {
     return this.next() < p;
