@@ -9,7 +9,6 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { Kafka, logLevel } from "kafkajs";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { getTrending, trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
-import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   captureFiles,
   runCli,
@@ -17,6 +16,7 @@ import {
   exited,
   freePort,
   eventually,
+  generatedLines,
   rankingDifferences,
   readLines,
   referenceRanking,
@@ -62,10 +62,7 @@ function expectedDeadLetters(lines: readonly string[]): { reason: string; value:
 const sortDl = (xs: { reason: string; value: string }[]) =>
   [...xs].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.reason < b.reason ? -1 : 1));
 
-function generated(n: number, seed: number): string[] {
-  const src = new SyntheticSource({ seed, rate: 20, malformedRate: 0.02, rereadRate: 0.05, updateRate: 0.05 });
-  return Array.from({ length: n }, () => src.next());
-}
+const generated = generatedLines;
 
 describe("the distributed pipeline", () => {
   it("equals the model on a real capture, and dead-letters exactly the rejected records", async () => {
@@ -136,16 +133,7 @@ describe("the distributed pipeline after a crash", () => {
     pipeline = await TestPipeline.start({ kafkaBrokers, natsUrl, prefix, counters: 2, dedups: 2 });
     const p = pipeline;
     const producing = p.produce(["--input", "-", "--rate", "600"], `${lines.join("\n")}\n`);
-    const client = trendingClient(p.grpcAddr);
-    await eventually(
-      "records to flow",
-      async () => {
-        const s = await getTrending(client, 1).catch((e: unknown) => String(e));
-        return typeof s !== "string" && s.topics.length > 0 ? true : "no ranking yet";
-      },
-      30_000,
-    );
-    client.close();
+    await p.waitForRanking(30_000);
     await p.kill("counter", 0);
     await p.kill("dedup", 0);
     const res = await producing;

@@ -61,6 +61,12 @@ export function oversizedValue(rec: Json, bytes: number): Buffer {
   return Buffer.from(JSON.stringify({ ...rec, padding: pad }));
 }
 
+/** Generated RSVP lines with duplicates (re-reads), updates and malformed lines, deterministic for a seed. */
+export function generatedLines(n: number, seed: number): string[] {
+  const src = new SyntheticSource({ seed, rate: 20, malformedRate: 0.02, rereadRate: 0.05, updateRate: 0.05 });
+  return Array.from({ length: n }, () => src.next());
+}
+
 export interface FuzzOptions {
   readonly seed: number;
   readonly count: number;

@@ -76,12 +76,35 @@ export class TestPipeline {
 
   /** Starts one more replica and waits until it is ready (it owns its shards, or joined the group). */
   async add(kind: Exclude<ServiceKind, "aggregator">): Promise<Child> {
+    const { child, ready } = await this.spawn(kind);
+    await ready;
+    return child;
+  }
+
+  /** Starts one more replica without waiting; `ready` resolves when it is. */
+  async spawn(kind: Exclude<ServiceKind, "aggregator">): Promise<{ child: Child; ready: Promise<void> }> {
     const port = await freePort();
     const child = startCli([kind, "--health-port", String(port), ...(this.o.flags ?? [])], this.env);
     this.healthPorts.set(child, port);
     this.replicas.set(kind, [...(this.replicas.get(kind) ?? []), child]);
-    await waitForReady(port, 90_000, `${kind} replica`);
-    return child;
+    return { child, ready: waitForReady(port, 90_000, `${kind} replica`) };
+  }
+
+  /** Resolves once the served ranking is non-empty: records flow through every stage. */
+  async waitForRanking(timeoutMs = 60_000): Promise<void> {
+    const client = trendingClient(this.grpcAddr);
+    try {
+      await eventually(
+        "records to flow",
+        async () => {
+          const s = await getTrending(client, 1).catch((e: unknown) => String(e));
+          return typeof s !== "string" && s.topics.length > 0 ? true : typeof s === "string" ? s : "no ranking yet";
+        },
+        timeoutMs,
+      );
+    } finally {
+      client.close();
+    }
   }
 
   /** The health port (/healthz, /readyz) of a running replica. */

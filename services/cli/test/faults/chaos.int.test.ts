@@ -12,22 +12,19 @@
  * CHAOS_RATE (records/s), CHAOS_ROUNDS (times the schedule repeats), CHAOS_SEED.
  * It prints each fault's time to settle and the peak RSS per kind.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
-import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   auditDelivery,
   overlappingTenures,
   referenceRanking,
   rssOf,
-  startFaultInfra,
   tenures,
-  TestPipeline,
-  uniqueName,
-  type FaultInfra,
+  type TestPipeline,
   type ServiceKind,
 } from "@meetuphype/testkit";
+import { faultHarness, generated, sleep } from "./harness.js";
 
 // Test-only knobs for the soak (npm run chaos); CI runs the defaults.
 const RECORDS = Number(process.env.CHAOS_RECORDS ?? 60_000);
@@ -35,19 +32,7 @@ const RATE = Number(process.env.CHAOS_RATE ?? 700);
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 1);
 const SEED = Number(process.env.CHAOS_SEED ?? 7);
 
-let infra: FaultInfra;
-let pipeline: TestPipeline | undefined;
-
-beforeAll(async () => {
-  infra = await startFaultInfra();
-}, 180_000);
-
-afterAll(async () => {
-  await pipeline?.stop();
-  await infra?.stop();
-});
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const h = faultHarness();
 
 type Fault = { name: string; run: (p: TestPipeline) => Promise<unknown> };
 
@@ -72,11 +57,11 @@ const ROUND: readonly Fault[] = [
       p.startAggregator();
     },
   },
-  { name: "restart NATS", run: () => infra.faults.restartNats(1000) },
+  { name: "restart NATS", run: () => h.infra.faults.restartNats(1000) },
   kill("dedup"),
   { name: "scale counters 4→2 (SIGTERM)", run: (p) => Promise.all([p.stopGracefully("counter", 0), p.stopGracefully("counter", 0)]) },
   kill("ingest"),
-  { name: "restart Kafka", run: () => infra.faults.restartKafka(2000) },
+  { name: "restart Kafka", run: () => h.infra.faults.restartKafka(2000) },
   { name: "scale dedups 3→1 (SIGTERM)", run: (p) => Promise.all([p.stopGracefully("dedup", 0), p.stopGracefully("dedup", 0)]) },
   kill("counter"),
   {
@@ -93,19 +78,8 @@ const ROUND: readonly Fault[] = [
 ];
 
 it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records flow`, async () => {
-  const prefix = uniqueName("chaos");
-  const src = new SyntheticSource({ seed: SEED, rate: 20, malformedRate: 0.02, rereadRate: 0.05, updateRate: 0.05 });
-  const lines = Array.from({ length: RECORDS }, () => src.next());
-  const p = await TestPipeline.start({
-    kafkaBrokers: infra.kafkaBrokers,
-    natsUrl: infra.natsUrl,
-    prefix,
-    ingests: 2,
-    dedups: 1,
-    counters: 1,
-    logLevel: "debug",
-  });
-  pipeline = p;
+  const lines = generated(RECORDS, SEED);
+  const { p, prefix } = await h.start("chaos", { ingests: 2, dedups: 1, counters: 1, logLevel: "debug" });
 
   // Every snapshot any client is served, across aggregator restarts.
   const served: { at: number; s: ServedSnapshot }[] = [];
@@ -151,7 +125,7 @@ it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records
   watching.current?.cancel();
   clearInterval(sampler);
 
-  const audit = await auditDelivery({ kafkaBrokers: infra.kafkaBrokers, topic: prefix, natsUrl: infra.natsUrl, prefix });
+  const audit = await auditDelivery({ kafkaBrokers: h.infra.kafkaBrokers, topic: prefix, natsUrl: h.infra.natsUrl, prefix });
   const overlaps = overlappingTenures(tenures(p.replicaLogs().filter((l) => l.kind === "dedup" || l.kind === "counter")));
   const firstFull = served.findIndex((x) => x.s.topics.length > 0);
   const emptyAfter = firstFull < 0 ? [] : served.slice(firstFull).filter((x) => x.s.topics.length === 0);

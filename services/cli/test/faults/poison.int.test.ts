@@ -7,7 +7,7 @@
  * effect, and the ranking must equal the model's and `run --once`'s on the same
  * lines, lone surrogates included.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { Kafka, logLevel, type Message } from "kafkajs";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { keyOf } from "@meetuphype/producer";
@@ -21,27 +21,15 @@ import {
   referenceRanking,
   referenceRejection,
   runCli,
-  startFaultInfra,
-  TestPipeline,
   uniqueName,
-  type TestInfra,
 } from "@meetuphype/testkit";
+import { faultHarness } from "./harness.js";
 
-let infra: TestInfra;
-let pipeline: TestPipeline | undefined;
-
-beforeAll(async () => {
-  infra = await startFaultInfra();
-}, 180_000);
-
-afterAll(async () => {
-  await pipeline?.stop();
-  await infra?.stop();
-});
+const h = faultHarness();
 
 /** Writes values in order, keyed by rsvp_id as the producer keys them, in requests of a few MiB. */
 async function writeRaw(topic: string, values: readonly Buffer[]): Promise<void> {
-  const kafka = new Kafka({ brokers: [infra.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: [h.infra.kafkaBrokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   // Above the pipeline's own 4 MiB, so that a larger value can reach the topic at all.
@@ -68,7 +56,7 @@ async function writeRaw(topic: string, values: readonly Buffer[]): Promise<void>
 }
 
 it("a 4,194,189-byte record no longer stops ingestion: 100,000 adversarial values straight into Kafka are dead-lettered or counted exactly", async () => {
-  const prefix = uniqueName("fuzz");
+  const prefix = uniqueName("fuzz"); // the pipeline's prefix and topic, created here first with a larger limit
   const values = fuzzValues({ seed: 11, count: 100_000 });
   const poison = Buffer.alloc(4_194_189, 0x7b); // "{{{{...": invalid JSON, and over 1 MiB
   values.splice(30_000, 0, poison);
@@ -87,21 +75,21 @@ it("a 4,194,189-byte record no longer stops ingestion: 100,000 adversarial value
   await writeRaw(prefix, values);
   const lines = values.map((v) => v.toString("utf8"));
 
-  pipeline = await TestPipeline.start({ kafkaBrokers: infra.kafkaBrokers, natsUrl: infra.natsUrl, prefix, counters: 2 });
+  const { p: pipeline } = await h.start("fuzz", { counters: 2, prefix });
   const model = referenceRanking(lines, DEFAULT_PARAMS);
   expect(model.topics.length).toBe(DEFAULT_PARAMS.topN);
   expect(model.topics.slice(0, 2).map((t) => t.key)).toEqual(["\ud800", "\udc00"]);
   await pipeline.servedEqualsModel(modelOverUtf8(model), 240_000);
 
-  const audit = await auditDelivery({ kafkaBrokers: infra.kafkaBrokers, topic: prefix, natsUrl: infra.natsUrl, prefix });
+  const audit = await auditDelivery({ kafkaBrokers: h.infra.kafkaBrokers, topic: prefix, natsUrl: h.infra.natsUrl, prefix });
   expect(audit.missing.slice(0, 5)).toEqual([]);
   expect(audit.unexpected.slice(0, 5)).toEqual([]);
   expect(audit.valid).toBe(model.accepted);
 
   // Every invalid record is dead-lettered once, with its reason; the oversized ones cut, with their size.
-  const dlq = await readTopic(infra.kafkaBrokers, `${prefix}.dlq`);
+  const dlq = await readTopic(h.infra.kafkaBrokers, `${prefix}.dlq`);
   const expected = new Map<string, string>();
-  const records = await readTopic(infra.kafkaBrokers, prefix);
+  const records = await readTopic(h.infra.kafkaBrokers, prefix);
   for (const r of records) {
     const line = r.value?.toString("utf8") ?? "";
     const reason = line.trim() === "" ? undefined : referenceRejection(line);
