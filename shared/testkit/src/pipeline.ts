@@ -87,7 +87,16 @@ export class TestPipeline {
     const child = startCli([kind, "--health-port", String(port), ...(this.o.flags ?? [])], this.env);
     this.healthPorts.set(child, port);
     this.replicas.set(kind, [...(this.replicas.get(kind) ?? []), child]);
-    return { child, ready: waitForReady(port, 90_000, `${kind} replica`) };
+    const ready = waitForReady(port, 90_000, `${kind} replica`);
+    ready.catch(() => undefined); // a replica killed before it was ready: only a caller that awaits it cares
+    return { child, ready };
+  }
+
+  /** Resolves when every running replica of `kind` is ready. */
+  async allReady(kind: Exclude<ServiceKind, "aggregator">): Promise<void> {
+    await Promise.all(
+      (this.replicas.get(kind) ?? []).map((_, i) => waitForReady(this.healthPort(kind, i), 90_000, `${kind} replica ${i}`)),
+    );
   }
 
   /** Resolves once the served ranking is non-empty: records flow through every stage. */
