@@ -12,6 +12,9 @@
  * CHAOS_RATE (records/s), CHAOS_ROUNDS (times the schedule repeats), CHAOS_SEED.
  * It prints each fault's time to settle and the peak RSS per kind.
  */
+import { appendFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
@@ -104,7 +107,10 @@ it(`stays exact through ${ROUNDS * ROUND.length} faults while ${RECORDS} records
   }, 1000);
 
   const started = Date.now();
-  const producing = p.produce(["--input", "-", "--rate", String(RATE)], `${lines.join("\n")}\n`);
+  // Through a file: a million lines do not fit in one string.
+  const input = join(mkdtempSync(join(tmpdir(), "chaos-")), "input.jsonl");
+  for (let i = 0; i < lines.length; i += 10_000) appendFileSync(input, `${lines.slice(i, i + 10_000).join("\n")}\n`);
+  const producing = p.produce(["--input", input, "--rate", String(RATE)]);
   const spacing = ((RECORDS / RATE) * 1000 * 0.8) / (ROUNDS * ROUND.length);
   const timeline: string[] = [];
   for (let r = 0; r < ROUNDS; r++)
