@@ -52,7 +52,7 @@ describe("the image build (outside Docker)", () => {
     await waitForReady(healthPort, 60_000, "counter from the image tree");
 
     const grpcPort = await freePort();
-    const aggregator = spawn(process.execPath, [bin, "aggregator", "--grpc-port", String(grpcPort), "--counter-shards", "32"], {
+    const aggregator = spawn(process.execPath, [bin, "aggregator", "--grpc-port", String(grpcPort), "--counter-shards", "32", "--health-port", "0"], {
       cwd: out,
       env,
       stdio: "ignore",

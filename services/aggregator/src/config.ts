@@ -1,6 +1,7 @@
 /** The aggregator's configuration, parsed once from flags and environment variables. */
 import {
   EMIT_INTERVAL,
+  HEALTH_PORT,
   GRPC_HOST,
   GRPC_PORT,
   baseFrom,
@@ -29,6 +30,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   GRPC_PORT,
   GRPC_HOST,
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
+  HEALTH_PORT,
   LOG_LEVEL,
   HELP,
 ];
@@ -40,6 +42,7 @@ export interface AggregatorConfig extends BaseConfig, NatsConfig {
   readonly grpcHost: string;
   readonly emitIntervalMs: number;
   readonly console: boolean;
+  readonly healthPort: number;
 }
 
 export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AggregatorConfig {
@@ -53,5 +56,6 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
     grpcHost: str(v, "grpc-host") ?? "0.0.0.0",
     emitIntervalMs: num(v, "emit-interval-ms"),
     console: bool(v, "console"),
+    healthPort: num(v, "health-port"),
   };
 }

@@ -31,6 +31,11 @@ export class Freshness {
     this.lastComplete = at;
   }
 
+  /** When the last complete ranking came (undefined before the first). */
+  get lastCompleteAt(): number | undefined {
+    return this.lastComplete;
+  }
+
   /** The shards that have not answered within `staleAfterMs` of `at`. */
   silent(at: number): number[] {
     const out: number[] = [];

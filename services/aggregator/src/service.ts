@@ -5,7 +5,17 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
-import { connectNats, decodeShardTopK, encodeRankRequest, ensureResources, names, natsHealth, retry } from "@meetuphype/cluster";
+import {
+  connectNats,
+  decodeShardTopK,
+  encodeRankRequest,
+  ensureResources,
+  names,
+  natsHealth,
+  retry,
+  startHealthServer,
+} from "@meetuphype/cluster";
+import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { ClockMode, sameRanking } from "@meetuphype/core";
 import { startTrendingServer } from "@meetuphype/grpc";
@@ -31,11 +41,19 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   }
   const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "aggregator" });
   const n = names(cfg.prefix);
-  const hub = new SnapshotHub(undefined);
+  const hub = new SnapshotHub(null);
   // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.
   const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
   server.setServing(false);
   logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, nats: cfg.natsUrl, prefix: cfg.prefix });
+  // /healthz, /readyz (the ranking is current, as TrendingService's gRPC health) and /metrics.
+  const metrics = createMetrics("aggregator");
+  const state: { problem: string | undefined } = { problem: `waiting for NATS at ${cfg.natsUrl}` };
+  const health = await startHealthServer(
+    cfg.healthPort,
+    () => ({ ready: state.problem === undefined, reason: state.problem, detail: { stale: hub.snapshot?.stale === true } }),
+    metrics,
+  );
   const nc = await connectNats(cfg.natsUrl, "aggregator", logger, ctx.signal).catch(async (err: unknown) => {
     await server.close(0);
     throw err;
@@ -72,6 +90,11 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       server.setServing(problem === undefined);
       down = problem;
     }
+    state.problem = problem;
+    const at = ctx.clock.now();
+    if (fresh.lastCompleteAt !== undefined) metrics.rankingAge.set((at - fresh.lastCompleteAt) / 1000);
+    if (hub.snapshot !== undefined && hub.snapshot.asOfMs > 0) metrics.eventTimeLag.set((at - hub.snapshot.asOfMs) / 1000);
+    metrics.watchStreams.set(server.watching());
     // While shards move or recover, the last complete ranking stays, marked stale.
     const last = hub.snapshot;
     if (f.stale && last !== undefined && last.stale !== true) {
@@ -83,6 +106,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
   logger.info("stopping");
+  await health.close();
   await server.close(2000);
   await nc.drain();
   await following.catch(() => undefined);

@@ -27,7 +27,9 @@ export function counterShard(
     logic: {
       onStream(_seq, data) {
         const { batch, source } = decodeDeltaBatch(data);
-        if (source === undefined || positions.admit(source)) logic.handle(batch);
+        const apply = source === undefined || positions.admit(source);
+        if (apply) logic.handle(batch);
+        env.metrics.records.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, batch.deltas.length);
         return Promise.resolve();
       },
       onExtra(req, caughtUp) {

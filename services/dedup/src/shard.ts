@@ -25,7 +25,8 @@ export function dedupShard(
   counterShards: number,
 ): { logic: ShardLogic<never>; seq: number } {
   const restored = snapshot === undefined ? undefined : decodeDedupSnapshot(snapshot);
-  const logic = new DedupLogic(versionRetentionMs(params.windowDays, params.idleMinutes), counterShards, emptyStats(), restored?.state);
+  const stats = emptyStats();
+  const logic = new DedupLogic(versionRetentionMs(params.windowDays, params.idleMinutes), counterShards, stats, restored?.state);
   let clock = restored?.clock ?? 0;
   return {
     seq: restored?.seq ?? 0,
@@ -36,7 +37,12 @@ export function dedupShard(
         // The state changes here, once. The outputs are then retried until acknowledged (the same
         // ids, so JetStream drops a copy that did arrive), or until the shard gives up on the message
         // (it stops, or its lease is no longer valid: fenced, nothing more is published).
+        const [ignored, expired] = [stats.ignoredVersions, stats.expiredVersions];
         const outputs = logic.process(batch);
+        const m = env.metrics.records;
+        m.inc({ stage: "dedup", outcome: "duplicate" }, stats.ignoredVersions - ignored);
+        m.inc({ stage: "dedup", outcome: "expired" }, stats.expiredVersions - expired);
+        m.inc({ stage: "dedup", outcome: "applied" }, batch.records.length - (stats.ignoredVersions - ignored) - (stats.expiredVersions - expired));
         const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> => {
           const subject = env.names.counterSubject(target);
           const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part, epoch: lease.epoch });
@@ -66,6 +72,9 @@ export function dedupShard(
           );
         }
         await Promise.all(acks);
+        let deltas = 0;
+        for (const d of outputs.values()) deltas += d.length;
+        env.metrics.records.inc({ stage: "dedup", outcome: "deltas_forwarded" }, deltas);
       },
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshot(seq, clock, logic.snapshot()),

@@ -35,18 +35,27 @@ export interface KafkaBatch {
   readonly messages: readonly KafkaMessage[];
 }
 
-/** Forwards a batch; resolves with the batch's trending clock once everything is acknowledged. */
+export interface Forwarded {
+  /** The batch's trending clock. */
+  readonly now: number;
+  readonly accepted: number;
+  readonly rejections: readonly Rejection[];
+}
+
+/** Forwards a batch; resolves once everything is acknowledged. */
 export async function forwardBatch(
   logic: IngestLogic,
   t: ForwardTarget,
   batch: KafkaBatch,
   nowOf: (eventNow: number) => number,
-): Promise<number> {
+): Promise<Forwarded> {
   const { topic, partition, messages } = batch;
   const res = logic.process(messages.map((m) => (m.value === null ? "" : m.value.toString("utf8"))));
   const now = nowOf(res.eventNow);
   const acks: Promise<unknown>[] = [];
+  let accepted = 0;
   for (const [shard, records] of res.byShard) {
+    accepted += records.length;
     const positions = res.indices.get(shard) ?? [];
     for (let i = 0; i < records.length; i += MAX_RECORDS) {
       const offsets = positions.slice(i, i + MAX_RECORDS).map((j) => Number(messages[j]?.offset));
@@ -61,7 +70,7 @@ export async function forwardBatch(
   }
   if (res.rejections.length > 0) acks.push(sendDeadLetters(t, batch, res.rejections));
   await Promise.all(acks);
-  return now;
+  return { now, accepted, rejections: res.rejections };
 }
 
 const retryCommon = (t: ForwardTarget) => ({ logger: t.logger, signal: t.signal, between: t.heartbeat });

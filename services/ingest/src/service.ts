@@ -15,6 +15,7 @@ import {
   startHealthServer,
 } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
+import { createMetrics } from "@meetuphype/metrics";
 import { ClockMode } from "@meetuphype/core";
 import { emptyStats, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
@@ -45,10 +46,15 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   let deadLettersLost = 0;
   let nc: NatsConnection | undefined = undefined;
   // Health first: liveness holds while the brokers are awaited, and readiness says what is missing.
-  const health = await startHealthServer(cfg.healthPort, async () => {
-    const reason = nc === undefined ? `waiting for NATS at ${cfg.natsUrl}` : ((await natsHealth(nc)) ?? state.problem);
-    return { ready: reason === undefined, reason, detail: { replica, group: cfg.groupId, ...stats, deadLettersLost } };
-  });
+  const metrics = createMetrics("ingest");
+  const health = await startHealthServer(
+    cfg.healthPort,
+    async () => {
+      const reason = nc === undefined ? `waiting for NATS at ${cfg.natsUrl}` : ((await natsHealth(nc)) ?? state.problem);
+      return { ready: reason === undefined, reason, detail: { replica, group: cfg.groupId, ...stats, deadLettersLost } };
+    },
+    metrics,
+  );
   nc = await connectNats(cfg.natsUrl, `ingest-${replica}`, logger, ctx.signal);
   const conn = nc;
   await retry(() => ensureResources(conn, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
@@ -69,6 +75,9 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
+    const lag = (afterOffset: string): number => Math.max(0, Number(batch.highWatermark) - Number(afterOffset) - 1);
+    const lagLabels = { topic: batch.topic, partition: String(batch.partition) };
+    metrics.kafkaLag.set(lagLabels, lag(String(Number(batch.firstOffset() ?? "0") - 1)));
     // Gives up on the batch when the service stops or the partition was taken away (the new owner redoes it).
     const revoked = new AbortController();
     const signal = AbortSignal.any([ctx.signal, revoked.signal]);
@@ -81,8 +90,12 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       logger.error("the dead-letter topic refused a record even cut to a preview; it is skipped", { source, err: describe(err) });
     };
     const target = { js, names: n, producer, dlqTopic: cfg.dlqTopic, logger, signal, heartbeat, onDeadLetterLost };
-    const now = await forwardBatch(logic, target, batch, nowOf);
+    const { now, accepted, rejections } = await forwardBatch(logic, target, batch, nowOf);
     payload.resolveOffset(batch.lastOffset());
+    metrics.records.inc({ stage: "ingest", outcome: "accepted" }, accepted);
+    metrics.records.inc({ stage: "ingest", outcome: "rejected" }, rejections.length);
+    for (const r of rejections) metrics.rejected.inc({ reason: r.reason });
+    metrics.kafkaLag.set(lagLabels, lag(batch.lastOffset()));
     // A failed commit is not lost work: the offsets stay resolved and the next commit carries them;
     // if the partition moved meanwhile, its new owner forwards the records again (idempotently).
     await payload

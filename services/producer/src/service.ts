@@ -5,6 +5,7 @@ import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Message } from "ka
 import { lineLogger, type LogLevel } from "@meetuphype/actors";
 import { ensureTopics, isUnacceptableRecord, kafkaLogCreator, retry, startHealthServer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
+import { createMetrics } from "@meetuphype/metrics";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
 import { lineBatches, Progress, syntheticBatches } from "@meetuphype/pipeline";
 import { PRODUCER_OPTIONS, producerConfig } from "./config.js";
@@ -63,11 +64,12 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   let sent = 0;
   let tooLarge = 0;
   let index = 0;
-  const health = await startHealthServer(cfg.healthPort, () => ({
-    ready: problem === undefined,
-    reason: problem,
-    detail: { sent, tooLarge },
-  }));
+  const metrics = createMetrics("producer");
+  const health = await startHealthServer(
+    cfg.healthPort,
+    () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }),
+    metrics,
+  );
   await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, logger, signal: ctx.signal, partitions: cfg.partitions });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
@@ -87,6 +89,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     });
     problem = undefined;
     sent += messages.length;
+    metrics.records.inc({ stage: "producer", outcome: "sent" }, messages.length);
   };
   logger.info("producing", { topic: cfg.topic, source: src.kind, brokers: cfg.brokers.join(",") });
   const started = ctx.clock.now();
@@ -95,6 +98,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     for (const line of batch) {
       if (utf8Length(line) > MAX_LINE_BYTES) {
         tooLarge++;
+        metrics.records.inc({ stage: "producer", outcome: "too_large" });
         logger.warn("line over 1 MiB not sent", { index, bytes: utf8Length(line) });
       } else {
         const wait = started + pacer.dueAt(line, index) - ctx.clock.now();

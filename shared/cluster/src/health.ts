@@ -1,5 +1,6 @@
-/** The HTTP health endpoint of a service: /healthz (alive) and /readyz (connected and owning its shards). */
+/** The HTTP endpoint of a service: /healthz (alive), /readyz (connected and owning its shards) and /metrics (Prometheus). */
 import { createServer, type Server } from "node:http";
+import type { Metrics } from "@meetuphype/metrics";
 
 export interface HealthServer {
   readonly port: number;
@@ -13,8 +14,19 @@ export interface Readiness {
   readonly detail: Record<string, unknown>;
 }
 
-export async function startHealthServer(port: number, ready: () => Readiness | Promise<Readiness>): Promise<HealthServer> {
+export async function startHealthServer(
+  port: number,
+  ready: () => Readiness | Promise<Readiness>,
+  metrics?: Metrics,
+): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
+    if (req.url === "/metrics" && metrics !== undefined) {
+      metrics.text().then(
+        (text) => res.writeHead(200, { "content-type": metrics.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(err)}\n`),
+      );
+      return;
+    }
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;

@@ -68,6 +68,8 @@ export interface OwnershipOptions {
   readonly opTimeoutMs?: number;
   /** A reconcile pass slower than this is logged. @default 5000 */
   readonly slowPassMs?: number;
+  /** Told how long each completed hand-over took (ms). */
+  readonly onHandover?: (ms: number) => void;
 }
 
 interface Claim {
@@ -307,10 +309,12 @@ export class ShardOwnership {
   /** Hand-over: drain and snapshot (the lease still held and renewed), then free the entry. */
   private async release(shard: number): Promise<void> {
     this.releasing.add(shard);
+    const started = this.t.now();
     try {
       this.o.logger.debug("handing shard over", { kind: this.o.kind, shard });
       await this.o.runner.stop(shard);
       await this.locked(shard, () => this.free(shard));
+      this.o.onHandover?.(this.t.now() - started);
     } catch (err) {
       this.o.logger.warn("hand-over failed; the shard will be taken over when its lease expires", {
         kind: this.o.kind,

@@ -43,6 +43,8 @@ export interface JetStreamShardsOptions<X> {
   readonly logger: Logger;
   /** The last sequence of the shard's subject in the stream (0 when empty): what "caught up" means at start. */
   readonly lastSeqOf: (shard: number) => Promise<number>;
+  /** Told, per delivered message, how many messages of the shard's stream are still pending after it. */
+  readonly onPending?: (shard: number, pending: number) => void;
   /** Save a snapshot this often while running (crash recovery replays less). @default 30000 */
   readonly snapshotEveryMs?: number;
 }
@@ -74,7 +76,7 @@ class ShardConsumer {
     private readonly js: JetStreamClient,
     private readonly subject: string,
     after: number,
-    private readonly deliver: (seq: number, data: Uint8Array) => Promise<void>,
+    private readonly deliver: (seq: number, data: Uint8Array, pending: number) => Promise<void>,
     private readonly signal: AbortSignal,
     private readonly logger: Logger,
   ) {
@@ -95,7 +97,7 @@ class ShardConsumer {
           // Messages still buffered when the shard stops are left to the next owner,
           // which resumes after the last handled sequence: stopping stays prompt.
           if (this.signal.aborted) break;
-          await this.deliver(m.seq, m.data);
+          await this.deliver(m.seq, m.data, m.info.pending);
           this.lastQueued = m.seq;
         }
         if (!this.signal.aborted) this.logger.warn("shard subscription ended; subscribing again", { subject: this.subject });
@@ -125,6 +127,12 @@ export class LeaseExpiredError extends Error {
 
 export class JetStreamShards<X> implements ShardRunner {
   private readonly running = new Map<number, Running<X>>();
+  private readonly saved = new Map<number, number>();
+
+  /** When the shard's last snapshot was saved by this replica (ms since the epoch), if it was. */
+  savedAt(shard: number): number | undefined {
+    return this.saved.get(shard);
+  }
 
   constructor(private readonly o: JetStreamShardsOptions<X>) {}
 
@@ -158,6 +166,7 @@ export class JetStreamShards<X> implements ShardRunner {
         async () => {
           if (!lease.valid()) throw new LeaseExpiredError(name);
           await this.o.snapshots.save(name, bytes);
+          this.saved.set(shard, Date.now());
         },
         { what: `saving snapshot ${name}`, logger: log, signal: abandon.signal, isFinal: (e) => e instanceof LeaseExpiredError },
       ).catch((err: unknown) => {
@@ -189,7 +198,10 @@ export class JetStreamShards<X> implements ShardRunner {
       this.o.js,
       this.o.subjectOf(shard),
       seq,
-      (s, data) => actor.tell({ kind: "stream", seq: s, data }),
+      (s, data, pending) => {
+        this.o.onPending?.(shard, pending);
+        return actor.tell({ kind: "stream", seq: s, data });
+      },
       stop.signal,
       log,
     );

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
+import { createMetrics, type Metrics } from "@meetuphype/metrics";
 import { connectNats, natsHealth } from "./connect.js";
 import { startHealthServer } from "./health.js";
 import { natsLeaseKv } from "./lease-kv.js";
@@ -23,6 +24,7 @@ export interface ShardServiceEnv {
   readonly names: Names;
   readonly replica: string;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 export interface ShardServiceOptions<X> {
@@ -46,6 +48,20 @@ export interface ShardServiceOptions<X> {
   readonly snapshotEveryMs?: number;
   /** How long a SIGTERM hand-over may take before the replica exits without it. @default 8000 */
   readonly stopDeadlineMs?: number;
+}
+
+/** The per-shard gauges of this replica: only the shards it owns carry values. */
+function updateShardGauges<X>(m: Metrics, kind: ShardKind, shards: number, owned: readonly number[], runner: JetStreamShards<X>): void {
+  m.shardsOwned.set({ kind }, owned.length);
+  const mine = new Set(owned);
+  for (let s = 0; s < shards; s++) {
+    const labels = { kind, shard: String(s) };
+    const saved = runner.savedAt(s);
+    if (!mine.has(s)) {
+      m.shardPending.remove(labels);
+      m.snapshotAge.remove(labels);
+    } else if (saved !== undefined) m.snapshotAge.set(labels, (Date.now() - saved) / 1000);
+  }
 }
 
 /** JetStream's "no message found" (an empty subject). */
@@ -73,7 +89,10 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const log = o.logger.child({ service: o.kind, replica });
   // Health first: liveness holds while NATS is awaited, and readiness says what is missing.
   const live: { nc?: NatsConnection; ownership?: ShardOwnership } = {};
-  const health = await startHealthServer(o.healthPort, async () => {
+  const metrics = createMetrics(o.kind);
+  const health = await startHealthServer(
+    o.healthPort,
+    async () => {
     const { nc, ownership } = live;
     if (nc === undefined || ownership === undefined)
       return { ready: false, reason: `waiting for NATS at ${o.natsUrl}`, detail: { replica } };
@@ -84,7 +103,9 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
         ? undefined
         : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
     return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
-  });
+    },
+    metrics,
+  );
   const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log, o.signal).catch(async (err: unknown) => {
     await health.close();
     throw err;
@@ -93,7 +114,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const n = nameSet(o.prefix);
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger: log, signal: o.signal });
   const js = nc.jetstream();
-  const env: ShardServiceEnv = { nc, js, names: n, replica, logger: log };
+  const env: ShardServiceEnv = { nc, js, names: n, replica, logger: log, metrics };
   const shards = new JetStreamShards<X>({
     js,
     stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
@@ -106,6 +127,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     ),
     snapshots: new SnapshotStore(await js.views.os(n.snapshotStore)),
     create: (shard, snap, lease) => o.create(shard, snap, env, lease),
+    onPending: (shard, pending) => metrics.shardPending.set({ kind: o.kind, shard: String(shard) }, pending),
     logger: log,
     ...(o.snapshotEveryMs !== undefined ? { snapshotEveryMs: o.snapshotEveryMs } : {}),
   });
@@ -118,14 +140,17 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     shards: o.shards,
     runner: shards,
     logger: log,
+    onHandover: (ms) => metrics.handover.observe(ms / 1000),
   });
   let lastOwned = "";
   const beat = setInterval(() => {
     ownership.tick().catch((err: unknown) => log.warn("ownership tick failed; will retry", { err: describe(err) }));
     // One line when the owned set changes, not one per shard.
-    const owned = ownership.ownedShards().join(",");
+    const ownedList = ownership.ownedShards();
+    const owned = ownedList.join(",");
     if (owned !== lastOwned) log.info("owned shards changed", { shards: owned === "" ? "none" : owned, ready: ownership.ready });
     lastOwned = owned;
+    updateShardGauges(metrics, o.kind, o.shards, ownedList, shards);
   }, 1000);
   void ownership.tick();
   live.ownership = ownership;

@@ -32,6 +32,8 @@ export interface TrendingServer {
    * server's own status ("") stays SERVING while it runs (liveness), NOT_SERVING once closing.
    */
   setServing(serving: boolean): void;
+  /** Open WatchTrending streams. */
+  watching(): number;
   /** Ends open watches, then stops within `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
   return {
     port,
     setServing,
+    watching: () => watchers.active.size,
     close: async (graceMs = 2000) => {
       setServing(false);
       health.setStatus("", "NOT_SERVING");

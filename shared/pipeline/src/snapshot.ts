@@ -32,8 +32,12 @@ export function formatConsole(s: Snapshot): string {
 export class SnapshotHub {
   private readonly listeners = new Set<(s: Snapshot) => void>();
 
-  /** @param current the first ranking to serve; none (the distributed aggregator) until the first complete one. */
-  constructor(private current: Snapshot | undefined = emptySnapshot) {}
+  private current: Snapshot | undefined;
+
+  /** @param initial the first ranking to serve; `null` (the distributed aggregator): none until the first complete one. */
+  constructor(initial: Snapshot | null = emptySnapshot) {
+    this.current = initial ?? undefined;
+  }
 
   get snapshot(): Snapshot | undefined {
     return this.current;

@@ -106,3 +106,11 @@ describe("EmbeddedPipeline", () => {
     await p.stop();
   });
 });
+
+describe("SnapshotHub", () => {
+  it("regression: a hub made with null serves nothing until the first ranking (undefined took the empty default)", async () => {
+    const { SnapshotHub, emptySnapshot } = await import("../src/index.js");
+    expect(new SnapshotHub(null).snapshot).toBeUndefined();
+    expect(new SnapshotHub().snapshot).toBe(emptySnapshot);
+  });
+});

@@ -66,6 +66,8 @@ export class TestPipeline {
         "127.0.0.1",
         "--emit-interval-ms",
         "200",
+        "--health-port",
+        "0",
         ...(this.o.flags ?? []),
       ],
       this.env,
