@@ -10,8 +10,10 @@ import {
   decodeShardTopK,
   encodeRankRequest,
   ensureResources,
+  followBucket,
   names,
   natsHealth,
+  ProgressFollower,
   retry,
   startHealthServer,
 } from "@meetuphype/cluster";
@@ -60,7 +62,12 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   });
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const clock = new GlobalClock();
-  const following = clock.follow(await nc.jetstream().views.kv(n.clockBucket), ctx.signal, logger);
+  const progress = new ProgressFollower();
+  const js = nc.jetstream();
+  const following = Promise.all([
+    followBucket(await js.views.kv(n.clockBucket), ctx.signal, logger, (k, v) => clock.accept(k, v)),
+    followBucket(await js.views.kv(n.progressBucket), ctx.signal, logger, (k, v) => progress.accept(k, v)),
+  ]);
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
@@ -101,7 +108,8 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       logger.warn("serving the last complete ranking, marked stale", { reason: f.reason });
       hub.publish({ ...last, stale: true });
     }
-    const now = cfg.params.clock === ClockMode.Event ? clock.now : ctx.clock.now();
+    // No later than the watermark: a lagging dedup must not make topics look idle (progress.ts).
+    const now = cfg.params.clock === ClockMode.Event ? Math.min(clock.now, progress.watermark) : ctx.clock.now();
     nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }

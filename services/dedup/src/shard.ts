@@ -78,6 +78,7 @@ export function dedupShard(
       },
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshot(seq, clock, logic.snapshot()),
+      clock: () => clock,
     },
   };
 }

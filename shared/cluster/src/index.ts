@@ -14,3 +14,5 @@ export * from "./kafka-topics.js";
 export * from "./kafka-log.js";
 export * from "./kafka-errors.js";
 export * from "./lease-kv.js";
+export * from "./progress.js";
+export * from "./follow.js";

@@ -15,6 +15,8 @@ export interface Names {
   readonly shardsBucket: string;
   /** KV: each ingest replica's event clock (largest valid mtime it has forwarded). */
   readonly clockBucket: string;
+  /** KV: each dedup shard's progress (the clock of the last message it handled, and how many wait behind it). */
+  readonly progressBucket: string;
   /** Object store: shard state snapshots, by `<kind>-<shard>`. */
   readonly snapshotStore: string;
 }
@@ -31,6 +33,7 @@ export function names(prefix: string): Names {
     membersBucket: `${prefix}_members`,
     shardsBucket: `${prefix}_shards`,
     clockBucket: `${prefix}_clock`,
+    progressBucket: `${prefix}_progress`,
     snapshotStore: `${prefix}_snapshots`,
   };
 }

@@ -41,5 +41,6 @@ export async function ensureResources(nc: NatsConnection, n: Names): Promise<voi
   await js.views.kv(n.membersBucket, { ttl: MEMBER_TTL_MS, history: 1 });
   await js.views.kv(n.shardsBucket, { history: 1 });
   await js.views.kv(n.clockBucket, { history: 1 });
+  await js.views.kv(n.progressBucket, { history: 1 });
   await js.views.os(n.snapshotStore);
 }

@@ -14,7 +14,8 @@ import type { SnapshotStore } from "./snapshots.js";
 
 /** A message for a shard actor: a stream message, or an extra one (a rank request, a snapshot tick). */
 export type ShardInput<X> =
-  { readonly kind: "stream"; readonly seq: number; readonly data: Uint8Array } | { readonly kind: "extra"; readonly msg: X };
+  | { readonly kind: "stream"; readonly seq: number; readonly data: Uint8Array; readonly pending: number }
+  | { readonly kind: "extra"; readonly msg: X };
 
 export interface ShardLogic<X> {
   /**
@@ -27,6 +28,14 @@ export interface ShardLogic<X> {
   onExtra(msg: X, caughtUp: boolean): Promise<void>;
   /** The shard's state after `seq`. */
   snapshot(seq: number): Uint8Array;
+  /** The trending clock of the last message handled (for the progress the shard reports). */
+  clock?(): number;
+}
+
+/** Where an owned shard stands: its clock, and how many stream messages wait behind the last one it handled. */
+export interface ShardProgress {
+  readonly clock: number;
+  readonly pending: number;
 }
 
 export interface JetStreamShardsOptions<X> {
@@ -59,6 +68,7 @@ interface Running<X> {
   readonly stop: AbortController;
   /** Gives up on the message in hand (its publishes stop retrying): a hand-over past its deadline. */
   readonly abandon: AbortController;
+  readonly progress: () => ShardProgress;
 }
 
 /**
@@ -129,6 +139,11 @@ export class JetStreamShards<X> implements ShardRunner {
   private readonly running = new Map<number, Running<X>>();
   private readonly saved = new Map<number, number>();
 
+  /** Where each running shard stands. */
+  progress(): Map<number, ShardProgress> {
+    return new Map([...this.running].filter(([, r]) => !r.stop.signal.aborted).map(([s, r]) => [s, r.progress()]));
+  }
+
   /** When the shard's last snapshot was saved by this replica (ms since the epoch), if it was. */
   savedAt(shard: number): number | undefined {
     return this.saved.get(shard);
@@ -155,6 +170,7 @@ export class JetStreamShards<X> implements ShardRunner {
     const stop = new AbortController();
     const abandon = new AbortController();
     let lastSeq = seq;
+    let pendingAfter = 0;
     // Set when a message could not be finished: the in-memory state then holds effects that
     // were not all acknowledged, so it is never saved; the next owner replays from the last snapshot.
     let tainted = false;
@@ -191,6 +207,7 @@ export class JetStreamShards<X> implements ShardRunner {
           log.error("shard message cannot be handled; skipping it", { seq: m.seq, err: describe(err) });
         }
         lastSeq = m.seq;
+        pendingAfter = m.pending;
       },
       { capacity: 8, onError: (err, a) => log.warn("shard task failed", { actor: a, err: describe(err) }) },
     );
@@ -200,13 +217,14 @@ export class JetStreamShards<X> implements ShardRunner {
       seq,
       (s, data, pending) => {
         this.o.onPending?.(shard, pending);
-        return actor.tell({ kind: "stream", seq: s, data });
+        return actor.tell({ kind: "stream", seq: s, data, pending });
       },
       stop.signal,
       log,
     );
     const timer = setInterval(() => void actor.tell({ kind: "save" }).catch(() => undefined), this.o.snapshotEveryMs ?? 30_000);
-    this.running.set(shard, { actor, consumer, timer, stop, abandon });
+    const progress = (): ShardProgress => ({ clock: logic.clock?.() ?? 0, pending: pendingAfter });
+    this.running.set(shard, { actor, consumer, timer, stop, abandon, progress });
   }
 
   /** Stops acting for the shard at once (its lease is lost): nothing more is published or saved. */

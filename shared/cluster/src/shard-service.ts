@@ -14,6 +14,7 @@ import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";
 import { ShardOwnership, type ShardLease } from "./ownership.js";
 import { describe, retry } from "./retry.js";
+import { ProgressReporter } from "./progress.js";
 import { ensureResources } from "./setup.js";
 import { JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
@@ -142,6 +143,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     logger: log,
     onHandover: (ms) => metrics.handover.observe(ms / 1000),
   });
+  // Dedup shards report their progress: the aggregator ranks no later than the slowest one (progress.ts).
+  const reporter = o.kind === "dedup" ? new ProgressReporter(await js.views.kv(n.progressBucket), o.kind) : undefined;
   let lastOwned = "";
   const beat = setInterval(() => {
     ownership.tick().catch((err: unknown) => log.warn("ownership tick failed; will retry", { err: describe(err) }));
@@ -151,6 +154,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     if (owned !== lastOwned) log.info("owned shards changed", { shards: owned === "" ? "none" : owned, ready: ownership.ready });
     lastOwned = owned;
     updateShardGauges(metrics, o.kind, o.shards, ownedList, shards);
+    const progress = new Map([...shards.progress()].filter(([s]) => ownership.leaseValid(s)));
+    reporter?.report(progress).catch((err: unknown) => log.debug("progress report failed; will retry", { err: describe(err) }));
   }, 1000);
   void ownership.tick();
   live.ownership = ownership;

@@ -95,8 +95,9 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
     `-Dlog4j.configuration=file:${join(o.dir, "log4j.properties")}`,
   ];
   if (!existsSync(join(dataDir, "meta.properties"))) {
-    const clusterId = randomBytes(16).toString("base64url");
-    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], { stdio: "ignore" });
+    // A leading "-" would be read as an option (1 id in 64 had one: a flaky start); "=" keeps it an argument anyway.
+    const clusterId = randomBytes(16).toString("base64url").replace(/^-/, "A");
+    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], { stdio: "ignore" });
   }
   const out = openSync(join(o.dir, "stdout.log"), "a");
   return spawn("java", [...jvm, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", out, out], detached });
