@@ -38,7 +38,7 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
   const { ready } = await p.spawn("ingest");
   const url = `http://127.0.0.1:${p.healthPort("ingest", 0)}/metrics`;
   let maxLag = 0;
-  const final = await eventually(
+  const { text: final } = await eventually(
     "the ingest lag to fall to 0 after the backlog",
     async () => {
       const text = await fetch(url).then(
@@ -48,7 +48,7 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
       const lag = sample(text, "meetuphype_kafka_consumer_lag", `topic="${prefix}"`);
       if (lag !== undefined) maxLag = Math.max(maxLag, lag);
       const accepted = sample(text, "meetuphype_records_total", 'stage="ingest"', 'outcome="accepted"') ?? 0;
-      return lag === 0 && accepted >= model.accepted ? text : `lag ${String(lag)}, accepted ${accepted}`;
+      return lag === 0 && accepted >= model.accepted ? { text } : `lag ${String(lag)}, accepted ${accepted}`;
     },
     60_000,
   );
