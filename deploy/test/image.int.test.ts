@@ -52,11 +52,15 @@ describe("the image build (outside Docker)", () => {
     await waitForReady(healthPort, 60_000, "counter from the image tree");
 
     const grpcPort = await freePort();
-    const aggregator = spawn(process.execPath, [bin, "aggregator", "--grpc-port", String(grpcPort), "--counter-shards", "32", "--health-port", "0"], {
-      cwd: out,
-      env,
-      stdio: "ignore",
-    });
+    const aggregator = spawn(
+      process.execPath,
+      [bin, "aggregator", "--grpc-port", String(grpcPort), "--counter-shards", "32", "--health-port", "0"],
+      {
+        cwd: out,
+        env,
+        stdio: "ignore",
+      },
+    );
     children.push(aggregator);
     const client = trendingClient(`127.0.0.1:${grpcPort}`);
     await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 60_000, (err) => (err ? reject(err) : resolve())));

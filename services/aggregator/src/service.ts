@@ -64,9 +64,24 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const clock = new GlobalClock();
   const progress = new ProgressFollower();
   const js = nc.jetstream();
+  // No rank request before both buckets were read whole: a restarted aggregator that did not yet
+  // know a dedup shard lags would rank at the ingest clock, over data that is not all there.
+  const synced = { clock: false, progress: false };
   const following = Promise.all([
-    followBucket(await js.views.kv(n.clockBucket), ctx.signal, logger, (k, v) => clock.accept(k, v)),
-    followBucket(await js.views.kv(n.progressBucket), ctx.signal, logger, (k, v) => progress.accept(k, v)),
+    followBucket(
+      await js.views.kv(n.clockBucket),
+      ctx.signal,
+      logger,
+      (k, v) => clock.accept(k, v),
+      () => (synced.clock = true),
+    ),
+    followBucket(
+      await js.views.kv(n.progressBucket),
+      ctx.signal,
+      logger,
+      (k, v) => progress.accept(k, v),
+      () => (synced.progress = true),
+    ),
   ]);
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
@@ -110,7 +125,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     }
     // No later than the watermark: a lagging dedup must not make topics look idle (progress.ts).
     const now = cfg.params.clock === ClockMode.Event ? Math.min(clock.now, progress.watermark) : ctx.clock.now();
-    nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
+    if (synced.clock && synced.progress) nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
   logger.info("stopping");

@@ -42,7 +42,10 @@ export function dedupShard(
         const m = env.metrics.records;
         m.inc({ stage: "dedup", outcome: "duplicate" }, stats.ignoredVersions - ignored);
         m.inc({ stage: "dedup", outcome: "expired" }, stats.expiredVersions - expired);
-        m.inc({ stage: "dedup", outcome: "applied" }, batch.records.length - (stats.ignoredVersions - ignored) - (stats.expiredVersions - expired));
+        m.inc(
+          { stage: "dedup", outcome: "applied" },
+          batch.records.length - (stats.ignoredVersions - ignored) - (stats.expiredVersions - expired),
+        );
         const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> => {
           const subject = env.names.counterSubject(target);
           const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part, epoch: lease.epoch });

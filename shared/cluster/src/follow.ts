@@ -4,16 +4,20 @@ import type { KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { describe } from "./retry.js";
 
-/** Calls `onEntry` with each put (its value) and delete (undefined) until `signal` aborts. */
+/**
+ * Calls `onEntry` with each put (its value) and delete (undefined) until `signal` aborts;
+ * `onInitialized` once the bucket's entries as they stood at the start were all delivered.
+ */
 export async function followBucket(
   kv: KV,
   signal: AbortSignal,
   logger: Logger,
   onEntry: (key: string, value: Uint8Array | undefined) => void,
+  onInitialized: () => void = () => undefined,
 ): Promise<void> {
   while (!signal.aborted) {
     try {
-      const watch = await kv.watch();
+      const watch = await kv.watch({ initializedFn: onInitialized });
       const stop = (): void => watch.stop();
       signal.addEventListener("abort", stop, { once: true });
       for await (const e of watch) onEntry(e.key, e.operation === "PUT" ? e.value : undefined);

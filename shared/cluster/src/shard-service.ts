@@ -94,16 +94,16 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const health = await startHealthServer(
     o.healthPort,
     async () => {
-    const { nc, ownership } = live;
-    if (nc === undefined || ownership === undefined)
-      return { ready: false, reason: `waiting for NATS at ${o.natsUrl}`, detail: { replica } };
-    const down = await natsHealth(nc);
-    const reason =
-      down ??
-      (ownership.ready
-        ? undefined
-        : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
-    return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
+      const { nc, ownership } = live;
+      if (nc === undefined || ownership === undefined)
+        return { ready: false, reason: `waiting for NATS at ${o.natsUrl}`, detail: { replica } };
+      const down = await natsHealth(nc);
+      const reason =
+        down ??
+        (ownership.ready
+          ? undefined
+          : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
+      return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
     },
     metrics,
   );

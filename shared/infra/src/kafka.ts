@@ -97,7 +97,9 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
   if (!existsSync(join(dataDir, "meta.properties"))) {
     // A leading "-" would be read as an option (1 id in 64 had one: a flaky start); "=" keeps it an argument anyway.
     const clusterId = randomBytes(16).toString("base64url").replace(/^-/, "A");
-    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], { stdio: "ignore" });
+    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], {
+      stdio: "ignore",
+    });
   }
   const out = openSync(join(o.dir, "stdout.log"), "a");
   return spawn("java", [...jvm, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", out, out], detached });
