@@ -3,6 +3,7 @@ export * from "./assignment.js";
 export * from "./codec.js";
 export * from "./setup.js";
 export * from "./membership.js";
+export * from "./ownership-types.js";
 export * from "./ownership.js";
 export * from "./snapshots.js";
 export * from "./shard-runner.js";

@@ -24,10 +24,6 @@ export class Membership {
     readonly id: string,
   ) {}
 
-  get leaving(): boolean {
-    return this.leavingNow;
-  }
-
   /** Keeps this replica listed (call at least once per TTL). */
   async beat(): Promise<void> {
     await this.kv.put(`${this.kind}.${this.id}`, enc.encode("{}"));

@@ -25,32 +25,7 @@ import { CasConflictError, type LeaseKv } from "./lease-kv.js";
 import type { Member, Membership } from "./membership.js";
 import type { ShardKind } from "./names.js";
 import { describe } from "./retry.js";
-
-/** What a running shard may ask of its lease. */
-export interface ShardLease {
-  readonly epoch: number;
-  /** Whether this replica may still act for the shard: publish effects, save snapshots. */
-  valid(): boolean;
-}
-
-export interface ShardRunner {
-  /** Loads the shard's snapshot and starts consuming after the sequence it covers. */
-  start(shard: number, lease: ShardLease): Promise<void>;
-  /** Hand-over: stops consuming, finishes what is in hand, saves the snapshot. */
-  stop(shard: number): Promise<void>;
-  /** At once: stops acting for the shard and saves nothing (the lease is lost or about to expire). */
-  abandon(shard: number): void;
-}
-
-export interface Timers {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realTimers: Timers = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
+import { OperationTimeoutError, realTimers, type ShardLease, type ShardRunner, type Timers } from "./ownership-types.js";
 
 export interface OwnershipOptions {
   readonly kv: LeaseKv;
@@ -89,15 +64,6 @@ const dec = (v: Uint8Array): Claim => {
   const c = JSON.parse(new TextDecoder().decode(v)) as Partial<Claim>;
   return { owner: c.owner ?? null, epoch: typeof c.epoch === "number" ? c.epoch : 0 };
 };
-
-export class OperationTimeoutError extends Error {
-  readonly code = "KV_TIMEOUT";
-  readonly retriable = true;
-  constructor(what: string, ms: number) {
-    super(`${what} did not answer within ${ms} ms`);
-    this.name = "OperationTimeoutError";
-  }
-}
 
 export class ShardOwnership {
   private readonly held = new Map<number, Held>();

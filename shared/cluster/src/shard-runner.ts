@@ -6,10 +6,11 @@
  * is ever skipped past. Stopping a shard stops the consumer, lets the actor
  * finish what it holds, and saves a snapshot with the last handled sequence.
  */
-import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
+import type { JetStreamClient } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
-import type { ShardLease, ShardRunner } from "./ownership.js";
+import type { ShardLease, ShardRunner } from "./ownership-types.js";
 import { describe, retry, RetryAbortedError } from "./retry.js";
+import { ShardConsumer } from "./shard-consumer.js";
 import type { SnapshotStore } from "./snapshots.js";
 
 /** A message for a shard actor: a stream message, or an extra one (a rank request, a snapshot tick). */
@@ -69,60 +70,6 @@ interface Running<X> {
   /** Gives up on the message in hand (its publishes stop retrying): a hand-over past its deadline. */
   readonly abandon: AbortController;
   readonly progress: () => ShardProgress;
-}
-
-/**
- * The ordered push consumer of one shard (NATS 2.9 has no multi-filter pull
- * consumers; this API works from 2.2 on). If its subscription ends while the
- * shard runs (the server went away for longer than the client's own recovery),
- * it subscribes again after the last message it queued.
- */
-class ShardConsumer {
-  private sub: JetStreamSubscription | undefined;
-  private lastQueued: number;
-  readonly done: Promise<void>;
-
-  constructor(
-    private readonly js: JetStreamClient,
-    private readonly subject: string,
-    after: number,
-    private readonly deliver: (seq: number, data: Uint8Array, pending: number) => Promise<void>,
-    private readonly signal: AbortSignal,
-    private readonly logger: Logger,
-  ) {
-    this.lastQueued = after;
-    this.done = this.run();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.signal.aborted) {
-      try {
-        const opts = consumerOpts();
-        opts.orderedConsumer();
-        if (this.lastQueued > 0) opts.startSequence(this.lastQueued + 1);
-        else opts.deliverAll();
-        this.sub = await this.js.subscribe(this.subject, opts);
-        if (this.signal.aborted) break;
-        for await (const m of this.sub) {
-          // Messages still buffered when the shard stops are left to the next owner,
-          // which resumes after the last handled sequence: stopping stays prompt.
-          if (this.signal.aborted) break;
-          await this.deliver(m.seq, m.data, m.info.pending);
-          this.lastQueued = m.seq;
-        }
-        if (!this.signal.aborted) this.logger.warn("shard subscription ended; subscribing again", { subject: this.subject });
-      } catch (err) {
-        if (this.signal.aborted) break;
-        this.logger.warn("shard subscription failed; subscribing again", { subject: this.subject, err: describe(err) });
-      }
-      this.sub?.unsubscribe();
-      if (!this.signal.aborted) await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-
-  stop(): void {
-    this.sub?.unsubscribe();
-  }
 }
 
 /** An effect was not made because the shard's lease is no longer valid (fencing). */

@@ -1,0 +1,36 @@
+/** The ports of the ownership protocol: what it asks of a shard runner and of time, and its errors. */
+
+/** What a running shard may ask of its lease. */
+export interface ShardLease {
+  readonly epoch: number;
+  /** Whether this replica may still act for the shard: publish effects, save snapshots. */
+  valid(): boolean;
+}
+
+export interface ShardRunner {
+  /** Loads the shard's snapshot and starts consuming after the sequence it covers. */
+  start(shard: number, lease: ShardLease): Promise<void>;
+  /** Hand-over: stops consuming, finishes what is in hand, saves the snapshot. */
+  stop(shard: number): Promise<void>;
+  /** At once: stops acting for the shard and saves nothing (the lease is lost or about to expire). */
+  abandon(shard: number): void;
+}
+
+export interface Timers {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+export class OperationTimeoutError extends Error {
+  readonly code = "KV_TIMEOUT";
+  readonly retriable = true;
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = "OperationTimeoutError";
+  }
+}
