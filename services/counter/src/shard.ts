@@ -41,6 +41,7 @@ export function counterShard(
         return Promise.resolve();
       },
       snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),
+      clock: () => (Number.isFinite(logic.clock) ? logic.clock : 0),
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The watermark: how far the data behind the ranking has been processed. Dedup
- * shards report their progress (the clock of the last message they handled, and
- * how many messages wait behind it) to `<p>_progress`; the aggregator ranks at
- * no later a `now` than the slowest shard that still has messages waiting. Without
- * it, the ingest clock runs ahead of a lagging dedup (a replica replaying after a
- * crash), topics look idle at that `now`, and a partial, even empty, ranking would
- * be served. When no shard has messages waiting, the ingest clock stands.
+ * and counter shards report their progress every second (the clock of the last
+ * message they handled, and how many messages wait behind it) to `<p>_progress`;
+ * the aggregator ranks at no later a `now` than the slowest shard that still has
+ * messages waiting, or whose owner has stopped reporting (it died: its stream
+ * fills meanwhile). Without it, the ingest clock runs ahead of a lagging shard (a
+ * replica replaying after a crash), topics look idle at that `now`, and a partial,
+ * even empty, ranking would be served. When nothing waits, the ingest clock stands.
  */
 import type { KV } from "nats";
 import type { ShardProgress } from "./shard-runner.js";
@@ -20,33 +21,37 @@ export function watermark(progress: Iterable<ShardProgress>): number {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Writes a replica's shard progress to the bucket, only what changed. */
+/** Writes a replica's shard progress to the bucket, every call (every second: a report is also a sign of life). */
 export class ProgressReporter {
-  private readonly last = new Map<number, string>();
-
   constructor(
     private readonly kv: KV,
     private readonly kind: string,
   ) {}
 
   async report(progress: ReadonlyMap<number, ShardProgress>): Promise<void> {
-    for (const [shard, p] of progress) {
-      const v = JSON.stringify({ clock: p.clock, pending: p.pending });
-      if (this.last.get(shard) === v) continue;
-      await this.kv.put(`${this.kind}.${shard}`, enc.encode(v));
-      this.last.set(shard, v);
-    }
-    for (const shard of [...this.last.keys()]) if (!progress.has(shard)) this.last.delete(shard);
+    await Promise.all(
+      [...progress].map(([shard, p]) =>
+        this.kv.put(`${this.kind}.${shard}`, enc.encode(JSON.stringify({ clock: p.clock, pending: p.pending }))),
+      ),
+    );
   }
 }
 
-/** Follows the bucket (the aggregator): every shard's last reported progress. */
-export class ProgressFollower {
-  private readonly shards = new Map<string, ShardProgress>();
+/** A report older than this comes from an owner that stopped (died, or lost the shard): its shard counts as waiting. */
+export const PROGRESS_SILENT_MS = 3000;
 
-  /** The watermark over the dedup shards' reports. */
+/** Follows the bucket (the aggregator): every shard's last reported progress, and when it came. */
+export class ProgressFollower {
+  private readonly shards = new Map<string, ShardProgress & { at: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The watermark over the reports: a silent shard holds it at its last clock. */
   get watermark(): number {
-    return watermark([...this.shards].filter(([k]) => k.startsWith("dedup.")).map(([, p]) => p));
+    const t = this.now();
+    return watermark(
+      [...this.shards.values()].map((p) => (t - p.at > PROGRESS_SILENT_MS ? { clock: p.clock, pending: Math.max(1, p.pending) } : p)),
+    );
   }
 
   /** Applies one entry of the bucket. */
@@ -57,7 +62,8 @@ export class ProgressFollower {
     }
     try {
       const p = JSON.parse(dec.decode(value)) as Partial<ShardProgress>;
-      if (typeof p.clock === "number" && typeof p.pending === "number") this.shards.set(key, { clock: p.clock, pending: p.pending });
+      if (typeof p.clock === "number" && typeof p.pending === "number")
+        this.shards.set(key, { clock: p.clock, pending: p.pending, at: this.now() });
     } catch {
       // not ours: ignored
     }

@@ -144,8 +144,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     logger: log,
     onHandover: (ms) => metrics.handover.observe(ms / 1000),
   });
-  // Dedup shards report their progress: the aggregator ranks no later than the slowest one (progress.ts).
-  const reporter = o.kind === "dedup" ? new ProgressReporter(await js.views.kv(n.progressBucket), o.kind) : undefined;
+  // Shards report their progress: the aggregator ranks no later than the slowest one (progress.ts).
+  const reporter = new ProgressReporter(await js.views.kv(n.progressBucket), o.kind);
   let lastOwned = "";
   const beat = setInterval(() => {
     ownership.tick().catch((err: unknown) => log.warn("ownership tick failed; will retry", { err: describe(err) }));
@@ -156,7 +156,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     lastOwned = owned;
     updateShardGauges(metrics, o.kind, o.shards, ownedList, shards);
     const progress = new Map([...shards.progress()].filter(([s]) => ownership.leaseValid(s)));
-    reporter?.report(progress).catch((err: unknown) => log.debug("progress report failed; will retry", { err: describe(err) }));
+    reporter.report(progress).catch((err: unknown) => log.debug("progress report failed; will retry", { err: describe(err) }));
   }, 1000);
   void ownership.tick();
   live.ownership = ownership;

@@ -16,16 +16,23 @@ describe("the watermark", () => {
     ).toBe(60);
   });
 
-  it("follows the dedup shards' reports in the bucket", () => {
-    const f = new ProgressFollower();
+  it("follows the shards' reports in the bucket; a shard whose owner went silent holds it at its last clock", () => {
+    let t = 0;
+    const f = new ProgressFollower(() => t);
     f.accept("dedup.1", enc({ clock: 100, pending: 5 }));
     f.accept("dedup.2", enc({ clock: 90, pending: 0 }));
-    f.accept("counter.1", enc({ clock: 10, pending: 9 }));
-    expect(f.watermark).toBe(100);
+    f.accept("counter.1", enc({ clock: 95, pending: 9 }));
+    expect(f.watermark).toBe(95);
+    f.accept("counter.1", enc({ clock: 130, pending: 0 }));
     f.accept("dedup.1", enc({ clock: 120, pending: 0 }));
     expect(f.watermark).toBe(Infinity);
     f.accept("dedup.3", enc({ clock: 80, pending: 2 }));
     f.accept("dedup.3", undefined);
     expect(f.watermark).toBe(Infinity);
+    t = 2000;
+    f.accept("dedup.1", enc({ clock: 125, pending: 0 }));
+    f.accept("counter.1", enc({ clock: 130, pending: 0 }));
+    t = 4000; // dedup.2 has not reported for 4 s: its owner died
+    expect(f.watermark).toBe(90);
   });
 });

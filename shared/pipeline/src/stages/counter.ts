@@ -34,6 +34,11 @@ export class CounterLogic {
     return this.counts.size;
   }
 
+  /** The largest trending time the shard has seen. */
+  get clock(): number {
+    return this.counts.clock;
+  }
+
   snapshot(): CounterSnapshot {
     return { clock: this.counts.clock, topics: [...this.counts.entries()] };
   }
