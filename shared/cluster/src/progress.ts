@@ -11,10 +11,17 @@
 import type { KV } from "nats";
 import type { ShardProgress } from "./shard-runner.js";
 
-/** The lowest clock among shards with messages waiting; Infinity when none waits. Pure. */
-export function watermark(progress: Iterable<ShardProgress>): number {
+/**
+ * Messages a shard may have waiting and still count as keeping up: in steady flow a few
+ * are always in flight, and holding the ranking back for them cost seconds of latency
+ * (docs/benchmarks.md); a shard that lags (replaying, or its owner gone) has thousands.
+ */
+export const PENDING_SLACK = 50;
+
+/** The lowest clock among shards with more than `slack` messages waiting; Infinity when none. Pure. */
+export function watermark(progress: Iterable<ShardProgress>, slack = PENDING_SLACK): number {
   let w = Number.POSITIVE_INFINITY;
-  for (const p of progress) if (p.pending > 0 && p.clock < w) w = p.clock;
+  for (const p of progress) if (p.pending > slack && p.clock < w) w = p.clock;
   return w;
 }
 
@@ -50,7 +57,7 @@ export class ProgressFollower {
   get watermark(): number {
     const t = this.now();
     return watermark(
-      [...this.shards.values()].map((p) => (t - p.at > PROGRESS_SILENT_MS ? { clock: p.clock, pending: Math.max(1, p.pending) } : p)),
+      [...this.shards.values()].map((p) => (t - p.at > PROGRESS_SILENT_MS ? { clock: p.clock, pending: Number.POSITIVE_INFINITY } : p)),
     );
   }
 
