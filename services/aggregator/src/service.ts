@@ -123,7 +123,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       logger.warn("serving the last complete ranking, marked stale", { reason: f.reason });
       hub.publish({ ...last, stale: true });
     }
-    // No later than the watermark: a lagging dedup must not make topics look idle (progress.ts).
+    // No later than the watermark: a lagging dedup or counter shard must not make topics look idle (progress.ts).
     const now = cfg.params.clock === ClockMode.Event ? Math.min(clock.now, progress.watermark) : ctx.clock.now();
     if (synced.clock && synced.progress) nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
