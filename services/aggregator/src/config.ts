@@ -37,6 +37,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
 
 export interface AggregatorConfig extends BaseConfig, NatsConfig {
   readonly counterShards: number;
+  readonly dedupShards: number;
   readonly params: TrendingParams;
   readonly grpcPort: number;
   readonly grpcHost: string;
@@ -51,6 +52,7 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
     ...baseFrom(v),
     ...natsFrom(v),
     counterShards: num(v, "counter-shards"),
+    dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),
     grpcPort: num(v, "grpc-port"),
     grpcHost: str(v, "grpc-host") ?? "0.0.0.0",

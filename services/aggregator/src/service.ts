@@ -13,13 +13,14 @@ import {
   followBucket,
   names,
   natsHealth,
+  replicaId,
   ProgressFollower,
   retry,
   startHealthServer,
 } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { ClockMode, sameRanking } from "@meetuphype/core";
+import { ClockMode } from "@meetuphype/core";
 import { startTrendingServer } from "@meetuphype/grpc";
 import { AggregatorLogic, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { GlobalClock } from "./clock.js";
@@ -83,7 +84,13 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       () => (synced.progress = true),
     ),
   ]);
+  // A sign of life for `meetuphype status`: the last ranking's time, in the members bucket (it expires without heartbeats).
+  const members = await js.views.kv(n.membersBucket);
+  const me = `aggregator.${replicaId(ctx.env.HOSTNAME)}`;
+  let heartbeatAt = 0;
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
+  // Whether the pipeline was catching up when each pending rank request went out (the snapshot says so).
+  const asked = new Map<number, { catchingUp: boolean; pendingMessages: number }>();
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
@@ -92,11 +99,12 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       if (err !== null) return;
       const answer = decodeShardTopK(msg.data);
       fresh.answered(answer.shard, ctx.clock.now());
-      const snap = merge.accept(answer);
-      if (snap === undefined) return;
+      const merged = merge.accept(answer);
+      if (merged === undefined) return;
+      const snap = { ...merged, ...(asked.get(answer.seq) ?? { catchingUp: true, pendingMessages: progress.pending }) };
+      for (const seq of asked.keys()) if (seq <= answer.seq) asked.delete(seq);
       fresh.complete(ctx.clock.now());
-      const changed = hub.snapshot === undefined || !sameRanking(hub.snapshot.topics, snap.topics);
-      hub.publish(snap);
+      const changed = hub.publish(snap);
       if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
     },
   });
@@ -117,6 +125,12 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     if (fresh.lastCompleteAt !== undefined) metrics.rankingAge.set((at - fresh.lastCompleteAt) / 1000);
     if (hub.snapshot !== undefined && hub.snapshot.asOfMs > 0) metrics.eventTimeLag.set((at - hub.snapshot.asOfMs) / 1000);
     metrics.watchStreams.set(server.watching());
+    if (at - heartbeatAt >= 1000) {
+      heartbeatAt = at;
+      const s = hub.snapshot;
+      const beat = { lastRankingAt: fresh.lastCompleteAt, asOfMs: s?.asOfMs, catchingUp: s?.catchingUp === true, stale: s?.stale === true };
+      members.put(me, new TextEncoder().encode(JSON.stringify(beat))).catch(() => undefined);
+    }
     // While shards move or recover, the last complete ranking stays, marked stale.
     const last = hub.snapshot;
     if (f.stale && last !== undefined && last.stale !== true) {
@@ -125,10 +139,15 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     }
     // No later than the watermark: a lagging dedup or counter shard must not make topics look idle (progress.ts).
     const now = cfg.params.clock === ClockMode.Event ? Math.min(clock.now, progress.watermark) : ctx.clock.now();
-    if (synced.clock && synced.progress) nc.publish(n.rankSubject, encodeRankRequest({ now, seq: ++seq, k: cfg.params.topN }));
+    if (synced.clock && synced.progress) {
+      asked.set(++seq, { catchingUp: progress.catchingUp(cfg.dedupShards + cfg.counterShards), pendingMessages: progress.pending });
+      if (asked.size > 100) asked.delete(seq - 100);
+      nc.publish(n.rankSubject, encodeRankRequest({ now, seq, k: cfg.params.topN }));
+    }
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
   logger.info("stopping");
+  await members.delete(me).catch(() => undefined);
   await health.close();
   await server.close(2000);
   await nc.drain();

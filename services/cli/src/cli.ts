@@ -3,6 +3,7 @@ import type { CommandContext } from "@meetuphype/config";
 import { clusterCommand } from "./commands/cluster.js";
 import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
+import { statusCommand } from "./commands/status.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
 import { reportKnownError } from "@meetuphype/config";
 import { runAggregator } from "@meetuphype/aggregator";
@@ -27,6 +28,7 @@ Distributed services (Kafka + NATS; start local brokers with npm run infra:up):
   counter    counter shard replica
   aggregator global ranking; TrendingService on gRPC; console
   cluster    all of the above as local child processes (--counters N, --dedups N, --ingests N)
+  status     replicas, shard owners, pending messages and lag of a running pipeline (--json)
 
 Run \`meetuphype <command> --help\` for a command's options.`;
 
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) =>
   counter: runCounter,
   aggregator: runAggregator,
   cluster: clusterCommand,
+  status: statusCommand,
 };
 
 export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };

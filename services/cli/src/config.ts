@@ -79,6 +79,14 @@ export const WATCH_OPTIONS: readonly OptionSpec[] = [
   { flag: "limit", env: "LIMIT", type: "int", default: 0, help: "topics per snapshot (0 = the server's topN)", check: intIn(0, 10_000) },
   { flag: "once", type: "bool", default: false, help: "print the first snapshot, then exit" },
   { flag: "json", type: "bool", default: false, help: "one JSON object per snapshot" },
+  {
+    flag: "retries",
+    env: "WATCH_RETRIES",
+    type: "int",
+    default: -1,
+    help: "failed connection attempts in a row before giving up (-1 = keep reconnecting)",
+    check: intIn(-1, 1e9),
+  },
   HELP,
 ];
 
@@ -167,6 +175,7 @@ export interface WatchConfig {
   readonly limit: number;
   readonly once: boolean;
   readonly json: boolean;
+  readonly retries: number;
   readonly help: boolean;
 }
 
@@ -177,6 +186,7 @@ export function watchConfig(argv: readonly string[], env: Readonly<Record<string
     limit: num(v, "limit"),
     once: bool(v, "once"),
     json: bool(v, "json"),
+    retries: num(v, "retries"),
     help: bool(v, "help"),
   };
 }

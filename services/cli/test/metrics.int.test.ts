@@ -2,9 +2,13 @@
  * GET /metrics on the services of a running distributed pipeline: real values.
  * A backlog is written before ingest starts, so its consumer lag rises and then
  * falls to 0, and the counts of records match what the model accepted and rejected.
+ * The dedup replica is stalled (SIGSTOP) meanwhile: the served snapshots say that
+ * the pipeline is catching up, and stop saying it once it has resumed and the
+ * backlog is through.
  */
 import { afterEach, expect, inject, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
 import { eventually, generatedLines, referenceRanking, TestPipeline, uniqueName } from "@meetuphype/testkit";
 
 const kafkaBrokers = inject("kafkaBrokers");
@@ -35,6 +39,14 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
   const produced = await p.produce(["--input", "-"], `${lines.join("\n")}\n`);
   expect(produced.code, produced.stderr).toBe(0);
 
+  // The aggregator already serves the (empty) ranking of the idle pipeline; watch it through the backlog.
+  const client = trendingClient(p.grpcAddr);
+  const snaps: ServedSnapshot[] = [];
+  const watch = watchTrending(client, 3, (s) => snaps.push(s));
+  watch.done.catch(() => undefined);
+
+  const stalled = p.replicas.get("dedup")?.[0];
+  stalled?.kill("SIGSTOP");
   const { ready } = await p.spawn("ingest");
   const url = `http://127.0.0.1:${p.healthPort("ingest", 0)}/metrics`;
   let maxLag = 0;
@@ -54,6 +66,10 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
   );
   await ready;
   expect(maxLag).toBeGreaterThan(0);
+  await eventually("a snapshot marked catching up while dedup is stalled", async () =>
+    snaps.at(-1)?.catchingUp === true ? true : `last: ${JSON.stringify(snaps.at(-1))}`,
+  );
+  stalled?.kill("SIGCONT");
   expect(sample(final, "meetuphype_records_total", 'stage="ingest"', 'outcome="accepted"')).toBe(model.accepted);
   const rejected = Object.values(model.rejected).reduce((a, b) => a + b, 0);
   expect(sample(final, "meetuphype_rejected_total")).toBe(rejected);
@@ -62,6 +78,11 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
 
   // Dedup and counter: shards owned, nothing pending once idle, deltas counted.
   await p.servedEqualsModel(model);
+  await eventually("a snapshot that is no longer catching up", async () =>
+    snaps.at(-1)?.catchingUp !== true ? true : `last: ${JSON.stringify(snaps.at(-1)?.pendingMessages)}`,
+  );
+  watch.cancel();
+  client.close();
   const dedup = await (await fetch(`http://127.0.0.1:${p.healthPort("dedup", 0)}/metrics`)).text();
   expect(sample(dedup, "meetuphype_shards_owned", 'kind="dedup"')).toBe(16);
   expect(sample(dedup, "meetuphype_shard_pending_messages", 'kind="dedup"')).toBe(0);

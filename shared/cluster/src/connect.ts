@@ -72,3 +72,10 @@ export async function natsHealth(nc: NatsConnection, timeoutMs = 800): Promise<s
     clearTimeout(timer);
   }
 }
+
+/** One attempt to connect, for a short-lived command (`meetuphype status`): an error names the URL and the fix. */
+export async function connectNatsOnce(url: string, name: string): Promise<NatsConnection> {
+  return connect({ servers: url.split(","), name, timeout: 3000, noAsyncTraces: true }).catch((err: unknown) => {
+    throw new NatsUnavailableError(url, err);
+  });
+}

@@ -17,3 +17,4 @@ export * from "./kafka-errors.js";
 export * from "./lease-kv.js";
 export * from "./progress.js";
 export * from "./follow.js";
+export * from "./status.js";

@@ -61,6 +61,22 @@ export class ProgressFollower {
     );
   }
 
+  /** Messages waiting in all shards' streams, as last reported. */
+  get pending(): number {
+    let n = 0;
+    for (const p of this.shards.values()) n += p.pending;
+    return n;
+  }
+
+  /**
+   * Whether the pipeline is catching up: some shard is behind (more than the slack waiting, or
+   * silent; the watermark then holds the ranking), or fewer than `shards` report at all (a shard
+   * without an owner: nothing tells how much waits for it).
+   */
+  catchingUp(shards: number): boolean {
+    return this.watermark !== Number.POSITIVE_INFINITY || this.shards.size < shards;
+  }
+
   /** Applies one entry of the bucket. */
   accept(key: string, value: Uint8Array | undefined): void {
     if (value === undefined || value.length === 0) {

@@ -25,9 +25,14 @@ describe("the watermark", () => {
     f.accept("dedup.2", enc({ clock: 90, pending: 0 }));
     f.accept("counter.1", enc({ clock: 95, pending: 900 }));
     expect(f.watermark).toBe(95);
+    expect(f.catchingUp(3)).toBe(true);
+    expect(f.pending).toBe(1400);
     f.accept("counter.1", enc({ clock: 130, pending: 0 }));
     f.accept("dedup.1", enc({ clock: 120, pending: 0 }));
     expect(f.watermark).toBe(Infinity);
+    expect(f.catchingUp(3)).toBe(false);
+    expect(f.catchingUp(4)).toBe(true); // a fourth shard has no owner that reports
+    expect(f.pending).toBe(0);
     f.accept("dedup.3", enc({ clock: 80, pending: 200 }));
     f.accept("dedup.3", undefined);
     expect(f.watermark).toBe(Infinity);
@@ -36,5 +41,6 @@ describe("the watermark", () => {
     f.accept("counter.1", enc({ clock: 130, pending: 0 }));
     t = 4000; // dedup.2 has not reported for 4 s: its owner died
     expect(f.watermark).toBe(90);
+    expect(f.catchingUp(3)).toBe(true);
   });
 });

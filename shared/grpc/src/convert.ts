@@ -8,6 +8,8 @@ export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): Trend
   return {
     asOfMs: s.asOfMs,
     stale: s.stale === true,
+    catchingUp: s.catchingUp === true,
+    pendingMessages: s.pendingMessages ?? 0,
     topics: topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
     parameters: {
       topN: p.topN,
@@ -25,5 +27,7 @@ export function fromWire(w: TrendingSnapshot): ServedSnapshot {
     asOfMs: w.asOfMs,
     topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
     ...(w.stale ? { stale: true } : {}),
+    ...(w.catchingUp ? { catchingUp: true } : {}),
+    ...(w.pendingMessages > 0 ? { pendingMessages: w.pendingMessages } : {}),
   };
 }

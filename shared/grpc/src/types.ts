@@ -13,6 +13,10 @@ export interface ServedSnapshot {
   readonly topics: readonly ServedTopic[];
   /** The last complete ranking, served while the pipeline recovers. */
   readonly stale?: boolean;
+  /** Some shard is behind: exact at `asOfMs`, which is held back (distributed mode). */
+  readonly catchingUp?: boolean;
+  /** Messages waiting in the shards' streams when the ranking was asked for. */
+  readonly pendingMessages?: number;
 }
 
 /** The current ranking (undefined until there is a complete one), and a way to hear of each change. */

@@ -11,6 +11,10 @@ export interface Snapshot {
   readonly topics: readonly SnapshotTopic[];
   /** The last complete ranking, served while the pipeline recovers (distributed mode). */
   readonly stale?: boolean;
+  /** Some shard is behind (distributed mode): the ranking is exact at `asOfMs`, which is held back. */
+  readonly catchingUp?: boolean;
+  /** Messages waiting in the shards' streams when the ranking was asked for. */
+  readonly pendingMessages?: number;
 }
 
 export const emptySnapshot: Snapshot = Object.freeze({ asOfMs: 0, topics: [] });
@@ -19,15 +23,27 @@ export function toSnapshot(asOfMs: number, ranked: readonly RankedTopic[]): Snap
   return { asOfMs, topics: ranked.map((t, i) => ({ rank: i + 1, key: t.key, name: t.name, score: t.score })) };
 }
 
-/** The original Spark app's console shape: a dashed line, `Time: <ms> ms`, a dashed line, one name per line. */
+/** What is wrong with a ranking, in words; undefined when it is complete and current. */
+export function snapshotCaveat(s: Snapshot): string | undefined {
+  const parts: string[] = [];
+  if (s.stale === true) parts.push("stale: the last complete ranking, served while the pipeline recovers");
+  if (s.catchingUp === true) parts.push(`catching up: ${s.pendingMessages ?? 0} messages waiting in the shards`);
+  return parts.length === 0 ? undefined : parts.join("; ");
+}
+
+/**
+ * The original Spark app's console shape: a dashed line, `Time: <ms> ms`, a dashed line, one
+ * name per line; a ranking that is stale or catching up says so in a line after `Time:`.
+ */
 export function formatConsole(s: Snapshot): string {
   const dash = "-".repeat(43);
-  return [dash, `Time: ${s.asOfMs} ms`, dash, ...s.topics.map((t) => t.name), ""].join("\n") + "\n";
+  const caveat = snapshotCaveat(s);
+  return [dash, `Time: ${s.asOfMs} ms`, ...(caveat === undefined ? [] : [`(${caveat})`]), dash, ...s.topics.map((t) => t.name), ""].join("\n") + "\n";
 }
 
 /**
  * Holds the current snapshot and tells listeners when the ranking changes
- * (topics, names or scores, or whether it is stale; a moving clock alone is not a change).
+ * (topics, names or scores, or whether it is stale or catching up; a moving clock alone is not a change).
  */
 export class SnapshotHub {
   private readonly listeners = new Set<(s: Snapshot) => void>();
@@ -45,8 +61,12 @@ export class SnapshotHub {
 
   /** Stores `s`; returns whether the ranking changed (and listeners were told). */
   publish(s: Snapshot): boolean {
+    const was = this.current;
     const changed =
-      this.current === undefined || !sameRanking(this.current.topics, s.topics) || (this.current.stale === true) !== (s.stale === true);
+      was === undefined ||
+      !sameRanking(was.topics, s.topics) ||
+      (was.stale === true) !== (s.stale === true) ||
+      (was.catchingUp === true) !== (s.catchingUp === true);
     this.current = s;
     if (changed) for (const l of this.listeners) l(s);
     return changed;

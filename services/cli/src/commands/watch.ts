@@ -1,18 +1,32 @@
-/** `meetuphype watch`: a client of WatchTrending that prints rankings like the console output. */
+/**
+ * `meetuphype watch`: a client of WatchTrending that prints rankings like the
+ * console output. It reconnects with backoff when the server is not up yet or
+ * goes away (a line on standard error each time), until `--retries` failures in
+ * a row; a successful snapshot resets the count.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceError } from "@grpc/grpc-js";
-import { trendingClient, watchTrending } from "@meetuphype/grpc";
+import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
 import { formatConsole } from "@meetuphype/pipeline";
-import { WATCH_OPTIONS, watchConfig } from "../config.js";
+import { WATCH_OPTIONS, watchConfig, type WatchConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
+import { DEFAULT_RECONNECT, nextDelay } from "../reconnect.js";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 
 Subscribes to meetuphype.v1.TrendingService/WatchTrending and prints each
 ranking: the console shape by default, one JSON object per line with --json.
+When the server is not up yet or goes away, it reconnects with backoff
+(0.5 s doubling to 10 s), saying so on standard error.
 
 Options:
 ${optionHelp(WATCH_OPTIONS)}`;
+
+function snapshotLine(s: ServedSnapshot): string {
+  const { asOfMs, topics, stale = false, catchingUp = false, pendingMessages = 0 } = s;
+  return `${JSON.stringify({ asOfMs, stale, catchingUp, pendingMessages, topics })}\n`;
+}
 
 export async function watchCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const cfg = watchConfig(argv, ctx.env);
@@ -21,23 +35,51 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
     return 0;
   }
   const client = trendingClient(cfg.addr);
-  const watch = watchTrending(client, cfg.limit, (s) => {
-    ctx.stdout.write(cfg.json ? `${JSON.stringify({ asOfMs: s.asOfMs, topics: s.topics })}\n` : formatConsole(s));
-    if (cfg.once) watch.cancel();
-  });
-  const onAbort = (): void => watch.cancel();
-  ctx.signal.addEventListener("abort", onAbort);
   try {
-    await watch.done;
-    return 0;
-  } catch (err) {
-    const e = err as ServiceError;
-    ctx.stderr.write(
-      `meetuphype watch: cannot watch ${cfg.addr}: ${e.details ?? e.message}. Is \`meetuphype run\` (or the aggregator) serving there? Set --addr.\n`,
-    );
-    return 1;
+    return await watchLoop(cfg, ctx, client);
   } finally {
-    ctx.signal.removeEventListener("abort", onAbort);
     client.close();
+  }
+}
+
+async function watchLoop(cfg: WatchConfig, ctx: CommandContext, client: ReturnType<typeof trendingClient>): Promise<number> {
+  const policy = { ...DEFAULT_RECONNECT, retries: cfg.retries };
+  let failures = 0;
+  for (;;) {
+    let received = false;
+    let done = false;
+    const watch = watchTrending(client, cfg.limit, (s) => {
+      received = true;
+      failures = 0;
+      ctx.stdout.write(cfg.json ? snapshotLine(s) : formatConsole(s));
+      if (cfg.once) {
+        done = true;
+        watch.cancel();
+      }
+    });
+    const onAbort = (): void => watch.cancel();
+    ctx.signal.addEventListener("abort", onAbort);
+    let why: string;
+    try {
+      await watch.done;
+      why = "the server ended the stream";
+    } catch (err) {
+      const e = err as ServiceError;
+      why = e.details ?? e.message;
+    } finally {
+      ctx.signal.removeEventListener("abort", onAbort);
+    }
+    if (done || ctx.signal.aborted) return 0;
+    failures = received ? 1 : failures + 1;
+    const delay = nextDelay(policy, failures, Math.random());
+    if (delay === undefined) {
+      ctx.stderr.write(
+        `meetuphype watch: cannot watch ${cfg.addr}: ${why} (${failures} attempt${failures === 1 ? "" : "s"}). Is \`meetuphype run\` (or the aggregator) serving there? Set --addr, or --retries -1 to keep trying.\n`,
+      );
+      return 1;
+    }
+    ctx.stderr.write(`meetuphype watch: ${cfg.addr}: ${why}; reconnecting in ${(delay / 1000).toFixed(1)} s\n`);
+    await sleep(delay, undefined, { signal: ctx.signal }).catch(() => undefined);
+    if (ctx.signal.aborted) return 0;
   }
 }

@@ -52,6 +52,17 @@ export interface TrendingSnapshot {
    * the last complete ranking, served instead of a partial one, and it may be behind.
    */
   stale: boolean;
+  /**
+   * True while the pipeline catches up (distributed mode): some dedup or counter shard has
+   * messages waiting, or has stopped reporting. The ranking is then held at the slowest
+   * shard's clock, so it is exact for as_of_ms but behind the newest records.
+   */
+  catchingUp: boolean;
+  /**
+   * Messages waiting in the dedup and counter shards' streams when this ranking was asked
+   * for (as their owners last reported them); 0 in the embedded mode.
+   */
+  pendingMessages: number;
 }
 
 /** TrendingTopic is one ranked topic. */
@@ -212,7 +223,7 @@ export const GetTrendingRequest: MessageFns<GetTrendingRequest> = {
 };
 
 function createBaseTrendingSnapshot(): TrendingSnapshot {
-  return { asOfMs: 0, topics: [], parameters: undefined, stale: false };
+  return { asOfMs: 0, topics: [], parameters: undefined, stale: false, catchingUp: false, pendingMessages: 0 };
 }
 
 export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
@@ -228,6 +239,12 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     }
     if (message.stale !== false) {
       writer.uint32(32).bool(message.stale);
+    }
+    if (message.catchingUp !== false) {
+      writer.uint32(40).bool(message.catchingUp);
+    }
+    if (message.pendingMessages !== 0) {
+      writer.uint32(48).uint64(message.pendingMessages);
     }
     return writer;
   },
@@ -277,6 +294,22 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
             message.stale = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.catchingUp = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pendingMessages = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -299,6 +332,16 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
       topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => TrendingTopic.fromJSON(e)) : [],
       parameters: isSet(object.parameters) ? TrendingParameters.fromJSON(object.parameters) : undefined,
       stale: isSet(object.stale) ? globalThis.Boolean(object.stale) : false,
+      catchingUp: isSet(object.catchingUp)
+        ? globalThis.Boolean(object.catchingUp)
+        : isSet(object.catching_up)
+        ? globalThis.Boolean(object.catching_up)
+        : false,
+      pendingMessages: isSet(object.pendingMessages)
+        ? globalThis.Number(object.pendingMessages)
+        : isSet(object.pending_messages)
+        ? globalThis.Number(object.pending_messages)
+        : 0,
     };
   },
 
@@ -316,6 +359,12 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     if (message.stale !== false) {
       obj.stale = message.stale;
     }
+    if (message.catchingUp !== false) {
+      obj.catchingUp = message.catchingUp;
+    }
+    if (message.pendingMessages !== 0) {
+      obj.pendingMessages = Math.round(message.pendingMessages);
+    }
     return obj;
   },
 
@@ -330,6 +379,8 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
       ? TrendingParameters.fromPartial(object.parameters)
       : undefined;
     message.stale = object.stale ?? false;
+    message.catchingUp = object.catchingUp ?? false;
+    message.pendingMessages = object.pendingMessages ?? 0;
     return message;
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * `meetuphype watch` against a server that is not up yet, goes away and comes
+ * back: it reconnects with backoff, says so on standard error, and gives up
+ * only after `--retries` failures in a row.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { eventually, exited, freePort, runCli, startCli } from "@meetuphype/testkit";
+
+const started: ReturnType<typeof startCli>[] = [];
+function start(args: readonly string[]): ReturnType<typeof startCli> {
+  const c = startCli(args);
+  started.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of started.splice(0)) {
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    await exited(c);
+  }
+});
+
+const serve = (port: number) =>
+  start(["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"]);
+
+const snapshots = (out: string): number => out.split("\n").filter((l) => l.startsWith("{")).length;
+
+describe("meetuphype watch", () => {
+  it("gives up after --retries failures in a row, naming the address and the fix", async () => {
+    const res = await runCli(["watch", "--addr", `127.0.0.1:${await freePort()}`, "--retries", "2"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.match(/reconnecting in \d+\.\d s/g)).toHaveLength(2);
+    expect(res.stderr).toMatch(/cannot watch 127\.0\.0\.1:\d+: .* \(3 attempts\)\. .*Set --addr/);
+  });
+
+  it("waits for a server that is not up yet, and reconnects when it goes away and comes back", async () => {
+    const port = await freePort();
+    const watch = start(["watch", "--addr", `127.0.0.1:${port}`, "--json"]);
+    await eventually("watch retrying", async () => (/reconnecting in/.test(watch.output.stderr) ? true : "no retry line yet"), 15_000);
+    expect(snapshots(watch.output.stdout)).toBe(0);
+
+    const first = serve(port);
+    await eventually("a snapshot through watch", async () => (snapshots(watch.output.stdout) > 0 ? true : "none yet"), 30_000);
+    const snap = JSON.parse(watch.output.stdout.split("\n")[0] ?? "") as Record<string, unknown>;
+    expect(snap).toMatchObject({ stale: false, catchingUp: false, pendingMessages: 0 });
+    expect(Array.isArray(snap.topics)).toBe(true);
+
+    first.kill("SIGTERM");
+    expect(await exited(first)).toBe(0);
+    const retriesBefore = (watch.output.stderr.match(/reconnecting in/g) ?? []).length;
+    await eventually(
+      "watch noticing the server went away",
+      async () => ((watch.output.stderr.match(/reconnecting in/g) ?? []).length > retriesBefore ? true : watch.output.stderr),
+      20_000,
+    );
+    const seen = snapshots(watch.output.stdout);
+
+    serve(port);
+    await eventually("snapshots again after the restart", async () => (snapshots(watch.output.stdout) > seen ? true : "none yet"), 30_000);
+    expect(watch.exitCode).toBeNull();
+    watch.kill("SIGTERM");
+    expect(await exited(watch)).toBe(0);
+  });
+});
