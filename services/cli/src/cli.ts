@@ -1,16 +1,24 @@
-/** Dispatches `meetuphype <command>`; turns known errors into a message and an exit code. */
-import type { CommandContext } from "@meetuphype/config";
-import { clusterCommand } from "./commands/cluster.js";
+/**
+ * Dispatches `meetuphype <command>`; turns known errors into a message and an
+ * exit code. `--version` and every command's `--print-config` are answered here.
+ */
+import { createRequire } from "node:module";
+import { effectiveConfig, type CommandContext, type OptionSpec } from "@meetuphype/config";
+import { CLUSTER_OPTIONS, clusterCommand } from "./commands/cluster.js";
 import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
-import { statusCommand } from "./commands/status.js";
+import { STATUS_OPTIONS, statusCommand } from "./commands/status.js";
 import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
+import { GENERATE_OPTIONS, RUN_OPTIONS, WATCH_OPTIONS } from "./config.js";
 import { reportKnownError } from "@meetuphype/config";
-import { runAggregator } from "@meetuphype/aggregator";
-import { runCounter } from "@meetuphype/counter";
-import { runDedup } from "@meetuphype/dedup";
-import { runIngest } from "@meetuphype/ingest";
-import { runProducer } from "@meetuphype/producer";
+import { AGGREGATOR_OPTIONS, runAggregator } from "@meetuphype/aggregator";
+import { COUNTER_OPTIONS, runCounter } from "@meetuphype/counter";
+import { DEDUP_OPTIONS, runDedup } from "@meetuphype/dedup";
+import { INGEST_OPTIONS, runIngest } from "@meetuphype/ingest";
+import { PRODUCER_OPTIONS, runProducer } from "@meetuphype/producer";
+
+/** The version of this package (services/cli/package.json). */
+export const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 export const USAGE = `Usage: meetuphype <command> [options]
 
@@ -30,7 +38,9 @@ Distributed services (Kafka + NATS; start local brokers with npm run infra:up):
   cluster    all of the above as local child processes (--counters N, --dedups N, --ingests N)
   status     replicas, shard owners, pending messages and lag of a running pipeline (--json)
 
-Run \`meetuphype <command> --help\` for a command's options.`;
+Run \`meetuphype <command> --help\` for a command's options, and
+\`meetuphype <command> [options] --print-config\` for the settings it would use
+(from flags, environment and defaults; secrets masked). \`meetuphype --version\`.`;
 
 const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) => Promise<number>> = {
   run: runCommand,
@@ -45,6 +55,20 @@ const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) =>
   status: statusCommand,
 };
 
+/** Each command's option table, for --print-config. */
+const OPTIONS: Record<string, readonly OptionSpec[]> = {
+  run: RUN_OPTIONS,
+  watch: WATCH_OPTIONS,
+  generate: GENERATE_OPTIONS,
+  produce: PRODUCER_OPTIONS,
+  ingest: INGEST_OPTIONS,
+  dedup: DEDUP_OPTIONS,
+  counter: COUNTER_OPTIONS,
+  aggregator: AGGREGATOR_OPTIONS,
+  cluster: CLUSTER_OPTIONS,
+  status: STATUS_OPTIONS,
+};
+
 export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };
 
 export async function cli(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -53,12 +77,20 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
     ctx.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (name === "--version" || name === "-V" || name === "version") {
+    ctx.stdout.write(`meetuphype ${VERSION}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (command === undefined) {
     ctx.stderr.write(`meetuphype: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
     return 2;
   }
   try {
+    if (rest.includes("--print-config")) {
+      ctx.stdout.write(effectiveConfig(OPTIONS[name] ?? [], rest.filter((a) => a !== "--print-config"), ctx.env));
+      return 0;
+    }
     return await command(rest, ctx);
   } catch (err) {
     const code = reportKnownError(err, `meetuphype ${name}`, (t) => ctx.stderr.write(t), ctx.signal.aborted);

@@ -21,7 +21,9 @@ import {
   parseOptions,
   SHARD_OPTIONS,
   str,
+  type OptionSource,
   type OptionSpec,
+  type OptionValues,
 } from "@meetuphype/config";
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
@@ -125,11 +127,32 @@ export interface RunConfig {
   readonly help: boolean;
 }
 
+/**
+ * Whether `run` reads Kafka: the source flags on the command line choose (`--input` or
+ * `--count` mean a file or the synthetic source, whatever KAFKA_BROKERS says); a source set
+ * twice at one level is an error. Returns the brokers, or undefined for the other sources.
+ */
+function kafkaSource(v: OptionValues, sources: Record<string, OptionSource>): string | undefined {
+  const brokers = str(v, "kafka-brokers");
+  if (brokers === undefined) return undefined;
+  const flagged = (k: string): boolean => sources[k] === "flag";
+  if (flagged("kafka-brokers")) {
+    if (flagged("input")) throw new ConfigError("--input and --kafka-brokers are exclusive: pick one source");
+    if (flagged("count")) throw new ConfigError("--count is for the synthetic source, not --kafka-brokers: pick one source");
+    return brokers;
+  }
+  // KAFKA_BROKERS from the environment: a source chosen on the command line wins over it.
+  if (flagged("input") || flagged("count")) return undefined;
+  if (sources.input === "env")
+    throw new ConfigError("INPUT and KAFKA_BROKERS are both set in the environment: unset one, or choose with --input / --kafka-brokers");
+  return brokers;
+}
+
 /** The original Spark app's positional arguments, in its order. */
 const POSITIONAL = ["kafka-brokers", "kafka-group-id", "kafka-topic", "top-n", "window-days", "decay"] as const;
 
 export function runConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): RunConfig {
-  let { values: v, positionals } = parseOptions(RUN_OPTIONS, argv, env);
+  let { values: v, positionals, sources } = parseOptions(RUN_OPTIONS, argv, env);
   if (positionals.length > 0) {
     if (positionals.length !== POSITIONAL.length) {
       throw new ConfigError(
@@ -137,11 +160,9 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
       );
     }
     const flags = POSITIONAL.flatMap((f, i) => [`--${f}`, positionals[i] as string]);
-    ({ values: v, positionals } = parseOptions(RUN_OPTIONS, [...argv.filter((a) => !positionals.includes(a)), ...flags], env));
+    ({ values: v, positionals, sources } = parseOptions(RUN_OPTIONS, [...argv.filter((a) => !positionals.includes(a)), ...flags], env));
   }
-  const brokers = str(v, "kafka-brokers");
-  if (brokers !== undefined && str(v, "input") !== undefined)
-    throw new ConfigError("--input and --kafka-brokers are exclusive: pick one source");
+  const brokers = kafkaSource(v, sources);
   return {
     params: paramsFrom(v),
     input: str(v, "input"),

@@ -33,9 +33,26 @@ describe("runConfig", () => {
   });
 });
 
+describe("run's source", () => {
+  const kafkaEnv = { KAFKA_BROKERS: "k:9092" };
+  it("is chosen on the command line: --input or --count win over an exported KAFKA_BROKERS", () => {
+    expect(runConfig(["--input", "f.jsonl"], kafkaEnv)).toMatchObject({ input: "f.jsonl", kafka: undefined });
+    expect(runConfig(["--count", "100"], kafkaEnv)).toMatchObject({ input: undefined, kafka: undefined, count: 100 });
+    expect(runConfig([], kafkaEnv).kafka?.brokers).toEqual(["k:9092"]);
+    expect(runConfig(["--kafka-brokers", "a:1,b:2"], { INPUT: "f.jsonl" })).toMatchObject({ kafka: { brokers: ["a:1", "b:2"] } });
+    expect(runConfig([], { ...kafkaEnv, COUNT: "5" }).kafka?.brokers).toEqual(["k:9092"]);
+  });
+
+  it("refuses two sources given at one level, naming them", () => {
+    expect(() => runConfig(["--input", "f", "--kafka-brokers", "k:1"], {})).toThrow(/--input and --kafka-brokers are exclusive/);
+    expect(() => runConfig(["--count", "5", "--kafka-brokers", "k:1"], {})).toThrow(/--count is for the synthetic source/);
+    expect(() => runConfig([], { ...kafkaEnv, INPUT: "f" })).toThrow(/INPUT and KAFKA_BROKERS are both set/);
+  });
+});
+
 describe("watchConfig", () => {
   it("defaults to localhost:50051 and the server's topN", () => {
-    expect(watchConfig([], {})).toEqual({ addr: "localhost:50051", limit: 0, once: false, json: false, help: false });
+    expect(watchConfig([], {})).toEqual({ addr: "localhost:50051", limit: 0, once: false, json: false, retries: -1, help: false });
     expect(watchConfig(["--addr", "h:1", "--limit", "3", "--once", "--json"], {})).toMatchObject({
       addr: "h:1",
       limit: 3,

@@ -94,6 +94,10 @@ describe("meetuphype run (live)", () => {
     // -max-time ends the stream after 2 s; what arrived before is on stdout.
     expect(watch.stdout).toMatch(/"asOfMs"/);
     expect(watch.stdout).toMatch(/"rank": 1/);
+    // Reflection describes the messages with the proto's own (snake_case) field names.
+    const described = await exec(grpcurl, ["-plaintext", addr, "describe", "meetuphype.v1.TrendingSnapshot"]);
+    expect(described.stdout).toMatch(/int64 as_of_ms = 1;/);
+    expect(described.stdout).toMatch(/uint64 pending_messages = 6;/);
   });
 
   it("says why when the address is wrong", async () => {

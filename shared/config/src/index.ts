@@ -3,3 +3,4 @@ export * from "./options.js";
 export * from "./common.js";
 export * from "./context.js";
 export * from "./process.js";
+export * from "./print-config.js";

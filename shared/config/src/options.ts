@@ -17,9 +17,14 @@ export interface OptionSpec {
   /** Extra check; returns a problem or undefined. */
   readonly check?: (v: never) => string | undefined;
   readonly short?: string;
+  /** A password, token or key: masked wherever the configuration is shown. */
+  readonly secret?: boolean;
 }
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
+
+/** Where an option's value came from. */
+export type OptionSource = "flag" | "env" | "default";
 
 const describeSource = (s: OptionSpec, fromEnv: boolean): string =>
   fromEnv && s.env !== undefined ? `${s.env} (--${s.flag})` : `--${s.flag}${s.env !== undefined ? ` (${s.env})` : ""}`;
@@ -55,11 +60,12 @@ export function parseOptions(
   specs: readonly OptionSpec[],
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { values: OptionValues; positionals: string[] } {
+): { values: OptionValues; positionals: string[]; sources: Record<string, OptionSource> } {
   const byFlag = new Map(specs.map((s) => [s.flag, s]));
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
   const values: OptionValues = {};
   const fromEnv = new Set<string>();
+  const fromFlag = new Set<string>();
   for (const s of specs) {
     if (s.default !== undefined) values[s.flag] = s.default;
     const e = s.env === undefined ? undefined : env[s.env];
@@ -86,6 +92,7 @@ export function parseOptions(
       : byShort.get(name);
     if (spec === undefined) throw new ConfigError(`unknown option ${arg} (see --help)`);
     fromEnv.delete(spec.flag);
+    fromFlag.add(spec.flag);
     if (spec.type === "bool" && eq === -1) {
       values[spec.flag] = !name.startsWith("no-");
       continue;
@@ -101,7 +108,9 @@ export function parseOptions(
       if (problem !== undefined) throw new ConfigError(`${describeSource(s, fromEnv.has(s.flag))} ${problem}, got ${JSON.stringify(v)}`);
     }
   }
-  return { values, positionals };
+  const sources: Record<string, OptionSource> = {};
+  for (const s of specs) sources[s.flag] = fromFlag.has(s.flag) ? "flag" : fromEnv.has(s.flag) ? "env" : "default";
+  return { values, positionals, sources };
 }
 
 /** The help text of an option table. */

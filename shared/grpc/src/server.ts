@@ -59,7 +59,9 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
   });
   const health = new HealthImplementation({ "": "NOT_SERVING", [TRENDING_SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
+  // keepCase: reflection describes the fields by their proto names (as_of_ms), as in trending.proto.
   const descriptors = loadSync(["meetuphype/v1/trending.proto", "grpc/health/v1/health.proto"], {
+    keepCase: true,
     includeDirs: [PROTO_ROOT, HEALTH_PROTO_ROOT],
   });
   new ReflectionService(descriptors).addToServer(server);
