@@ -91,8 +91,8 @@ describe("meetuphype run (live)", () => {
       addr,
       "meetuphype.v1.TrendingService/WatchTrending",
     ]).catch((e: { stdout: string }) => e);
-    // -max-time ends the stream after 2 s; what arrived before is on stdout.
-    expect(watch.stdout).toMatch(/"asOfMs"/);
+    // -max-time ends the stream after 2 s; what arrived before is on stdout, with the proto's field names.
+    expect(watch.stdout).toMatch(/"as_of_ms"/);
     expect(watch.stdout).toMatch(/"rank": 1/);
     // Reflection describes the messages with the proto's own (snake_case) field names.
     const described = await exec(grpcurl, ["-plaintext", addr, "describe", "meetuphype.v1.TrendingSnapshot"]);
