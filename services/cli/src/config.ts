@@ -72,6 +72,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   },
   ...SHARD_OPTIONS,
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
+  {
+    flag: "metrics-port",
+    env: "METRICS_PORT",
+    type: "int",
+    help: "serve GET /metrics (Prometheus), /healthz and /readyz on this port (off unless set; 0 = any free port)",
+    check: intIn(0, 65_535),
+  },
   LOG_LEVEL,
   HELP,
 ];
@@ -123,6 +130,7 @@ export interface RunConfig {
   readonly dedupShards: number;
   readonly counterShards: number;
   readonly progress: boolean;
+  readonly metricsPort: number | undefined;
   readonly logLevel: LogLevel;
   readonly help: boolean;
 }
@@ -186,6 +194,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     dedupShards: num(v, "dedup-shards"),
     counterShards: num(v, "counter-shards"),
     progress: bool(v, "progress"),
+    metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     logLevel: str(v, "log-level") as LogLevel,
     help: bool(v, "help"),
   };

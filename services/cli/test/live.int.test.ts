@@ -7,11 +7,12 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
-import { exited, findGrpcurl, freePort, runCli, startCli } from "@meetuphype/testkit";
+import { eventually, exited, findGrpcurl, freePort, runCli, startCli } from "@meetuphype/testkit";
 
 const exec = promisify(execFile);
 let child: ReturnType<typeof startCli>;
 let addr = "";
+let metricsPort = 0;
 
 async function waitForServing(target: string): Promise<void> {
   const client = trendingClient(target);
@@ -22,8 +23,11 @@ async function waitForServing(target: string): Promise<void> {
 beforeAll(async () => {
   const port = await freePort();
   addr = `127.0.0.1:${port}`;
+  metricsPort = await freePort();
   child = startCli([
     "run",
+    "--metrics-port",
+    String(metricsPort),
     "--grpc-port",
     String(port),
     "--grpc-host",
@@ -98,6 +102,19 @@ describe("meetuphype run (live)", () => {
     const described = await exec(grpcurl, ["-plaintext", addr, "describe", "meetuphype.v1.TrendingSnapshot"]);
     expect(described.stdout).toMatch(/int64 as_of_ms = 1;/);
     expect(described.stdout).toMatch(/uint64 pending_messages = 6;/);
+  });
+
+  it("serves Prometheus metrics with --metrics-port: records accepted, open watch streams", async () => {
+    const text = await eventually(
+      "accepted records in /metrics",
+      async () => {
+        const t = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+        return /^meetuphype_records_total\{stage="ingest",outcome="accepted",service="run"\} [1-9]/m.test(t) ? t : t.slice(0, 200);
+      },
+      20_000,
+    );
+    expect(text).toMatch(/^meetuphype_watch_streams\{service="run"\} \d+$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes\{service="run"\} \d+/m);
   });
 
   it("says why when the address is wrong", async () => {

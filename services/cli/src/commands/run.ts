@@ -1,6 +1,9 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
-import { lineLogger } from "@meetuphype/actors";
+import { lineLogger, type Logger } from "@meetuphype/actors";
+import { startHealthServer } from "@meetuphype/cluster";
+import { createMetrics } from "@meetuphype/metrics";
+import { RunMetrics } from "../run-metrics.js";
 import { startTrendingServer } from "@meetuphype/grpc";
 import { EmbeddedPipeline, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
@@ -21,6 +24,14 @@ as actors over an in-memory transport. Reads the synthetic generator unless
 
 Options:
 ${optionHelp(RUN_OPTIONS)}`;
+
+/** /metrics (and /healthz, /readyz: the embedded pipeline is ready once it serves) on `port`. */
+async function startRunMetrics(port: number, logger: Logger): Promise<RunMetrics & { close(): Promise<void> }> {
+  const m = createMetrics("run");
+  const http = await startHealthServer(port, () => ({ ready: true, detail: {} }), m);
+  logger.info("metrics listening", { url: `http://0.0.0.0:${http.port}/metrics` });
+  return Object.assign(new RunMetrics(m), { close: () => http.close() });
+}
 
 function check(cfg: RunConfig): void {
   if (cfg.once && cfg.input === undefined && cfg.kafka === undefined && cfg.count === 0) {
@@ -68,6 +79,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     }
     const hub = new SnapshotHub();
     const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
+    const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, logger);
     logger.info("TrendingService listening", {
       addr: `${cfg.grpcHost}:${server.port}`,
       source: cfg.kafka !== undefined ? `kafka:${cfg.kafka.topic}` : (input?.label ?? "synthetic"),
@@ -79,10 +91,12 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     while (!ctx.signal.aborted) {
       await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
       const snap = await pipeline.rank();
+      metrics?.update(pipeline.stats, snap, server.watching(), ctx.clock.now());
       if (hub.publish(snap)) await writeOut(ctx.stdout, formatConsole(snap));
     }
     logger.info("stopping: draining the pipeline");
     await feeding;
+    await metrics?.close();
     await server.close(2000);
     return 0;
   } finally {
