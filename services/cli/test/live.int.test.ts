@@ -109,7 +109,12 @@ describe("meetuphype run (live)", () => {
       "accepted records in /metrics",
       async () => {
         const t = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
-        return /^meetuphype_records_total\{stage="ingest",outcome="accepted",service="run"\} [1-9]/m.test(t) ? t : t.slice(0, 200);
+        return /^meetuphype_records_total\{stage="ingest",outcome="accepted",service="run"\} [1-9]/m.test(t)
+          ? { text: t }
+          : t
+              .split("\n")
+              .filter((l) => l.startsWith("meetuphype_records"))
+              .join("; ") || "no records lines";
       },
       20_000,
     );
