@@ -105,7 +105,7 @@ describe("meetuphype run (live)", () => {
   });
 
   it("serves Prometheus metrics with --metrics-port: records accepted, open watch streams", async () => {
-    const text = await eventually(
+    const { text } = await eventually(
       "accepted records in /metrics",
       async () => {
         const t = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
