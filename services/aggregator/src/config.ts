@@ -11,6 +11,7 @@ import {
   bool,
   HELP,
   LOG_LEVEL,
+  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -32,6 +33,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
   HEALTH_PORT,
   LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 

@@ -4,7 +4,7 @@
  * it on TrendingService and prints it when it changes.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { lineLogger, type LogLevel } from "@meetuphype/actors";
+import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import {
   connectNats,
   decodeShardTopK,
@@ -42,7 +42,9 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     ctx.stdout.write(`${AGGREGATOR_USAGE}\n`);
     return 0;
   }
-  const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "aggregator" });
+  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+    service: "aggregator",
+  });
   const n = names(cfg.prefix);
   const hub = new SnapshotHub(null);
   // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.

@@ -88,7 +88,13 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
   }
   try {
     if (rest.includes("--print-config")) {
-      ctx.stdout.write(effectiveConfig(OPTIONS[name] ?? [], rest.filter((a) => a !== "--print-config"), ctx.env));
+      ctx.stdout.write(
+        effectiveConfig(
+          OPTIONS[name] ?? [],
+          rest.filter((a) => a !== "--print-config"),
+          ctx.env,
+        ),
+      );
       return 0;
     }
     return await command(rest, ctx);

@@ -4,7 +4,7 @@
  * below (which also produce --help).
  */
 import type { TrendingParams } from "@meetuphype/core";
-import type { LogLevel } from "@meetuphype/actors";
+import type { LogFormat, LogLevel } from "@meetuphype/actors";
 import {
   EMIT_INTERVAL,
   GRPC_HOST,
@@ -14,6 +14,7 @@ import {
   HELP,
   intIn,
   LOG_LEVEL,
+  LOG_FORMAT,
   MODEL_OPTIONS,
   num,
   numIn,
@@ -80,6 +81,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     check: intIn(0, 65_535),
   },
   LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 
@@ -132,6 +134,7 @@ export interface RunConfig {
   readonly progress: boolean;
   readonly metricsPort: number | undefined;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   readonly help: boolean;
 }
 
@@ -196,6 +199,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     progress: bool(v, "progress"),
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     logLevel: str(v, "log-level") as LogLevel,
+    logFormat: str(v, "log-format") as LogFormat,
     help: bool(v, "help"),
   };
 }

@@ -13,7 +13,14 @@ const iso = (ms: number | undefined): string => (ms === undefined ? "-" : new Da
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** Consecutive shards with one owner, as "0-7". */
@@ -62,7 +69,10 @@ export function formatStatus(s: ClusterStatus, ingest: IngestLag | undefined): s
   if (ingest !== undefined)
     parts.push(
       `ingest: group ${ingest.groupId}, ${ingest.members} member(s), topic ${ingest.topic}\n` +
-        table([["PARTITION", "END", "COMMITTED", "LAG"], ...ingest.partitions.map((p) => [String(p.partition), String(p.end), String(p.committed), String(p.lag)])]),
+        table([
+          ["PARTITION", "END", "COMMITTED", "LAG"],
+          ...ingest.partitions.map((p) => [String(p.partition), String(p.end), String(p.committed), String(p.lag)]),
+        ]),
     );
   const clocks = Object.entries(s.ingestClocks);
   if (clocks.length > 0) parts.push(`ingest clocks: ${clocks.map(([id, t]) => `${id} ${iso(t)}`).join(", ")}`);

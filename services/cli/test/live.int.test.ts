@@ -151,6 +151,26 @@ describe("meetuphype errors", () => {
     expect(res.stderr).toContain("cannot read input /nonexistent/rsvps.jsonl");
   });
 
+  it("logs JSON lines with LOG_FORMAT=json, and an absent broker at warn while it waits", async () => {
+    const dedup = startCli(["dedup", "--nats-url", `nats://127.0.0.1:${await freePort()}`, "--health-port", "0"], { LOG_FORMAT: "json" });
+    const first = await eventually("a log line", async () => {
+      const line = dedup.output.stderr.split("\n").find((l) => l.includes("NATS"));
+      return line === undefined ? "none yet" : { line };
+    });
+    dedup.kill("SIGTERM");
+    expect(await exited(dedup)).toBe(0);
+    const entry = JSON.parse(first.line) as Record<string, unknown>;
+    expect(entry).toMatchObject({ level: "warn", service: "dedup" });
+    expect(String(entry.msg)).toMatch(/waiting for NATS at nats:\/\/127\.0\.0\.1:\d+/);
+    expect(
+      dedup.output.stderr
+        .split("\n")
+        .filter((l) => l !== "")
+        .every((l) => l.startsWith("{")),
+    ).toBe(true);
+    expect(dedup.output.stderr).not.toMatch(/"level":"error"/);
+  });
+
   it("prints help for every command", async () => {
     for (const cmd of [[], ["run"], ["watch"], ["generate"]]) {
       const res = await runCli([...cmd, "--help"]);

@@ -8,7 +8,12 @@ describe("run's metrics", () => {
     const r = new RunMetrics(m);
     const snap = { asOfMs: 1000, topics: [] };
     r.update({ lines: 10, accepted: 8, rejected: { invalid_json: 2 }, ignoredVersions: 1, expiredVersions: 0 }, snap, 2, 3000);
-    r.update({ lines: 15, accepted: 12, rejected: { invalid_json: 2, missing_field: 1 }, ignoredVersions: 1, expiredVersions: 0 }, snap, 1, 5000);
+    r.update(
+      { lines: 15, accepted: 12, rejected: { invalid_json: 2, missing_field: 1 }, ignoredVersions: 1, expiredVersions: 0 },
+      snap,
+      1,
+      5000,
+    );
     const text = await m.text();
     expect(text).toMatch(/^meetuphype_records_total\{stage="ingest",outcome="accepted",service="run"\} 12$/m);
     expect(text).toMatch(/^meetuphype_records_total\{stage="ingest",outcome="rejected",service="run"\} 3$/m);

@@ -17,7 +17,12 @@ describe("status as text", () => {
       { dedup: 0, counter: 6 },
       10_000,
     );
-    const text = formatStatus(s, { topic: "meetup", groupId: "mh.ingest", members: 1, partitions: [{ partition: 0, end: 10, committed: 7, lag: 3 }] });
+    const text = formatStatus(s, {
+      topic: "meetup",
+      groupId: "mh.ingest",
+      members: 1,
+      partitions: [{ partition: 0, end: 10, committed: 7, lag: 3 }],
+    });
     expect(text).toMatch(/^c1 +counter +5 +0-3,5$/m);
     expect(text).toMatch(/^counter\.4 +\(none\) +1 +- +- +-$/m);
     expect(text).toMatch(/^0 +10 +7 +3$/m);

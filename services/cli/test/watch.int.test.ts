@@ -21,7 +21,19 @@ afterEach(async () => {
 });
 
 const serve = (port: number) =>
-  start(["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"]);
+  start([
+    "run",
+    "--grpc-port",
+    String(port),
+    "--grpc-host",
+    "127.0.0.1",
+    "--rate",
+    "400",
+    "--emit-interval-ms",
+    "200",
+    "--clock",
+    "processing",
+  ]);
 
 const snapshots = (out: string): number => out.split("\n").filter((l) => l.startsWith("{")).length;
 

@@ -7,6 +7,7 @@ import {
   HEALTH_PORT,
   HELP,
   LOG_LEVEL,
+  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -17,7 +18,15 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const DEDUP_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, HEALTH_PORT, LOG_LEVEL, HELP];
+export const DEDUP_OPTIONS: readonly OptionSpec[] = [
+  ...NATS_OPTIONS,
+  ...SHARD_OPTIONS,
+  ...MODEL_OPTIONS,
+  HEALTH_PORT,
+  LOG_LEVEL,
+  LOG_FORMAT,
+  HELP,
+];
 
 export interface DedupConfig extends BaseConfig, NatsConfig {
   readonly dedupShards: number;

@@ -8,6 +8,7 @@ import {
   HELP,
   KAFKA_OPTIONS,
   LOG_LEVEL,
+  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -34,6 +35,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...MODEL_OPTIONS,
   HEALTH_PORT,
   LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 

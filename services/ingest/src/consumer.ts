@@ -54,7 +54,9 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
       }
     } catch (err) {
       if (o.signal.aborted) break;
-      o.logger.error("the Kafka consumer failed; starting a new one", { err: describe(err), inMs: pause });
+      // A broker not up yet (or restarting) is retried like this; only what retrying cannot fix is an error.
+      const transient = err instanceof Error && (err as { retriable?: boolean }).retriable !== false;
+      o.logger[transient ? "warn" : "error"]("the Kafka consumer failed; starting a new one", { err: describe(err), inMs: pause });
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }

@@ -1,7 +1,7 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
 import { Kafka, logLevel as kafkaLogLevel, Partitioners, type EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
-import { lineLogger, type LogLevel } from "@meetuphype/actors";
+import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import {
   connectNats,
   describe,
@@ -39,7 +39,10 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     return 0;
   }
   const replica = replicaId(ctx.env.HOSTNAME);
-  const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "ingest", replica });
+  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+    service: "ingest",
+    replica,
+  });
   const n = names(cfg.prefix);
   const state = new ConsumerState();
   const stats = emptyStats();

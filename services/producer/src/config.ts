@@ -6,6 +6,7 @@ import {
   intIn,
   KAFKA_OPTIONS,
   LOG_LEVEL,
+  LOG_FORMAT,
   num,
   numIn,
   parseOptions,
@@ -58,6 +59,7 @@ export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
   HEALTH_PORT,
   LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 
@@ -74,6 +76,7 @@ export interface ProducerConfig {
   readonly progress: boolean;
   readonly healthPort: number;
   readonly logLevel: string;
+  readonly logFormat: string;
   readonly help: boolean;
 }
 
@@ -101,6 +104,7 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
     progress: bool(v, "progress"),
     healthPort: num(v, "health-port"),
     logLevel: str(v, "log-level") ?? "info",
+    logFormat: str(v, "log-format") ?? "text",
     help: bool(v, "help"),
   };
 }

@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Message } from "kafkajs";
-import { lineLogger, type LogLevel } from "@meetuphype/actors";
+import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import { ensureTopics, isUnacceptableRecord, kafkaLogCreator, retry, startHealthServer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
@@ -28,7 +28,9 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     ctx.stdout.write(`${PRODUCER_USAGE}\n`);
     return 0;
   }
-  const logger = lineLogger(cfg.logLevel as LogLevel, (l) => ctx.stderr.write(`${l}\n`)).child({ service: "producer" });
+  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+    service: "producer",
+  });
   const src = cfg.source;
   let progress: Progress | undefined;
   let bytes = 0;

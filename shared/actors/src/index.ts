@@ -4,3 +4,4 @@ export * from "./mailbox.js";
 export * from "./actor.js";
 export * from "./transport.js";
 export * from "./shard-host.js";
+export * from "./json-logger.js";

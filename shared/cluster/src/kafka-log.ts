@@ -1,6 +1,29 @@
-/** Routes kafkajs's own log lines to the service's logger. */
+/**
+ * Routes kafkajs's own log lines to the service's logger. kafkajs logs a broker
+ * that is not up yet (or restarting) at ERROR although it retries: those entries
+ * go out at warn, so that an error in the log is something to act on.
+ */
 import { logLevel, type logCreator } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
+
+/** Connection trouble and leadership moves: kafkajs retries them, a broker coming up or restarting causes them. */
+const TRANSIENT =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|Connection (error|timeout|closed)|Closed connection|connect to seed broker|not available|no leader|NOT_LEADER|LEADER_NOT_AVAILABLE|does not host this topic-partition|coordinator (is )?(not available|loading)|The group is rebalancing|Request timed out/i;
+
+/** The level an entry of kafkajs goes out at. Pure. */
+export function kafkaEntryLevel(
+  level: logLevel,
+  message: string,
+  fields: Readonly<Record<string, unknown>>,
+): "error" | "warn" | "info" | "debug" {
+  if (level === logLevel.ERROR) {
+    const text = `${message} ${typeof fields.error === "string" ? fields.error : ""}`;
+    return TRANSIENT.test(text) || fields.retryCount !== undefined ? "warn" : "error";
+  }
+  if (level === logLevel.WARN) return "warn";
+  if (level === logLevel.INFO) return "info";
+  return "debug";
+}
 
 export function kafkaLogCreator(logger: Logger): logCreator {
   return () =>
@@ -10,10 +33,6 @@ export function kafkaLogCreator(logger: Logger): logCreator {
       delete fields.message;
       delete fields.timestamp;
       delete fields.logger;
-      const child = logger.child({ component: "kafkajs" });
-      if (level === logLevel.ERROR) child.error(message, fields);
-      else if (level === logLevel.WARN) child.warn(message, fields);
-      else if (level === logLevel.INFO) child.info(message, fields);
-      else child.debug(message, fields);
+      logger.child({ component: "kafkajs" })[kafkaEntryLevel(level, message, fields)](message, fields);
     };
 }

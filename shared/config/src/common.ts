@@ -19,6 +19,15 @@ export const LOG_LEVEL: OptionSpec = {
   check: oneOf("debug", "info", "warn", "error", "silent"),
 };
 
+export const LOG_FORMAT: OptionSpec = {
+  flag: "log-format",
+  env: "LOG_FORMAT",
+  type: "string",
+  default: "text",
+  help: "text (a line per entry) or json (one JSON object a line, for log collectors)",
+  check: oneOf("text", "json"),
+};
+
 /** The trending-model parameters (docs/trending-model.md). */
 export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { flag: "top-n", env: "TOP_N", type: "int", default: DEFAULT_PARAMS.topN, help: "topics per ranking", check: intIn(1, 10_000) },
@@ -126,6 +135,7 @@ export function paramsFrom(v: OptionValues): TrendingParams {
 /** Fields every service has: its log level and whether --help was asked. */
 export interface BaseConfig {
   readonly logLevel: string;
+  readonly logFormat: string;
   readonly help: boolean;
 }
 
@@ -135,7 +145,11 @@ export interface NatsConfig {
   readonly prefix: string;
 }
 
-export const baseFrom = (v: OptionValues): BaseConfig => ({ logLevel: str(v, "log-level") ?? "info", help: bool(v, "help") });
+export const baseFrom = (v: OptionValues): BaseConfig => ({
+  logLevel: str(v, "log-level") ?? "info",
+  logFormat: str(v, "log-format") ?? "text",
+  help: bool(v, "help"),
+});
 export const natsFrom = (v: OptionValues): NatsConfig => ({ natsUrl: str(v, "nats-url") ?? "", prefix: str(v, "name-prefix") ?? "mh" });
 
 /** Where TrendingService listens (embedded `run` and the aggregator). */

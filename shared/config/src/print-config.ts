@@ -11,15 +11,21 @@ const MASK = "****";
 export function maskSecrets(spec: OptionSpec, value: unknown): string {
   if (value === undefined) return "(unset)";
   if (spec.secret === true) return MASK;
-  return String(value).replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]*):([^@/\s,]*)@/gi, (_, scheme: string, user: string) => `${scheme}${user}:${MASK}@`).replace(
-    // a token alone as userinfo (nats://token@host) is a secret too
-    /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]+)@/gi,
-    (_, scheme: string) => `${scheme}${MASK}@`,
-  );
+  return String(value)
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]*):([^@/\s,]*)@/gi, (_, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
+    .replace(
+      // a token alone as userinfo (nats://token@host) is a secret too
+      /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]+)@/gi,
+      (_, scheme: string) => `${scheme}${MASK}@`,
+    );
 }
 
 /** The lines `--print-config` prints for `specs` parsed from `argv` and `env` (help and print-config themselves left out). */
-export function effectiveConfig(specs: readonly OptionSpec[], argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+export function effectiveConfig(
+  specs: readonly OptionSpec[],
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   const { values, sources } = parseOptions(specs, argv, env);
   const rows = specs
     .filter((s) => s.flag !== "help")

@@ -38,7 +38,10 @@ export function snapshotCaveat(s: Snapshot): string | undefined {
 export function formatConsole(s: Snapshot): string {
   const dash = "-".repeat(43);
   const caveat = snapshotCaveat(s);
-  return [dash, `Time: ${s.asOfMs} ms`, ...(caveat === undefined ? [] : [`(${caveat})`]), dash, ...s.topics.map((t) => t.name), ""].join("\n") + "\n";
+  return (
+    [dash, `Time: ${s.asOfMs} ms`, ...(caveat === undefined ? [] : [`(${caveat})`]), dash, ...s.topics.map((t) => t.name), ""].join("\n") +
+    "\n"
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   intIn,
   KAFKA_OPTIONS,
   LOG_LEVEL,
+  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -43,6 +44,7 @@ export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 

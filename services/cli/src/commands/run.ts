@@ -1,6 +1,6 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
-import { lineLogger, type Logger } from "@meetuphype/actors";
+import { createLogger, type LogFormat, type Logger } from "@meetuphype/actors";
 import { startHealthServer } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { RunMetrics } from "../run-metrics.js";
@@ -47,7 +47,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     return 0;
   }
   check(cfg);
-  const logger = lineLogger(cfg.logLevel, (l) => ctx.stderr.write(`${l}\n`));
+  const logger = createLogger(cfg.logLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
   const input = cfg.input === undefined ? undefined : await openInput(cfg.input, ctx.stdin);
   const deadLetter = cfg.deadLetter === undefined ? undefined : new FileDeadLetter(cfg.deadLetter);
   const pipeline = new EmbeddedPipeline({

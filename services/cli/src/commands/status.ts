@@ -4,13 +4,7 @@
  * messages, snapshot ages, ingest lag per partition, the last ranking.
  */
 import { Kafka, logLevel } from "kafkajs";
-import {
-  assembleStatus,
-  connectNatsOnce,
-  names,
-  readRawStatus,
-  type ClusterStatus,
-} from "@meetuphype/cluster";
+import { assembleStatus, connectNatsOnce, names, readRawStatus, type ClusterStatus } from "@meetuphype/cluster";
 import {
   ConfigError,
   bool,
@@ -30,7 +24,13 @@ import { formatStatus, type IngestLag } from "../status-format.js";
 export const STATUS_OPTIONS: readonly OptionSpec[] = [
   ...NATS_OPTIONS,
   ...KAFKA_OPTIONS,
-  { flag: "kafka-group-id", env: "KAFKA_GROUP_ID", type: "string", default: "ingest", help: "ingest's consumer group (NAME_PREFIX is put in front)" },
+  {
+    flag: "kafka-group-id",
+    env: "KAFKA_GROUP_ID",
+    type: "string",
+    default: "ingest",
+    help: "ingest's consumer group (NAME_PREFIX is put in front)",
+  },
   { flag: "no-kafka", type: "bool", default: false, help: "skip the ingest lag (NATS only)" },
   ...SHARD_OPTIONS,
   { flag: "json", type: "bool", default: false, help: "one JSON object instead of tables" },
@@ -51,7 +51,9 @@ ${optionHelp(STATUS_OPTIONS)}`;
 async function ingestLag(brokers: string[], topic: string, groupId: string): Promise<IngestLag> {
   const admin = new Kafka({ clientId: "meetuphype-status", brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   await admin.connect().catch((err: unknown) => {
-    throw new ConfigError(`cannot reach Kafka at ${brokers.join(",")}: ${err instanceof Error ? err.message : String(err)} (set KAFKA_BROKERS, or --no-kafka)`);
+    throw new ConfigError(
+      `cannot reach Kafka at ${brokers.join(",")}: ${err instanceof Error ? err.message : String(err)} (set KAFKA_BROKERS, or --no-kafka)`,
+    );
   });
   try {
     const [ends, [committed], group] = await Promise.all([
@@ -89,9 +91,16 @@ export async function statusCommand(argv: readonly string[], ctx: CommandContext
   try {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.info(`KV_${n.shardsBucket}`).catch(() => {
-      throw new ConfigError(`no pipeline named "${prefix}" on ${natsUrl} (its bucket ${n.shardsBucket} does not exist): set NAME_PREFIX / --name-prefix`);
+      throw new ConfigError(
+        `no pipeline named "${prefix}" on ${natsUrl} (its bucket ${n.shardsBucket} does not exist): set NAME_PREFIX / --name-prefix`,
+      );
     });
-    status = assembleStatus(prefix, await readRawStatus(nc, n), { dedup: num(v, "dedup-shards"), counter: num(v, "counter-shards") }, Date.now());
+    status = assembleStatus(
+      prefix,
+      await readRawStatus(nc, n),
+      { dedup: num(v, "dedup-shards"), counter: num(v, "counter-shards") },
+      Date.now(),
+    );
   } finally {
     await nc.close();
   }

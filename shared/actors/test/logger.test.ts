@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/index.js";
+
+describe("the loggers", () => {
+  it("write text lines by default: time, level, message, key=value fields", () => {
+    const lines: string[] = [];
+    const log = createLogger("info", "text", (l) => lines.push(l)).child({ service: "dedup" });
+    log.debug("hidden");
+    log.warn("retrying", { attempt: 2, err: new Error("boom") });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z warn retrying service="dedup" attempt=2 err="boom"$/);
+  });
+
+  it("write one JSON object a line with LOG_FORMAT=json, with the same fields", () => {
+    const lines: string[] = [];
+    const log = createLogger("debug", "json", (l) => lines.push(l)).child({ service: "ingest" });
+    log.debug("took shard", { shard: 3 });
+    log.error("failed", { err: Object.assign(new Error("refused"), { code: "E1" }) });
+    expect(lines).toHaveLength(2);
+    const [a, b] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(a).toMatchObject({ level: "debug", msg: "took shard", service: "ingest", shard: 3 });
+    expect(String(a?.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(b).toMatchObject({ level: "error", msg: "failed", err: { message: "refused", code: "E1" } });
+    expect(lines.every((l) => !l.includes("\n"))).toBe(true);
+  });
+
+  it("write nothing at level silent", () => {
+    const lines: string[] = [];
+    createLogger("silent", "json", (l) => lines.push(l)).error("x");
+    expect(lines).toEqual([]);
+  });
+});
