@@ -153,7 +153,7 @@ describe("meetuphype errors", () => {
 
   it("logs JSON lines with LOG_FORMAT=json, and an absent broker at warn while it waits", async () => {
     const dedup = startCli(["dedup", "--nats-url", `nats://127.0.0.1:${await freePort()}`, "--health-port", "0"], { LOG_FORMAT: "json" });
-    const first = await eventually("a log line", async () => {
+    const first = await eventually("a log line", () => {
       const line = dedup.output.stderr.split("\n").find((l) => l.includes("NATS"));
       return line === undefined ? "none yet" : { line };
     });

@@ -66,7 +66,7 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
   );
   await ready;
   expect(maxLag).toBeGreaterThan(0);
-  await eventually("a snapshot marked catching up while dedup is stalled", async () =>
+  await eventually("a snapshot marked catching up while dedup is stalled", () =>
     snaps.at(-1)?.catchingUp === true ? true : `last: ${JSON.stringify(snaps.at(-1))}`,
   );
   stalled?.kill("SIGCONT");
@@ -78,7 +78,7 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
 
   // Dedup and counter: shards owned, nothing pending once idle, deltas counted.
   await p.servedEqualsModel(model);
-  await eventually("a snapshot that is no longer catching up", async () =>
+  await eventually("a snapshot that is no longer catching up", () =>
     snaps.at(-1)?.catchingUp !== true ? true : `last: ${JSON.stringify(snaps.at(-1)?.pendingMessages)}`,
   );
   watch.cancel();

@@ -48,11 +48,11 @@ describe("meetuphype watch", () => {
   it("waits for a server that is not up yet, and reconnects when it goes away and comes back", async () => {
     const port = await freePort();
     const watch = start(["watch", "--addr", `127.0.0.1:${port}`, "--json"]);
-    await eventually("watch retrying", async () => (/reconnecting in/.test(watch.output.stderr) ? true : "no retry line yet"), 15_000);
+    await eventually("watch retrying", () => (/reconnecting in/.test(watch.output.stderr) ? true : "no retry line yet"), 15_000);
     expect(snapshots(watch.output.stdout)).toBe(0);
 
     const first = serve(port);
-    await eventually("a snapshot through watch", async () => (snapshots(watch.output.stdout) > 0 ? true : "none yet"), 30_000);
+    await eventually("a snapshot through watch", () => (snapshots(watch.output.stdout) > 0 ? true : "none yet"), 30_000);
     const snap = JSON.parse(watch.output.stdout.split("\n")[0] ?? "") as Record<string, unknown>;
     expect(snap).toMatchObject({ stale: false, catchingUp: false, pendingMessages: 0 });
     expect(Array.isArray(snap.topics)).toBe(true);
@@ -62,13 +62,13 @@ describe("meetuphype watch", () => {
     const retriesBefore = (watch.output.stderr.match(/reconnecting in/g) ?? []).length;
     await eventually(
       "watch noticing the server went away",
-      async () => ((watch.output.stderr.match(/reconnecting in/g) ?? []).length > retriesBefore ? true : watch.output.stderr),
+      () => ((watch.output.stderr.match(/reconnecting in/g) ?? []).length > retriesBefore ? true : watch.output.stderr),
       20_000,
     );
     const seen = snapshots(watch.output.stdout);
 
     serve(port);
-    await eventually("snapshots again after the restart", async () => (snapshots(watch.output.stdout) > seen ? true : "none yet"), 30_000);
+    await eventually("snapshots again after the restart", () => (snapshots(watch.output.stdout) > seen ? true : "none yet"), 30_000);
     expect(watch.exitCode).toBeNull();
     watch.kill("SIGTERM");
     expect(await exited(watch)).toBe(0);

@@ -8,7 +8,7 @@ import { parseOptions, type OptionSpec } from "./options.js";
 const MASK = "****";
 
 /** A value with its secrets masked: secret options whole, and the password in `scheme://user:password@host` URLs. Pure. */
-export function maskSecrets(spec: OptionSpec, value: unknown): string {
+export function maskSecrets(spec: OptionSpec, value: string | number | boolean | undefined): string {
   if (value === undefined) return "(unset)";
   if (spec.secret === true) return MASK;
   return String(value)

@@ -73,7 +73,7 @@ export async function waitForReady(port: number, timeoutMs = 60_000, what = `ser
 }
 
 /** Polls `probe` until it returns a value, or throws after `timeoutMs` with the last reason. */
-export async function eventually<T>(what: string, probe: () => Promise<T | string>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(what: string, probe: () => Promise<T | string> | T | string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {

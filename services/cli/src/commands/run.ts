@@ -47,7 +47,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     return 0;
   }
   check(cfg);
-  const logger = createLogger(cfg.logLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
+  const logger = createLogger(cfg.logLevel, cfg.logFormat, (l) => ctx.stderr.write(`${l}\n`));
   const input = cfg.input === undefined ? undefined : await openInput(cfg.input, ctx.stdin);
   const deadLetter = cfg.deadLetter === undefined ? undefined : new FileDeadLetter(cfg.deadLetter);
   const pipeline = new EmbeddedPipeline({
