@@ -1,6 +1,6 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
-import { createLogger, type LogFormat, type Logger } from "@meetuphype/actors";
+import { createLogger, type Logger } from "@meetuphype/actors";
 import { startHealthServer } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { RunMetrics } from "../run-metrics.js";
