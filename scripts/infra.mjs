@@ -45,18 +45,31 @@ async function up() {
     }
   }
   if (state) await down(true);
+  const ports = { KAFKA_PORT: port("KAFKA_PORT", 9092), KAFKA_CONTROLLER_PORT: port("KAFKA_CONTROLLER_PORT", 9093), NATS_PORT: port("NATS_PORT", 4222) };
+  // A port taken by another process would only show as a start-up timeout minutes later: say so now.
+  for (const [name, p] of Object.entries(ports)) {
+    if (await infra.tcpOpen("127.0.0.1", p)) {
+      const log = name === "NATS_PORT" ? ".infra/nats" : ".infra/kafka";
+      console.error(`port ${p} (${name}) is already in use by another process: stop it, or set ${name} to a free port (the ${name.startsWith("NATS") ? "NATS" : "Kafka"} log would be in ${log})`);
+      process.exit(1);
+    }
+  }
   mkdirSync(dir, { recursive: true });
   console.log("starting Kafka (KRaft) and nats-server (JetStream) ...");
-  const started = await infra.startLocalInfra({
-    dir,
-    libDir: join(dir, "kafka-lib"),
-    pom: join(root, "infra/kafka/pom.xml"),
-    kafkaPort: port("KAFKA_PORT", 9092),
-    kafkaControllerPort: port("KAFKA_CONTROLLER_PORT", 9093),
-    natsPort: port("NATS_PORT", 4222),
-    detached: true,
-    log: (l) => console.log(l),
-  });
+  const started = await infra
+    .startLocalInfra({
+      dir,
+      libDir: join(dir, "kafka-lib"),
+      pom: join(root, "infra/kafka/pom.xml"),
+      kafkaPort: ports.KAFKA_PORT,
+      kafkaControllerPort: ports.KAFKA_CONTROLLER_PORT,
+      natsPort: ports.NATS_PORT,
+      detached: true,
+      log: (l) => console.log(l),
+    })
+    .catch((err) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (see the logs in .infra/kafka and .infra/nats)`);
+    });
   writeFileSync(stateFile, JSON.stringify({ kafkaBrokers: started.kafkaBrokers, natsUrl: started.natsUrl, pids: started.pids }, null, 2));
   console.log(`ready (logs in .infra/kafka and .infra/nats)\nKAFKA_BROKERS=${started.kafkaBrokers}\nNATS_URL=${started.natsUrl}`);
 }
