@@ -56,7 +56,7 @@ const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) =>
 };
 
 /** Each command's option table, for --print-config. */
-const OPTIONS: Record<string, readonly OptionSpec[]> = {
+export const COMMAND_OPTIONS: Record<string, readonly OptionSpec[]> = {
   run: RUN_OPTIONS,
   watch: WATCH_OPTIONS,
   generate: GENERATE_OPTIONS,
@@ -90,7 +90,7 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
     if (rest.includes("--print-config")) {
       ctx.stdout.write(
         effectiveConfig(
-          OPTIONS[name] ?? [],
+          COMMAND_OPTIONS[name] ?? [],
           rest.filter((a) => a !== "--print-config"),
           ctx.env,
         ),
