@@ -9,3 +9,4 @@ export * from "./pipeline.js";
 export * from "./audit.js";
 export * from "./fuzz.js";
 export * from "./ownership-log.js";
+export * from "./kube-apiserver.js";
