@@ -111,3 +111,22 @@ start kube-proxy "$B/kube-proxy" --kubeconfig="$K8S_STATE/system_kube-proxy.kube
   --hostname-override="$K8S_NODE" --cluster-cidr=10.244.0.0/16 --proxy-mode=iptables
 wait_for "node $K8S_NODE to be Ready" 120 bash -c "kubectl --kubeconfig '$KUBECONFIG_FILE' get node '$K8S_NODE' -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
 say "node $K8S_NODE is Ready"
+
+# --- volumes: hostPath PersistentVolumes without a class, for the StatefulSets' claims ---
+# (a single node needs no provisioner; each is a folder under $K8S_STATE/volumes)
+for i in $(seq 1 ${K8S_VOLUMES:-6}); do
+  mkdir -p "$K8S_STATE/volumes/pv$i"
+  chmod 777 "$K8S_STATE/volumes/pv$i"
+  cat <<YML
+apiVersion: v1
+kind: PersistentVolume
+metadata: { name: local-pv$i, labels: { meetuphype.dev/local: "true" } }
+spec:
+  capacity: { storage: 10Gi }
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: { path: "$K8S_STATE/volumes/pv$i", type: Directory }
+---
+YML
+done | kc apply -f - >/dev/null
+say "$(kc get pv -l meetuphype.dev/local=true --no-headers | wc -l) local volumes"
