@@ -60,7 +60,9 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
 
   it("has a Deployment per service, hardened, probed, with resources and app.kubernetes.io labels", () => {
     const deps = ours(objs);
-    expect(deps.map((d) => d.metadata.name).sort()).toEqual(["aggregator", "counter", "dedup", "ingest", "producer"]);
+    // The synthetic producer only where fake RSVPs are wanted: never beside a real topic (external), nor in the e2e check.
+    const services = ["aggregator", "counter", "dedup", "ingest", ...(overlay === "dev" ? ["producer"] : [])];
+    expect(deps.map((d) => d.metadata.name).sort()).toEqual(services);
     for (const d of deps) {
       const pod = podSpec(d);
       expect(pod.securityContext?.runAsNonRoot).toBe(true);
