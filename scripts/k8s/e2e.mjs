@@ -1,0 +1,205 @@
+// `npm run k8s:e2e`: MeetUp Hype on the local single-node cluster, as a user runs it.
+// Deploys deploy/overlays/e2e with `skaffold run` (buildah builds the image), streams the
+// ranking with grpcurl through `kubectl port-forward`, feeds a known input with
+// `meetuphype produce` from a pod, and meanwhile scales the counters to 4 and back to 1,
+// deletes a dedup pod and restarts the aggregator; then the served ranking must equal
+// `meetuphype run --once` on the same input. Prints each step's result and time.
+// Env: E2E_RECORDS (20000), E2E_RATE (400 records/s), E2E_KEEP=1 keeps the namespace.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir, homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cache = process.env.MEETUPHYPE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "meetuphype");
+const kubeconfig = join(cache, "cluster", "admin.kubeconfig");
+const skaffold = join(cache, "k8s", "bin", "skaffold-v2.16.1");
+const records = Number(process.env.E2E_RECORDS ?? 20000);
+const rate = Number(process.env.E2E_RATE ?? 400);
+const ns = `mh-e2e-${Date.now().toString(36)}`;
+const env = { ...process.env, KUBECONFIG: kubeconfig };
+const t0 = Date.now();
+const results = [];
+
+const sh = (cmd, args, o = {}) => execFileSync(cmd, args, { encoding: "utf8", env, stdio: ["pipe", "pipe", "pipe"], ...o });
+const kc = (...args) => sh("kubectl", ["-n", ns, ...args]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+async function step(name, fn) {
+  const start = Date.now();
+  process.stdout.write(`… ${name}\n`);
+  try {
+    const detail = await fn();
+    results.push({ name, ok: true, ms: Date.now() - start, detail });
+    console.log(`✓ ${name} (${secs(Date.now() - start)})${detail ? `: ${detail}` : ""}`);
+  } catch (err) {
+    const msg = (err?.stderr?.toString?.() || err?.message || String(err)).trim().split("\n").slice(-6).join("\n  ");
+    results.push({ name, ok: false, ms: Date.now() - start, detail: msg });
+    console.log(`✗ ${name} (${secs(Date.now() - start)}): ${msg}`);
+    throw err;
+  }
+}
+
+async function until(what, probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const r = await probe().catch((e) => String(e?.message ?? e));
+    if (typeof r !== "string") return r;
+    last = r;
+    await sleep(1000);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s: ${last}`);
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+let forward;
+async function portForward() {
+  forward?.kill();
+  const port = await freePort();
+  forward = spawn("kubectl", ["-n", ns, "port-forward", "svc/aggregator", `${port}:50051`], { env, stdio: "ignore" });
+  const { trendingClient, getTrending } = await import(join(root, "shared/grpc/dist/index.js"));
+  const client = trendingClient(`127.0.0.1:${port}`);
+  return { port, get: () => getTrending(client, 0, 5000), close: () => client.close() };
+}
+
+function differences(served, model) {
+  const out = [];
+  if (served.asOfMs !== model.asOfMs) out.push(`asOfMs ${served.asOfMs} vs ${model.asOfMs}`);
+  if (served.topics.length !== model.topics.length) out.push(`${served.topics.length} topics vs ${model.topics.length}`);
+  model.topics.forEach((m, i) => {
+    const s = served.topics[i];
+    if (s === undefined || s.key !== m.key || s.name !== m.name) out.push(`#${i + 1} ${s?.key} vs ${m.key}`);
+    else if (Math.abs(s.score - m.score) > 1e-9 * Math.max(1, Math.abs(m.score))) out.push(`#${i + 1} score ${s.score} vs ${m.score}`);
+  });
+  return out;
+}
+
+const work = mkdtempSync(join(tmpdir(), "meetuphype-e2e-"));
+const input = join(work, "input.jsonl");
+let ok = false;
+try {
+  await step("cluster up (npm run k8s:up, idempotent)", () => {
+    sh("bash", [join(root, "scripts/k8s/up.sh")], { stdio: ["ignore", "ignore", "pipe"] });
+    return sh("kubectl", ["get", "nodes", "--no-headers"]).trim().replace(/\s+/g, " ");
+  });
+  await step("base images in the local registry (node, apache/kafka, nats)", () => {
+    sh("bash", [join(root, "scripts/k8s/images.sh")], { stdio: ["ignore", "ignore", "pipe"] });
+  });
+  await step("Skaffold", () => {
+    sh("bash", [join(root, "scripts/k8s/skaffold.sh")], { stdio: ["ignore", "ignore", "pipe"] });
+    return sh(skaffold, ["version"]).trim();
+  });
+  await step(`namespace ${ns}; free volumes`, () => {
+    sh("bash", [join(root, "scripts/k8s/volumes.sh"), "reset"]);
+    sh("kubectl", ["create", "namespace", ns]);
+  });
+  await step("skaffold run -p e2e (buildah builds and pushes the image, kubectl deploys, status check)", () => {
+    sh(skaffold, ["run", "-p", "e2e", "--default-repo", `127.0.0.1:5000`, "-n", ns, "--tag", ns, "--update-check=false", "--status-check=true"], {
+      cwd: root,
+      timeout: 900_000,
+    });
+    return kc("get", "pods", "--no-headers").trim().split("\n").map((l) => l.split(/\s+/).slice(0, 3).join(" ")).join("; ");
+  });
+  let pf = await portForward();
+  await step("grpcurl WatchTrending through kubectl port-forward", async () =>
+    until(
+      "a snapshot from grpcurl",
+      async () => {
+        let out = "";
+        try {
+          out = sh("grpcurl", ["-plaintext", "-max-time", "4", "-d", '{"limit": 3}', `127.0.0.1:${pf.port}`, "meetuphype.v1.TrendingService/WatchTrending"]);
+        } catch (e) {
+          out = e.stdout ?? "";
+          if (!out.includes("as_of_ms")) return String(e.stderr ?? e.message).trim();
+        }
+        return out.includes("as_of_ms") ? "a snapshot arrived" : "no snapshot yet";
+      },
+      120_000,
+    ),
+  );
+  await step(`input: ${records} synthetic records (meetuphype generate), the model (meetuphype run --once)`, () => {
+    sh("node", [join(root, "services/cli/bin/meetuphype.js"), "generate", "--count", String(records), "--seed", "12", "--rate", String(rate), "-o", input]);
+    const model = JSON.parse(sh("node", [join(root, "services/cli/bin/meetuphype.js"), "run", "--once", "--json", "--input", input]));
+    writeFileSync(join(work, "model.json"), JSON.stringify(model));
+    return `top: ${model.topics.slice(0, 3).map((t) => t.key).join(", ")}`;
+  });
+  const model = JSON.parse(readFileSync(join(work, "model.json"), "utf8"));
+  const image = kc("get", "deployment/ingest", "-o", "jsonpath={.spec.template.spec.containers[0].image}");
+  const feeding = new Promise((resolve, reject) => {
+    const p = spawn(
+      "kubectl",
+      ["-n", ns, "run", "feed", "-i", "--restart=Never", `--image=${image}`, "--env=KAFKA_BROKERS=kafka:9092", "--env=KAFKA_TOPIC=meetup", "--", "produce", "--input", "-", "--speedup", "1", "--no-progress", "--health-port", "0"],
+      { env, stdio: ["pipe", "ignore", "pipe"] },
+    );
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.stdin.end(readFileSync(input));
+    p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the feed pod exited ${code}: ${err.slice(-500)}`))));
+  });
+  const feedStart = Date.now();
+  await step("feeding with meetuphype produce (a pod, paced) while the next steps run", () => `${rate} records/s, about ${Math.round(records / rate)} s`);
+  const rollout = (d) => kc("rollout", "status", `deployment/${d}`, "--timeout=180s");
+  await step("kubectl scale deployment/counter --replicas=4", () => {
+    kc("scale", "deployment/counter", "--replicas=4");
+    rollout("counter");
+  });
+  await step("kubectl delete pod of a dedup", () => {
+    const pod = kc("get", "pods", "-l", "app.kubernetes.io/component=dedup", "-o", "jsonpath={.items[0].metadata.name}");
+    kc("delete", "pod", pod, "--wait=true");
+    rollout("dedup");
+    return pod;
+  });
+  await step("kubectl scale deployment/counter --replicas=1", () => {
+    kc("scale", "deployment/counter", "--replicas=1");
+    rollout("counter");
+  });
+  await step("kubectl rollout restart deployment/aggregator", () => {
+    kc("rollout", "restart", "deployment/aggregator");
+    rollout("aggregator");
+  });
+  await step("the feed finished", async () => {
+    await feeding;
+    return `after ${secs(Date.now() - feedStart)}`;
+  });
+  pf.close();
+  pf = await portForward();
+  await step("the served ranking equals meetuphype run --once on the same input", async () =>
+    until(
+      "GetTrending to equal the model",
+      async () => {
+        const served = await pf.get();
+        const d = differences(served, model);
+        return d.length === 0 ? `${served.topics.length} topics, asOfMs ${served.asOfMs}` : d.slice(0, 3).join("; ");
+      },
+      240_000,
+    ),
+  );
+  pf.close();
+  ok = true;
+} catch {
+  // reported by step()
+} finally {
+  forward?.kill();
+  console.log(`\n${ok ? "PASSED" : "FAILED"} in ${secs(Date.now() - t0)}: ${results.filter((r) => r.ok).length}/${results.length} steps`);
+  for (const r of results) console.log(`  ${r.ok ? "✓" : "✗"} ${secs(r.ms).padStart(8)}  ${r.name}`);
+  if (process.env.E2E_KEEP === "1") console.log(`namespace ${ns} kept (KUBECONFIG=${kubeconfig})`);
+  else {
+    try {
+      sh("kubectl", ["delete", "namespace", ns, "--wait=false"]);
+    } catch {
+      // the cluster may be down
+    }
+  }
+  process.exitCode = ok ? 0 : 1;
+}
