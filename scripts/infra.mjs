@@ -45,12 +45,18 @@ async function up() {
     }
   }
   if (state) await down(true);
-  const ports = { KAFKA_PORT: port("KAFKA_PORT", 9092), KAFKA_CONTROLLER_PORT: port("KAFKA_CONTROLLER_PORT", 9093), NATS_PORT: port("NATS_PORT", 4222) };
+  const ports = {
+    KAFKA_PORT: port("KAFKA_PORT", 9092),
+    KAFKA_CONTROLLER_PORT: port("KAFKA_CONTROLLER_PORT", 9093),
+    NATS_PORT: port("NATS_PORT", 4222),
+  };
   // A port taken by another process would only show as a start-up timeout minutes later: say so now.
   for (const [name, p] of Object.entries(ports)) {
     if (await infra.tcpOpen("127.0.0.1", p)) {
       const log = name === "NATS_PORT" ? ".infra/nats" : ".infra/kafka";
-      console.error(`port ${p} (${name}) is already in use by another process: stop it, or set ${name} to a free port (the ${name.startsWith("NATS") ? "NATS" : "Kafka"} log would be in ${log})`);
+      console.error(
+        `port ${p} (${name}) is already in use by another process: stop it, or set ${name} to a free port (the ${name.startsWith("NATS") ? "NATS" : "Kafka"} log would be in ${log})`,
+      );
       process.exit(1);
     }
   }

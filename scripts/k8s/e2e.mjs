@@ -105,11 +105,19 @@ try {
     sh("kubectl", ["create", "namespace", ns]);
   });
   await step("skaffold run -p e2e (buildah builds and pushes the image, kubectl deploys, status check)", () => {
-    sh(skaffold, ["run", "-p", "e2e", "--default-repo", `127.0.0.1:5000`, "-n", ns, "--tag", ns, "--update-check=false", "--status-check=true"], {
-      cwd: root,
-      timeout: 900_000,
-    });
-    return kc("get", "pods", "--no-headers").trim().split("\n").map((l) => l.split(/\s+/).slice(0, 3).join(" ")).join("; ");
+    sh(
+      skaffold,
+      ["run", "-p", "e2e", "--default-repo", `127.0.0.1:5000`, "-n", ns, "--tag", ns, "--update-check=false", "--status-check=true"],
+      {
+        cwd: root,
+        timeout: 900_000,
+      },
+    );
+    return kc("get", "pods", "--no-headers")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/\s+/).slice(0, 3).join(" "))
+      .join("; ");
   });
   let pf = await portForward();
   await step("grpcurl WatchTrending through kubectl port-forward", async () =>
@@ -118,7 +126,15 @@ try {
       async () => {
         let out = "";
         try {
-          out = sh("grpcurl", ["-plaintext", "-max-time", "4", "-d", '{"limit": 3}', `127.0.0.1:${pf.port}`, "meetuphype.v1.TrendingService/WatchTrending"]);
+          out = sh("grpcurl", [
+            "-plaintext",
+            "-max-time",
+            "4",
+            "-d",
+            '{"limit": 3}',
+            `127.0.0.1:${pf.port}`,
+            "meetuphype.v1.TrendingService/WatchTrending",
+          ]);
         } catch (e) {
           out = e.stdout ?? "";
           if (!out.includes("as_of_ms")) return String(e.stderr ?? e.message).trim();
@@ -129,17 +145,50 @@ try {
     ),
   );
   await step(`input: ${records} synthetic records (meetuphype generate), the model (meetuphype run --once)`, () => {
-    sh("node", [join(root, "services/cli/bin/meetuphype.js"), "generate", "--count", String(records), "--seed", "12", "--rate", String(rate), "-o", input]);
+    sh("node", [
+      join(root, "services/cli/bin/meetuphype.js"),
+      "generate",
+      "--count",
+      String(records),
+      "--seed",
+      "12",
+      "--rate",
+      String(rate),
+      "-o",
+      input,
+    ]);
     const model = JSON.parse(sh("node", [join(root, "services/cli/bin/meetuphype.js"), "run", "--once", "--json", "--input", input]));
     writeFileSync(join(work, "model.json"), JSON.stringify(model));
-    return `top: ${model.topics.slice(0, 3).map((t) => t.key).join(", ")}`;
+    return `top: ${model.topics
+      .slice(0, 3)
+      .map((t) => t.key)
+      .join(", ")}`;
   });
   const model = JSON.parse(readFileSync(join(work, "model.json"), "utf8"));
   const image = kc("get", "deployment/ingest", "-o", "jsonpath={.spec.template.spec.containers[0].image}");
   const feeding = new Promise((resolve, reject) => {
     const p = spawn(
       "kubectl",
-      ["-n", ns, "run", "feed", "-i", "--restart=Never", `--image=${image}`, "--env=KAFKA_BROKERS=kafka:9092", "--env=KAFKA_TOPIC=meetup", "--", "produce", "--input", "-", "--speedup", "1", "--no-progress", "--health-port", "0"],
+      [
+        "-n",
+        ns,
+        "run",
+        "feed",
+        "-i",
+        "--restart=Never",
+        `--image=${image}`,
+        "--env=KAFKA_BROKERS=kafka:9092",
+        "--env=KAFKA_TOPIC=meetup",
+        "--",
+        "produce",
+        "--input",
+        "-",
+        "--speedup",
+        "1",
+        "--no-progress",
+        "--health-port",
+        "0",
+      ],
       { env, stdio: ["pipe", "ignore", "pipe"] },
     );
     let err = "";
@@ -148,7 +197,10 @@ try {
     p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the feed pod exited ${code}: ${err.slice(-500)}`))));
   });
   const feedStart = Date.now();
-  await step("feeding with meetuphype produce (a pod, paced) while the next steps run", () => `${rate} records/s, about ${Math.round(records / rate)} s`);
+  await step(
+    "feeding with meetuphype produce (a pod, paced) while the next steps run",
+    () => `${rate} records/s, about ${Math.round(records / rate)} s`,
+  );
   const rollout = (d) => kc("rollout", "status", `deployment/${d}`, "--timeout=180s");
   await step("kubectl scale deployment/counter --replicas=4", () => {
     kc("scale", "deployment/counter", "--replicas=4");

@@ -19,6 +19,7 @@ describe("the README", () => {
   });
 
   it("names the local brokers' port variables and the commands", () => {
-    for (const v of ["KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "NATS_PORT", "meetuphype status", "--print-config", "--version"]) expect(readme).toContain(v);
+    for (const v of ["KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "NATS_PORT", "meetuphype status", "--print-config", "--version"])
+      expect(readme).toContain(v);
   });
 });

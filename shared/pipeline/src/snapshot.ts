@@ -28,7 +28,11 @@ export function snapshotCaveat(s: Snapshot): string | undefined {
   const parts: string[] = [];
   if (s.stale === true) parts.push("stale: the last complete ranking, served while the pipeline recovers");
   if (s.catchingUp === true)
-    parts.push((s.pendingMessages ?? 0) > 0 ? `catching up: ${s.pendingMessages} messages waiting in the shards` : "catching up: not every shard has reported yet");
+    parts.push(
+      (s.pendingMessages ?? 0) > 0
+        ? `catching up: ${s.pendingMessages} messages waiting in the shards`
+        : "catching up: not every shard has reported yet",
+    );
   return parts.length === 0 ? undefined : parts.join("; ");
 }
 
