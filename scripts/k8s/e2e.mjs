@@ -43,12 +43,13 @@ async function step(name, fn) {
   }
 }
 
+/** Polls `probe` until it returns `{ done: detail }`; a string it returns is the reason to wait. */
 async function until(what, probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
     const r = await probe().catch((e) => String(e?.message ?? e));
-    if (typeof r !== "string") return r;
+    if (typeof r !== "string") return r.done;
     last = r;
     await sleep(1000);
   }
@@ -137,9 +138,11 @@ try {
           ]);
         } catch (e) {
           out = e.stdout ?? "";
-          if (!out.includes("as_of_ms")) return String(e.stderr ?? e.message).trim();
+          // -max-time ends the stream: what arrived before it is on stdout.
+          if (!out.includes('"parameters"')) return String(e.stderr ?? e.message).trim();
         }
-        return out.includes("as_of_ms") ? "a snapshot arrived" : "no snapshot yet";
+        // Every snapshot carries its parameters (an empty ranking at time 0 has nothing else: proto3 JSON omits defaults).
+        return out.includes('"parameters"') ? { done: `a snapshot arrived: ${out.replace(/\s+/g, " ").slice(0, 100)}` } : "no snapshot yet";
       },
       120_000,
     ),
@@ -232,7 +235,7 @@ try {
       async () => {
         const served = await pf.get();
         const d = differences(served, model);
-        return d.length === 0 ? `${served.topics.length} topics, asOfMs ${served.asOfMs}` : d.slice(0, 3).join("; ");
+        return d.length === 0 ? { done: `${served.topics.length} topics, asOfMs ${served.asOfMs}` } : d.slice(0, 3).join("; ");
       },
       240_000,
     ),
