@@ -22,6 +22,12 @@ if [ -f "$K8S_STATE/pids/kubelet" ] && [ -S "$K8S_STATE/containerd/containerd.so
   done
 fi
 for c in kube-proxy kubelet containerd registry kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_one "$c"; done
+# Containers whose shims outlived containerd (pods that were still starting or stopping):
+# their shims name this cluster's containerd socket.
+for shim in $(pgrep -f "containerd-shim-runc-v2 .*-address $K8S_STATE/containerd/containerd.sock" || true); do
+  pkill -9 -P "$shim" 2>/dev/null || true
+  kill -9 "$shim" 2>/dev/null || true
+done
 # The pods' network namespaces' mounts and the bridge.
 ip link del mh0 2>/dev/null || true
 if [ "${1:-}" = "--purge" ]; then
