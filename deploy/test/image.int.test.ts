@@ -24,7 +24,7 @@ afterAll(async () => {
 describe("the image build (outside Docker)", () => {
   it("builds a production-only tree from which services start and reach ready", async () => {
     const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
-    expect(dockerfile).toMatch(/RUN sh scripts\/image-build\.sh \/out/);
+    expect(dockerfile).toMatch(/RUN (--mount=type=cache,\S+ )?sh scripts\/image-build\.sh \/out/);
     // What `COPY . .` copies: the files git knows (the .dockerignore'd ones are not tracked).
     const src = join(work, "src");
     const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" })
