@@ -2,6 +2,7 @@
 import {
   EMIT_INTERVAL,
   HEALTH_PORT,
+  HEALTH_HOST,
   GRPC_HOST,
   GRPC_PORT,
   baseFrom,
@@ -32,6 +33,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   GRPC_HOST,
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
   HEALTH_PORT,
+  HEALTH_HOST,
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -46,6 +48,7 @@ export interface AggregatorConfig extends BaseConfig, NatsConfig {
   readonly emitIntervalMs: number;
   readonly console: boolean;
   readonly healthPort: number;
+  readonly healthHost: string;
 }
 
 export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AggregatorConfig {
@@ -61,5 +64,6 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
     emitIntervalMs: num(v, "emit-interval-ms"),
     console: bool(v, "console"),
     healthPort: num(v, "health-port"),
+    healthHost: str(v, "health-host") ?? "0.0.0.0",
   };
 }

@@ -55,7 +55,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const metrics = createMetrics("aggregator");
   const state: { problem: string | undefined } = { problem: `waiting for NATS at ${cfg.natsUrl}` };
   const health = await startHealthServer(
-    cfg.healthPort,
+    { port: cfg.healthPort, host: cfg.healthHost },
     () => ({ ready: state.problem === undefined, reason: state.problem, detail: { stale: hub.snapshot?.stale === true } }),
     metrics,
   );

@@ -80,6 +80,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: "serve GET /metrics (Prometheus), /healthz and /readyz on this port (off unless set; 0 = any free port)",
     check: intIn(0, 65_535),
   },
+  { flag: "metrics-host", env: "METRICS_HOST", type: "string", default: "0.0.0.0", help: "with --metrics-port: the address it binds" },
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -133,6 +134,7 @@ export interface RunConfig {
   readonly counterShards: number;
   readonly progress: boolean;
   readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly help: boolean;
@@ -198,6 +200,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     counterShards: num(v, "counter-shards"),
     progress: bool(v, "progress"),
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
+    metricsHost: str(v, "metrics-host") ?? "0.0.0.0",
     logLevel: str(v, "log-level") as LogLevel,
     logFormat: str(v, "log-format") as LogFormat,
     help: bool(v, "help"),

@@ -171,6 +171,38 @@ describe("meetuphype errors", () => {
     expect(dedup.output.stderr).not.toMatch(/"level":"error"/);
   });
 
+  it("never echoes a password from NATS_URL, in logs or error messages", async () => {
+    const url = `nats://bob:hunter2@127.0.0.1:${await freePort()}`;
+    const status = await runCli(["status", "--no-kafka"], { env: { NATS_URL: url } });
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(/cannot reach NATS at nats:\/\/bob:\*\*\*\*@127\.0\.0\.1:\d+/);
+    const dedup = startCli(["dedup", "--health-port", "0"], { NATS_URL: url });
+    await eventually("a log line naming the NATS address", () => (dedup.output.stderr.includes("waiting for NATS") ? true : "none yet"));
+    dedup.kill("SIGTERM");
+    await exited(dedup);
+    const printed = await runCli(["dedup", "--print-config"], { env: { NATS_URL: url } });
+    for (const out of [status.stderr, dedup.output.stderr, printed.stdout]) expect(out).not.toContain("hunter2");
+  });
+
+  it("binds the health listener to HEALTH_HOST", async () => {
+    const port = await freePort();
+    const dedup = startCli(["dedup", "--health-port", String(port), "--nats-url", `nats://127.0.0.1:${await freePort()}`], {
+      HEALTH_HOST: "127.0.0.2",
+    });
+    const status = await eventually("/healthz on 127.0.0.2", async () => {
+      const r = await fetch(`http://127.0.0.2:${port}/healthz`).catch((e: unknown) => String(e));
+      return typeof r === "string" ? r : { code: r.status };
+    });
+    const elsewhere = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    dedup.kill("SIGTERM");
+    await exited(dedup);
+    expect(status.code).toBe(200);
+    expect(elsewhere).toBe("refused");
+  });
+
   it("prints help for every command", async () => {
     for (const cmd of [[], ["run"], ["watch"], ["generate"]]) {
       const res = await runCli([...cmd, "--help"]);

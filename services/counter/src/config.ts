@@ -5,12 +5,14 @@ import {
   type BaseConfig,
   type NatsConfig,
   HEALTH_PORT,
+  HEALTH_HOST,
   HELP,
   LOG_LEVEL,
   LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
+  str,
   paramsFrom,
   parseOptions,
   SHARD_OPTIONS,
@@ -23,6 +25,7 @@ export const COUNTER_OPTIONS: readonly OptionSpec[] = [
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   HEALTH_PORT,
+  HEALTH_HOST,
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -32,6 +35,7 @@ export interface CounterConfig extends BaseConfig, NatsConfig {
   readonly counterShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
+  readonly healthHost: string;
 }
 
 export function counterConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CounterConfig {
@@ -42,5 +46,6 @@ export function counterConfig(argv: readonly string[], env: Readonly<Record<stri
     counterShards: num(v, "counter-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
+    healthHost: str(v, "health-host") ?? "0.0.0.0",
   };
 }

@@ -29,6 +29,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     prefix: cfg.prefix,
     shards: cfg.counterShards,
     healthPort: cfg.healthPort,
+    healthHost: cfg.healthHost,
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),

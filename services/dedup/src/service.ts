@@ -28,6 +28,7 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     prefix: cfg.prefix,
     shards: cfg.dedupShards,
     healthPort: cfg.healthPort,
+    healthHost: cfg.healthHost,
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),

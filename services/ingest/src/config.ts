@@ -5,6 +5,7 @@ import {
   type BaseConfig,
   type NatsConfig,
   HEALTH_PORT,
+  HEALTH_HOST,
   HELP,
   KAFKA_OPTIONS,
   LOG_LEVEL,
@@ -34,6 +35,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   HEALTH_PORT,
+  HEALTH_HOST,
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -47,6 +49,7 @@ export interface IngestConfig extends BaseConfig, NatsConfig {
   readonly dedupShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
+  readonly healthHost: string;
 }
 
 export function ingestConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): IngestConfig {
@@ -63,5 +66,6 @@ export function ingestConfig(argv: readonly string[], env: Readonly<Record<strin
     dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
+    healthHost: str(v, "health-host") ?? "0.0.0.0",
   };
 }

@@ -51,7 +51,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   // Health first: liveness holds while the brokers are awaited, and readiness says what is missing.
   const metrics = createMetrics("ingest");
   const health = await startHealthServer(
-    cfg.healthPort,
+    { port: cfg.healthPort, host: cfg.healthHost },
     async () => {
       const reason = nc === undefined ? `waiting for NATS at ${cfg.natsUrl}` : ((await natsHealth(nc)) ?? state.problem);
       return { ready: reason === undefined, reason, detail: { replica, group: cfg.groupId, ...stats, deadLettersLost } };

@@ -2,6 +2,7 @@
 import {
   bool,
   HEALTH_PORT,
+  HEALTH_HOST,
   HELP,
   intIn,
   KAFKA_OPTIONS,
@@ -58,6 +59,7 @@ export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
   HEALTH_PORT,
+  HEALTH_HOST,
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -75,6 +77,7 @@ export interface ProducerConfig {
   readonly partitions: number;
   readonly progress: boolean;
   readonly healthPort: number;
+  readonly healthHost: string;
   readonly logLevel: string;
   readonly logFormat: string;
   readonly help: boolean;
@@ -103,6 +106,7 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
     partitions: num(v, "partitions"),
     progress: bool(v, "progress"),
     healthPort: num(v, "health-port"),
+    healthHost: str(v, "health-host") ?? "0.0.0.0",
     logLevel: str(v, "log-level") ?? "info",
     logFormat: str(v, "log-format") ?? "text",
     help: bool(v, "help"),

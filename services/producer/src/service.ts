@@ -68,7 +68,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   let index = 0;
   const metrics = createMetrics("producer");
   const health = await startHealthServer(
-    cfg.healthPort,
+    { port: cfg.healthPort, host: cfg.healthHost },
     () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }),
     metrics,
   );

@@ -5,3 +5,4 @@ export * from "./actor.js";
 export * from "./transport.js";
 export * from "./shard-host.js";
 export * from "./json-logger.js";
+export * from "./redact.js";

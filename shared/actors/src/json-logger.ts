@@ -5,6 +5,7 @@
  */
 import { pino, type Logger as Pino } from "pino";
 import { lineLogger, type LogFields, type Logger, type LogLevel } from "./logger.js";
+import { redactSecrets } from "./redact.js";
 
 export const LogFormat = { Text: "text", Json: "json" } as const;
 export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
@@ -36,7 +37,8 @@ export function jsonLogger(level: LogLevel, write: (line: string) => void): Logg
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    { write: (s: string) => write(s.endsWith("\n") ? s.slice(0, -1) : s) },
+    // A broker URL with a password or token is logged without it (the JSON stays valid: only userinfo changes).
+    { write: (s: string) => write(redactSecrets(s.endsWith("\n") ? s.slice(0, -1) : s)) },
   );
   return wrap(p);
 }

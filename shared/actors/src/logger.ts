@@ -1,4 +1,6 @@
 /** A levelled, structured logger, passed in (never imported by logic). */
+import { redactSecrets } from "./redact.js";
+
 export const LogLevel = { Debug: "debug", Info: "info", Warn: "warn", Error: "error", Silent: "silent" } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
@@ -22,7 +24,8 @@ export function lineLogger(level: LogLevel, write: (line: string) => void, base:
     const kv = Object.entries(all)
       .map(([k, v]) => `${k}=${v instanceof Error ? JSON.stringify(v.message) : typeof v === "string" ? JSON.stringify(v) : String(v)}`)
       .join(" ");
-    write(`${new Date(now()).toISOString()} ${l} ${msg}${kv === "" ? "" : ` ${kv}`}`);
+    // A broker URL with a password or token is logged without it.
+    write(redactSecrets(`${new Date(now()).toISOString()} ${l} ${msg}${kv === "" ? "" : ` ${kv}`}`));
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -24,6 +24,18 @@ describe("the loggers", () => {
     expect(lines.every((l) => !l.includes("\n"))).toBe(true);
   });
 
+  it("never write a password or token of a URL, in either format", () => {
+    for (const format of ["text", "json"] as const) {
+      const lines: string[] = [];
+      const log = createLogger("info", format, (l) => lines.push(l));
+      log.warn("waiting for NATS at nats://alice:hunter2@h:4222", { url: "nats://s3cr3t-token@h2:4222,nats://bob:pw@h3:1" });
+      expect(lines.join("\n")).not.toMatch(/hunter2|s3cr3t-token|:pw@/);
+      expect(lines.join("\n")).toContain("nats://alice:****@h:4222");
+      expect(lines.join("\n")).toContain("nats://****@h2:4222");
+      if (format === "json") expect(() => JSON.parse(lines[0] ?? "")).not.toThrow();
+    }
+  });
+
   it("write nothing at level silent", () => {
     const lines: string[] = [];
     createLogger("silent", "json", (l) => lines.push(l)).error("x");

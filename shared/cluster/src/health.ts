@@ -15,7 +15,7 @@ export interface Readiness {
 }
 
 export async function startHealthServer(
-  port: number,
+  at: { readonly port: number; readonly host: string },
   ready: () => Readiness | Promise<Readiness>,
   metrics?: Metrics,
 ): Promise<HealthServer> {
@@ -49,11 +49,11 @@ export async function startHealthServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "0.0.0.0", () => resolve());
+    server.listen(at.port, at.host, () => resolve());
   });
   const a = server.address();
   return {
-    port: typeof a === "object" && a !== null ? a.port : port,
+    port: typeof a === "object" && a !== null ? a.port : at.port,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -35,6 +35,8 @@ export interface ShardServiceOptions<X> {
   readonly prefix: string;
   readonly shards: number;
   readonly healthPort: number;
+  /** The address the health listener binds. @default "0.0.0.0" */
+  readonly healthHost?: string;
   readonly logger: Logger;
   readonly signal: AbortSignal;
   /** This replica's id. @default the host name and a random suffix */
@@ -93,7 +95,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const live: { nc?: NatsConnection; ownership?: ShardOwnership } = {};
   const metrics = createMetrics(o.kind);
   const health = await startHealthServer(
-    o.healthPort,
+    { port: o.healthPort, host: o.healthHost ?? "0.0.0.0" },
     async () => {
       const { nc, ownership } = live;
       if (nc === undefined || ownership === undefined)

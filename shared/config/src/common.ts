@@ -117,6 +117,14 @@ export const HEALTH_PORT: OptionSpec = {
   check: intIn(0, 65_535),
 };
 
+export const HEALTH_HOST: OptionSpec = {
+  flag: "health-host",
+  env: "HEALTH_HOST",
+  type: "string",
+  default: "0.0.0.0",
+  help: "address the health and metrics listener binds (127.0.0.1 keeps it local)",
+};
+
 export const str = (v: OptionValues, k: string): string | undefined => (v[k] === undefined ? undefined : String(v[k]));
 export const num = (v: OptionValues, k: string): number => Number(v[k]);
 export const bool = (v: OptionValues, k: string): boolean => v[k] === true;

@@ -3,21 +3,14 @@
  * with where its value came from, secrets masked — what an operator compares
  * with what they meant to set.
  */
+import { REDACTED, redactSecrets } from "@meetuphype/actors";
 import { parseOptions, type OptionSpec } from "./options.js";
-
-const MASK = "****";
 
 /** A value with its secrets masked: secret options whole, and the password in `scheme://user:password@host` URLs. Pure. */
 export function maskSecrets(spec: OptionSpec, value: string | number | boolean | undefined): string {
   if (value === undefined) return "(unset)";
-  if (spec.secret === true) return MASK;
-  return String(value)
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]*):([^@/\s,]*)@/gi, (_, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
-    .replace(
-      // a token alone as userinfo (nats://token@host) is a secret too
-      /(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s,]+)@/gi,
-      (_, scheme: string) => `${scheme}${MASK}@`,
-    );
+  if (spec.secret === true) return REDACTED;
+  return redactSecrets(String(value));
 }
 
 /** The lines `--print-config` prints for `specs` parsed from `argv` and `env` (help and print-config themselves left out). */

@@ -1,4 +1,5 @@
 /** The process wiring every command and service shares: signals, exit codes and known errors. */
+import { redactSecrets } from "@meetuphype/actors";
 import type { CommandContext } from "./context.js";
 import { ConfigError, InputError } from "./errors.js";
 
@@ -13,12 +14,13 @@ const isKnown = (err: unknown): err is Error & { code: string } =>
 export function reportKnownError(err: unknown, label: string, write: (s: string) => void, stopping = false): number | undefined {
   // Stopped (SIGTERM) while still retrying, e.g. waiting for a broker: a clean stop, not a failure.
   if (stopping && err instanceof Error && "code" in err && err.code === "RETRY_ABORTED") return 0;
+  // A broker URL in a message may carry a password: never echoed.
   if (err instanceof ConfigError) {
-    write(`${label}: ${err.message}\n`);
+    write(`${label}: ${redactSecrets(err.message)}\n`);
     return 2;
   }
   if (err instanceof InputError || isKnown(err)) {
-    write(`${label}: ${err.message}\n`);
+    write(`${label}: ${redactSecrets(err.message)}\n`);
     return 1;
   }
   return undefined;

@@ -26,10 +26,10 @@ Options:
 ${optionHelp(RUN_OPTIONS)}`;
 
 /** /metrics (and /healthz, /readyz: the embedded pipeline is ready once it serves) on `port`. */
-async function startRunMetrics(port: number, logger: Logger): Promise<RunMetrics & { close(): Promise<void> }> {
+async function startRunMetrics(port: number, host: string, logger: Logger): Promise<RunMetrics & { close(): Promise<void> }> {
   const m = createMetrics("run");
-  const http = await startHealthServer(port, () => ({ ready: true, detail: {} }), m);
-  logger.info("metrics listening", { url: `http://0.0.0.0:${http.port}/metrics` });
+  const http = await startHealthServer({ port, host }, () => ({ ready: true, detail: {} }), m);
+  logger.info("metrics listening", { url: `http://${host}:${http.port}/metrics` });
   return Object.assign(new RunMetrics(m), { close: () => http.close() });
 }
 
@@ -79,7 +79,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     }
     const hub = new SnapshotHub();
     const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
-    const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, logger);
+    const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
     logger.info("TrendingService listening", {
       addr: `${cfg.grpcHost}:${server.port}`,
       source: cfg.kafka !== undefined ? `kafka:${cfg.kafka.topic}` : (input?.label ?? "synthetic"),
