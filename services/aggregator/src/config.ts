@@ -6,6 +6,8 @@ import {
   GRPC_HOST,
   GRPC_PORT,
   baseFrom,
+  GRPC_TLS_OPTIONS,
+  serverTlsFrom,
   natsFrom,
   type BaseConfig,
   type NatsConfig,
@@ -31,6 +33,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   EMIT_INTERVAL,
   GRPC_PORT,
   GRPC_HOST,
+  ...GRPC_TLS_OPTIONS,
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
   HEALTH_PORT,
   HEALTH_HOST,
@@ -45,6 +48,8 @@ export interface AggregatorConfig extends BaseConfig, NatsConfig {
   readonly params: TrendingParams;
   readonly grpcPort: number;
   readonly grpcHost: string;
+  /** TrendingService's TLS material; plaintext when undefined. */
+  readonly tls: ReturnType<typeof serverTlsFrom>;
   readonly emitIntervalMs: number;
   readonly console: boolean;
   readonly healthPort: number;
@@ -61,6 +66,7 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
     params: paramsFrom(v),
     grpcPort: num(v, "grpc-port"),
     grpcHost: str(v, "grpc-host") ?? "0.0.0.0",
+    tls: serverTlsFrom(v),
     emitIntervalMs: num(v, "emit-interval-ms"),
     console: bool(v, "console"),
     healthPort: num(v, "health-port"),

@@ -48,9 +48,20 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const n = names(cfg.prefix);
   const hub = new SnapshotHub(null);
   // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.
-  const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
+  const server = await startTrendingServer({
+    host: cfg.grpcHost,
+    port: cfg.grpcPort,
+    source: hub,
+    params: cfg.params,
+    ...(cfg.tls !== undefined ? { tls: cfg.tls } : {}),
+  });
   server.setServing(false);
-  logger.info("TrendingService listening", { addr: `${cfg.grpcHost}:${server.port}`, nats: cfg.natsUrl, prefix: cfg.prefix });
+  logger.info("TrendingService listening", {
+    addr: `${cfg.grpcHost}:${server.port}`,
+    tls: cfg.tls === undefined ? "off" : cfg.tls.clientCa !== undefined ? "mutual" : "on",
+    nats: cfg.natsUrl,
+    prefix: cfg.prefix,
+  });
   // /healthz, /readyz (the ranking is current, as TrendingService's gRPC health) and /metrics.
   const metrics = createMetrics("aggregator");
   const state: { problem: string | undefined } = { problem: `waiting for NATS at ${cfg.natsUrl}` };

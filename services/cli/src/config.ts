@@ -23,6 +23,10 @@ import {
   SHARD_OPTIONS,
   str,
   type OptionSource,
+  GRPC_TLS_OPTIONS,
+  WATCH_TLS_OPTIONS,
+  serverTlsFrom,
+  clientTlsFrom,
   type OptionSpec,
   type OptionValues,
 } from "@meetuphype/config";
@@ -60,6 +64,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   EMIT_INTERVAL,
   GRPC_PORT,
   GRPC_HOST,
+  ...GRPC_TLS_OPTIONS,
   { flag: "dead-letter", env: "DEAD_LETTER", type: "string", help: "append rejected lines to this JSONL file, with their reason" },
   { flag: "seed", env: "SEED", type: "int", default: 1, help: "synthetic source: random seed" },
   { flag: "rate", env: "RATE", type: "number", default: 50, help: "synthetic source: records per second", check: numIn(0.001, 1_000_000) },
@@ -99,6 +104,7 @@ export const WATCH_OPTIONS: readonly OptionSpec[] = [
     help: "failed connection attempts in a row before giving up (-1 = keep reconnecting)",
     check: intIn(-1, 1e9),
   },
+  ...WATCH_TLS_OPTIONS,
   HELP,
 ];
 
@@ -126,6 +132,7 @@ export interface RunConfig {
   readonly emitIntervalMs: number;
   readonly grpcPort: number;
   readonly grpcHost: string;
+  readonly tls: ReturnType<typeof serverTlsFrom>;
   readonly deadLetter: string | undefined;
   readonly seed: number;
   readonly rate: number;
@@ -192,6 +199,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     emitIntervalMs: num(v, "emit-interval-ms"),
     grpcPort: num(v, "grpc-port"),
     grpcHost: str(v, "grpc-host") ?? "0.0.0.0",
+    tls: serverTlsFrom(v),
     deadLetter: str(v, "dead-letter"),
     seed: num(v, "seed"),
     rate: num(v, "rate"),
@@ -213,6 +221,7 @@ export interface WatchConfig {
   readonly once: boolean;
   readonly json: boolean;
   readonly retries: number;
+  readonly tls: ReturnType<typeof clientTlsFrom>;
   readonly help: boolean;
 }
 
@@ -224,6 +233,7 @@ export function watchConfig(argv: readonly string[], env: Readonly<Record<string
     once: bool(v, "once"),
     json: bool(v, "json"),
     retries: num(v, "retries"),
+    tls: clientTlsFrom(v),
     help: bool(v, "help"),
   };
 }

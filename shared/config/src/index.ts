@@ -4,3 +4,4 @@ export * from "./common.js";
 export * from "./context.js";
 export * from "./process.js";
 export * from "./print-config.js";
+export * from "./tls-files.js";

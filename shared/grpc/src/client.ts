@@ -4,6 +4,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 import { TrendingServiceClient, type TrendingSnapshot } from "@meetuphype/proto";
 import { fromWire } from "./convert.js";
+import { channelCredentials, type ClientTls } from "./tls.js";
 import type { ServedSnapshot } from "./types.js";
 
 export interface Watch {
@@ -13,8 +14,9 @@ export interface Watch {
   readonly done: Promise<void>;
 }
 
-export function trendingClient(addr: string): TrendingServiceClient {
-  return new TrendingServiceClient(addr, credentials.createInsecure());
+/** A client of TrendingService at `addr`, over TLS when `tls` is given. */
+export function trendingClient(addr: string, tls?: ClientTls): TrendingServiceClient {
+  return new TrendingServiceClient(addr, channelCredentials(tls));
 }
 
 /** Streams snapshots from WatchTrending to `onSnapshot`. */

@@ -2,3 +2,4 @@ export * from "./types.js";
 export * from "./convert.js";
 export * from "./server.js";
 export * from "./client.js";
+export * from "./tls.js";

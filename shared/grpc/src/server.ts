@@ -1,6 +1,6 @@
 /** The TrendingService gRPC server, with server reflection and the standard health service. */
 import { fileURLToPath } from "node:url";
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { Server } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
@@ -8,6 +8,7 @@ import { TrendingServiceService } from "@meetuphype/proto";
 import { getTrendingHandler } from "./get-trending.js";
 import type { ServedParams, SnapshotSource } from "./types.js";
 import { watchTrendingHandler, type Watchers } from "./watch-trending.js";
+import { serverCredentials, type ServerTls } from "./tls.js";
 
 /** proto/ at the repository root (this file is shared/grpc/{src,dist}/server.*). */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto/", import.meta.url));
@@ -22,6 +23,8 @@ export interface TrendingServerOptions {
   readonly port: number;
   readonly source: SnapshotSource;
   readonly params: ServedParams;
+  /** TLS (and mutual TLS with a client CA); plaintext when absent. */
+  readonly tls?: ServerTls;
 }
 
 export interface TrendingServer {
@@ -68,9 +71,7 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
 
   const address = `${opts.host ?? "0.0.0.0"}:${opts.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) =>
-      err === null ? resolve(p) : reject(new BindError(address, err)),
-    );
+    server.bindAsync(address, serverCredentials(opts.tls), (err, p) => (err === null ? resolve(p) : reject(new BindError(address, err))));
   });
   const setServing = (serving: boolean): void => {
     health.setStatus(TRENDING_SERVICE, serving ? "SERVING" : "NOT_SERVING");

@@ -10,3 +10,4 @@ export * from "./audit.js";
 export * from "./fuzz.js";
 export * from "./ownership-log.js";
 export * from "./kube-apiserver.js";
+export * from "./certs.js";

@@ -78,7 +78,13 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       return 0;
     }
     const hub = new SnapshotHub();
-    const server = await startTrendingServer({ host: cfg.grpcHost, port: cfg.grpcPort, source: hub, params: cfg.params });
+    const server = await startTrendingServer({
+      host: cfg.grpcHost,
+      port: cfg.grpcPort,
+      source: hub,
+      params: cfg.params,
+      ...(cfg.tls !== undefined ? { tls: cfg.tls } : {}),
+    });
     const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
     logger.info("TrendingService listening", {
       addr: `${cfg.grpcHost}:${server.port}`,

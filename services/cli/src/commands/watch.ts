@@ -34,7 +34,7 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
     ctx.stdout.write(`${WATCH_USAGE}\n`);
     return 0;
   }
-  const client = trendingClient(cfg.addr);
+  const client = trendingClient(cfg.addr, cfg.tls);
   try {
     return await watchLoop(cfg, ctx, client);
   } finally {

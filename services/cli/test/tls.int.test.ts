@@ -1,0 +1,125 @@
+/**
+ * TrendingService over TLS and mutual TLS, with certificates the test makes: `meetuphype
+ * watch --tls` and grpcurl (-cacert, -cert/-key) get rankings; a plaintext client, a client
+ * that does not trust the server's CA, and (mutual TLS) one without a certificate are refused.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exited, findGrpcurl, freePort, makeTestCerts, runCli, startCli, type TestCerts } from "@meetuphype/testkit";
+
+const exec = promisify(execFile);
+let certs: TestCerts;
+const servers: ReturnType<typeof startCli>[] = [];
+
+async function serve(env: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const child = startCli(
+    ["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"],
+    env,
+  );
+  servers.push(child);
+  for (let i = 0; i < 100 && !child.output.stderr.includes("TrendingService listening"); i++) await new Promise((r) => setTimeout(r, 100));
+  return `127.0.0.1:${port}`;
+}
+
+beforeAll(() => {
+  certs = makeTestCerts();
+});
+
+afterAll(async () => {
+  for (const s of servers) s.kill("SIGTERM");
+  await Promise.all(servers.map((s) => exited(s)));
+});
+
+const watchOnce = (addr: string, ...flags: string[]) => runCli(["watch", "--addr", addr, "--once", "--json", "--retries", "1", ...flags]);
+
+describe("TLS", () => {
+  let addr = "";
+  beforeAll(async () => {
+    addr = await serve({ GRPC_TLS_CERT: certs.serverCert, GRPC_TLS_KEY: certs.serverKey });
+  });
+
+  it("serves `watch --tls --ca`, and refuses plaintext and an untrusted CA", async () => {
+    const ok = await watchOnce(addr, "--tls", "--ca", certs.ca);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveProperty("topics");
+    const plain = await watchOnce(addr);
+    expect(plain.code).toBe(1);
+    const untrusted = await watchOnce(addr, "--tls", "--ca", certs.otherCa);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/cannot watch 127\.0\.0\.1:\d+/);
+  });
+
+  it("works with grpcurl -cacert, through reflection", async (ctx) => {
+    const grpcurl = findGrpcurl();
+    if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
+    const out = await exec(grpcurl, [
+      "-cacert",
+      certs.ca,
+      "-max-time",
+      "2",
+      "-d",
+      '{"limit": 2}',
+      addr,
+      "meetuphype.v1.TrendingService/WatchTrending",
+    ]).catch((e: { stdout: string }) => e);
+    expect(out.stdout).toMatch(/"parameters"/);
+    const plain = await exec(grpcurl, ["-plaintext", "-max-time", "2", addr, "list"]).then(
+      () => "answered",
+      () => "refused",
+    );
+    expect(plain).toBe("refused");
+  });
+
+  it("names the settings that go together", async () => {
+    const res = await runCli(["run", "--grpc-port", "0", "--once", "--count", "1"], { env: { GRPC_TLS_CERT: certs.serverCert } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/GRPC_TLS_CERT \(--grpc-tls-cert\) and GRPC_TLS_KEY \(--grpc-tls-key\) go together/);
+    const missing = await runCli(["run", "--once", "--count", "1"], {
+      env: { GRPC_TLS_CERT: "/nonexistent.pem", GRPC_TLS_KEY: certs.serverKey },
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read GRPC_TLS_CERT \/nonexistent\.pem/);
+  });
+});
+
+describe("mutual TLS", () => {
+  let addr = "";
+  beforeAll(async () => {
+    addr = await serve({ GRPC_TLS_CERT: certs.serverCert, GRPC_TLS_KEY: certs.serverKey, GRPC_TLS_CLIENT_CA: certs.ca });
+  });
+
+  it("serves a client with a certificate of the client CA, and refuses one without", async () => {
+    const ok = await watchOnce(addr, "--tls", "--ca", certs.ca, "--cert", certs.clientCert, "--key", certs.clientKey);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveProperty("topics");
+    const without = await watchOnce(addr, "--tls", "--ca", certs.ca);
+    expect(without.code).toBe(1);
+  });
+
+  it("works with grpcurl -cacert -cert -key", async (ctx) => {
+    const grpcurl = findGrpcurl();
+    if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
+    const out = await exec(grpcurl, [
+      "-cacert",
+      certs.ca,
+      "-cert",
+      certs.clientCert,
+      "-key",
+      certs.clientKey,
+      "-max-time",
+      "2",
+      "-d",
+      '{"limit": 2}',
+      addr,
+      "meetuphype.v1.TrendingService/WatchTrending",
+    ]).catch((e: { stdout: string }) => e);
+    expect(out.stdout).toMatch(/"parameters"/);
+    const noCert = await exec(grpcurl, ["-cacert", certs.ca, "-max-time", "2", addr, "list"]).then(
+      () => "answered",
+      () => "refused",
+    );
+    expect(noCert).toBe("refused");
+  });
+});
