@@ -3,7 +3,7 @@
  * required when a client CA is given: mutual TLS), and the matching client side.
  * Plaintext when no TLS is configured (local use). Pure: the PEM bytes come in.
  */
-import type { ChannelCredentials} from "@grpc/grpc-js";
+import type { ChannelCredentials } from "@grpc/grpc-js";
 import { ServerCredentials, credentials } from "@grpc/grpc-js";
 
 export interface ServerTls {
