@@ -12,13 +12,11 @@ if [ ! -x "$bin" ]; then
   (cd /tmp && GOFLAGS=-mod=mod GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/coredns/coredns@$COREDNS_VERSION") || die "go install github.com/coredns/coredns@$COREDNS_VERSION failed"
   mv "$tmp/coredns" "$bin"
 fi
-if ! curl -sf "http://$REG/v2/coredns/manifests/$COREDNS_VERSION" -H 'Accept: application/vnd.oci.image.manifest.v1+json' >/dev/null; then
-  ctr=$(buildah from scratch)
-  buildah copy "$ctr" "$bin" /coredns >/dev/null
-  buildah config --entrypoint '["/coredns"]' --user 65534:65534 "$ctr"
-  buildah commit -q "$ctr" "$REG/coredns:$COREDNS_VERSION" >/dev/null
-  buildah rm "$ctr" >/dev/null
-  buildah push -q --tls-verify=false "$REG/coredns:$COREDNS_VERSION" || die "pushing CoreDNS to $REG failed"
+if ! in_registry coredns "$COREDNS_VERSION"; then
+  work=$(mktemp -d)
+  cp "$bin" "$work/coredns"
+  binary_image "$work/coredns" "$REG/coredns:$COREDNS_VERSION" 65534
+  rm -rf "$work"
 fi
 sed -e "s#@IMAGE@#$REG/coredns:$COREDNS_VERSION#" -e "s#@DNS_IP@#$K8S_DNS_IP#" "$(dirname "$0")/coredns.yaml" | kc apply -f - >/dev/null
 wait_for "CoreDNS" 120 kc -n kube-system rollout status deployment/coredns --timeout=2s

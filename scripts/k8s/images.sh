@@ -16,7 +16,7 @@ NPM_VERSION=${NPM_VERSION:-10.9.4}
 need buildah "apt-get install buildah"
 curl -sf "http://$REG/v2/" >/dev/null || die "the local registry at $REG does not answer: run npm run k8s:up first"
 
-have() { [ "${IMAGES_REBUILD:-0}" != 1 ] && curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/$1/manifests/$2"; }
+have() { [ "${IMAGES_REBUILD:-0}" != 1 ] && in_registry "$1" "$2"; }
 push() { buildah commit -q "$1" "$REG/$2" >/dev/null && buildah rm "$1" >/dev/null && buildah push -q --tls-verify=false "$REG/$2" && say "pushed $REG/$2"; }
 
 # The Debian base, once.

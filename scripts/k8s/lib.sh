@@ -38,3 +38,23 @@ wait_for() {
 }
 
 kc() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+# in_registry <repo> <tag>: whether the local registry has the image.
+in_registry() {
+  curl -sf -o /dev/null -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://127.0.0.1:$K8S_REGISTRY_PORT/v2/$1/manifests/$2"
+}
+
+# binary_image <binary> <image> <uid>: an image of one static binary at /<name> (its
+# entrypoint), run as <uid>, pushed to the local registry.
+binary_image() {
+  local bin=$1 image=$2 uid=$3 name ctr
+  name=$(basename "$bin")
+  ctr=$(buildah from scratch)
+  buildah copy "$ctr" "$bin" "/$name" >/dev/null
+  buildah config --entrypoint "[\"/$name\"]" --user "$uid:$uid" "$ctr"
+  buildah commit -q "$ctr" "$image" >/dev/null
+  buildah rm "$ctr" >/dev/null
+  buildah push -q --tls-verify=false "$image" || die "pushing $image failed: does the registry at 127.0.0.1:$K8S_REGISTRY_PORT answer?"
+  say "pushed $image"
+}

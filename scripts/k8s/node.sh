@@ -64,19 +64,13 @@ start containerd containerd --config "$C/config.toml"
 wait_for containerd 30 test -S "$C/containerd.sock"
 
 # --- the pause image, from the Kubernetes source (registry.k8s.io is not reachable) ---
-if ! curl -sf "http://$REG/v2/pause/manifests/3.10" -H 'Accept: application/vnd.oci.image.manifest.v1+json' >/dev/null; then
+if ! in_registry pause 3.10; then
   need buildah "apt-get install buildah"
   src=$(ls -d "$K8S_CACHE/src/kubernetes-$K8S_VERSION/build/pause/linux" 2>/dev/null) || die "run scripts/k8s/binaries.sh first (the pause source comes with it)"
   work=$(mktemp -d)
   gcc -Os -static -o "$work/pause" "$src/pause.c" -DVERSION=3.10 || die "gcc could not build pause.c"
-  ctr=$(buildah from scratch)
-  buildah copy "$ctr" "$work/pause" /pause >/dev/null
-  buildah config --entrypoint '["/pause"]' --user 65535:65535 "$ctr"
-  buildah commit -q "$ctr" "$REG/pause:3.10" >/dev/null
-  buildah rm "$ctr" >/dev/null
-  buildah push -q --tls-verify=false "$REG/pause:3.10" || die "pushing the pause image to $REG failed"
+  binary_image "$work/pause" "$REG/pause:3.10" 65535
   rm -rf "$work"
-  say "built and pushed $REG/pause:3.10"
 fi
 
 # --- kubelet ---

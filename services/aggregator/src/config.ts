@@ -1,8 +1,7 @@
 /** The aggregator's configuration, parsed once from flags and environment variables. */
 import {
+  SERVICE_OPTIONS,
   EMIT_INTERVAL,
-  HEALTH_PORT,
-  HEALTH_HOST,
   GRPC_HOST,
   GRPC_PORT,
   baseFrom,
@@ -12,9 +11,6 @@ import {
   type BaseConfig,
   type NatsConfig,
   bool,
-  HELP,
-  LOG_LEVEL,
-  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -35,11 +31,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   GRPC_HOST,
   ...GRPC_TLS_OPTIONS,
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
-  HEALTH_PORT,
-  HEALTH_HOST,
-  LOG_LEVEL,
-  LOG_FORMAT,
-  HELP,
+  ...SERVICE_OPTIONS,
 ];
 
 export interface AggregatorConfig extends BaseConfig, NatsConfig {

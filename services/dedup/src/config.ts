@@ -1,14 +1,10 @@
 /** The dedup service's configuration, parsed once from flags and environment variables. */
 import {
+  SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
   type BaseConfig,
   type NatsConfig,
-  HEALTH_PORT,
-  HEALTH_HOST,
-  HELP,
-  LOG_LEVEL,
-  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -20,16 +16,7 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const DEDUP_OPTIONS: readonly OptionSpec[] = [
-  ...NATS_OPTIONS,
-  ...SHARD_OPTIONS,
-  ...MODEL_OPTIONS,
-  HEALTH_PORT,
-  HEALTH_HOST,
-  LOG_LEVEL,
-  LOG_FORMAT,
-  HELP,
-];
+export const DEDUP_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
 
 export interface DedupConfig extends BaseConfig, NatsConfig {
   readonly dedupShards: number;

@@ -1,15 +1,11 @@
 /** The ingest service's configuration, parsed once from flags and environment variables. */
 import {
+  SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
   type BaseConfig,
   type NatsConfig,
-  HEALTH_PORT,
-  HEALTH_HOST,
-  HELP,
   KAFKA_OPTIONS,
-  LOG_LEVEL,
-  LOG_FORMAT,
   MODEL_OPTIONS,
   NATS_OPTIONS,
   num,
@@ -34,11 +30,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...NATS_OPTIONS,
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
-  HEALTH_PORT,
-  HEALTH_HOST,
-  LOG_LEVEL,
-  LOG_FORMAT,
-  HELP,
+  ...SERVICE_OPTIONS,
 ];
 
 export interface IngestConfig extends BaseConfig, NatsConfig {

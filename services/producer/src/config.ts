@@ -1,13 +1,9 @@
 /** The producer's configuration, parsed once from flags and environment variables. */
 import {
+  SERVICE_OPTIONS,
   bool,
-  HEALTH_PORT,
-  HEALTH_HOST,
-  HELP,
   intIn,
   KAFKA_OPTIONS,
-  LOG_LEVEL,
-  LOG_FORMAT,
   num,
   numIn,
   parseOptions,
@@ -58,11 +54,7 @@ export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
     check: intIn(1, 1000),
   },
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
-  HEALTH_PORT,
-  HEALTH_HOST,
-  LOG_LEVEL,
-  LOG_FORMAT,
-  HELP,
+  ...SERVICE_OPTIONS,
 ];
 
 export type ProducerSource =

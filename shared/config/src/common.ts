@@ -125,6 +125,9 @@ export const HEALTH_HOST: OptionSpec = {
   help: "address the health and metrics listener binds (127.0.0.1 keeps it local)",
 };
 
+/** What every distributed service takes after its own options: health listener, logging, help. */
+export const SERVICE_OPTIONS: readonly OptionSpec[] = [HEALTH_PORT, HEALTH_HOST, LOG_LEVEL, LOG_FORMAT, HELP];
+
 export const str = (v: OptionValues, k: string): string | undefined => (v[k] === undefined ? undefined : String(v[k]));
 export const num = (v: OptionValues, k: string): number => Number(v[k]);
 export const bool = (v: OptionValues, k: string): boolean => v[k] === true;
