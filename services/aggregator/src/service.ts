@@ -53,7 +53,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     port: cfg.grpcPort,
     source: hub,
     params: cfg.params,
-    ...(cfg.tls !== undefined ? { tls: cfg.tls } : {}),
+    tls: cfg.tls,
   });
   server.setServing(false);
   logger.info("TrendingService listening", {

@@ -6,20 +6,29 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exited, findGrpcurl, freePort, makeTestCerts, runCli, startCli, type TestCerts } from "@meetuphype/testkit";
+import {
+  exited,
+  findGrpcurl,
+  freePort,
+  makeTestCerts,
+  runCli,
+  type TestCerts,
+  eventually,
+  grpcurlWatch,
+  startServing,
+} from "@meetuphype/testkit";
 
 const exec = promisify(execFile);
 let certs: TestCerts;
-const servers: ReturnType<typeof startCli>[] = [];
+const servers: ReturnType<typeof startServing>[] = [];
 
 async function serve(env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  const child = startCli(
-    ["run", "--grpc-port", String(port), "--grpc-host", "127.0.0.1", "--rate", "400", "--emit-interval-ms", "200", "--clock", "processing"],
-    env,
-  );
+  const child = startServing(port, [], env);
   servers.push(child);
-  for (let i = 0; i < 100 && !child.output.stderr.includes("TrendingService listening"); i++) await new Promise((r) => setTimeout(r, 100));
+  await eventually("TrendingService listening", () =>
+    child.output.stderr.includes("TrendingService listening") ? true : child.output.stderr,
+  );
   return `127.0.0.1:${port}`;
 }
 
@@ -54,17 +63,7 @@ describe("TLS", () => {
   it("works with grpcurl -cacert, through reflection", async (ctx) => {
     const grpcurl = findGrpcurl();
     if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
-    const out = await exec(grpcurl, [
-      "-cacert",
-      certs.ca,
-      "-max-time",
-      "2",
-      "-d",
-      '{"limit": 2}',
-      addr,
-      "meetuphype.v1.TrendingService/WatchTrending",
-    ]).catch((e: { stdout: string }) => e);
-    expect(out.stdout).toMatch(/"parameters"/);
+    expect(await grpcurlWatch(grpcurl, ["-cacert", certs.ca], addr)).toMatch(/"parameters"/);
     const plain = await exec(grpcurl, ["-plaintext", "-max-time", "2", addr, "list"]).then(
       () => "answered",
       () => "refused",
@@ -101,21 +100,9 @@ describe("mutual TLS", () => {
   it("works with grpcurl -cacert -cert -key", async (ctx) => {
     const grpcurl = findGrpcurl();
     if (grpcurl === undefined) return ctx.skip("grpcurl is not installed (CI installs it)");
-    const out = await exec(grpcurl, [
-      "-cacert",
-      certs.ca,
-      "-cert",
-      certs.clientCert,
-      "-key",
-      certs.clientKey,
-      "-max-time",
-      "2",
-      "-d",
-      '{"limit": 2}',
-      addr,
-      "meetuphype.v1.TrendingService/WatchTrending",
-    ]).catch((e: { stdout: string }) => e);
-    expect(out.stdout).toMatch(/"parameters"/);
+    expect(await grpcurlWatch(grpcurl, ["-cacert", certs.ca, "-cert", certs.clientCert, "-key", certs.clientKey], addr)).toMatch(
+      /"parameters"/,
+    );
     const noCert = await exec(grpcurl, ["-cacert", certs.ca, "-max-time", "2", addr, "list"]).then(
       () => "answered",
       () => "refused",

@@ -4,14 +4,15 @@
  * only after `--retries` failures in a row.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, exited, freePort, runCli, startCli } from "@meetuphype/testkit";
+import { eventually, exited, freePort, runCli, startCli, startServing } from "@meetuphype/testkit";
 
 const started: ReturnType<typeof startCli>[] = [];
-function start(args: readonly string[]): ReturnType<typeof startCli> {
-  const c = startCli(args);
+function track(c: ReturnType<typeof startCli>): ReturnType<typeof startCli> {
   started.push(c);
   return c;
 }
+const start = (args: readonly string[]) => track(startCli(args));
+const serve = (port: number) => track(startServing(port));
 
 afterEach(async () => {
   for (const c of started.splice(0)) {
@@ -19,21 +20,6 @@ afterEach(async () => {
     await exited(c);
   }
 });
-
-const serve = (port: number) =>
-  start([
-    "run",
-    "--grpc-port",
-    String(port),
-    "--grpc-host",
-    "127.0.0.1",
-    "--rate",
-    "400",
-    "--emit-interval-ms",
-    "200",
-    "--clock",
-    "processing",
-  ]);
 
 const snapshots = (out: string): number => out.split("\n").filter((l) => l.startsWith("{")).length;
 

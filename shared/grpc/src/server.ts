@@ -24,7 +24,7 @@ export interface TrendingServerOptions {
   readonly source: SnapshotSource;
   readonly params: ServedParams;
   /** TLS (and mutual TLS with a client CA); plaintext when absent. */
-  readonly tls?: ServerTls;
+  readonly tls?: ServerTls | undefined;
 }
 
 export interface TrendingServer {

@@ -94,3 +94,23 @@ export function rssOf(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * `meetuphype run` serving TrendingService on 127.0.0.1:`port`: a live synthetic ranking
+ * (400 records/s, processing clock) that changes every 200 ms. `extra` flags go after.
+ */
+export function startServing(port: number, extra: readonly string[] = [], env: Record<string, string> = {}): ReturnType<typeof startCli> {
+  const args = [
+    "--grpc-port",
+    String(port),
+    "--grpc-host",
+    "127.0.0.1",
+    "--rate",
+    "400",
+    "--emit-interval-ms",
+    "200",
+    "--clock",
+    "processing",
+  ];
+  return startCli(["run", ...args, ...extra], env);
+}

@@ -1,4 +1,5 @@
 /** External tools the end-to-end tests use as a user would (grpcurl). */
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -18,4 +19,13 @@ export function findGrpcurl(): string | undefined {
       "grpcurl is required (REQUIRE_GRPCURL=1) but was not found: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest",
     );
   return undefined;
+}
+
+/**
+ * grpcurl's WatchTrending at `addr` for 2 s (`flags`: -plaintext, or -cacert/-cert/-key);
+ * what arrived before -max-time ended the stream, from standard output.
+ */
+export async function grpcurlWatch(grpcurl: string, flags: readonly string[], addr: string, limit = 2): Promise<string> {
+  const args = [...flags, "-max-time", "2", "-d", `{"limit": ${limit}}`, addr, "meetuphype.v1.TrendingService/WatchTrending"];
+  return new Promise((resolve) => execFile(grpcurl, args, (_err, stdout) => resolve(String(stdout))));
 }

@@ -83,7 +83,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       port: cfg.grpcPort,
       source: hub,
       params: cfg.params,
-      ...(cfg.tls !== undefined ? { tls: cfg.tls } : {}),
+      tls: cfg.tls,
     });
     const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
     logger.info("TrendingService listening", {
