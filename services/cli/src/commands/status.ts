@@ -43,7 +43,8 @@ Prints the state of a distributed pipeline, read from NATS and Kafka: live
 replicas, the owner of each shard, messages pending per shard, snapshot ages,
 ingest's lag per partition and the aggregator's last ranking. Exits 0 when
 all is well, 3 when it lists problems (a shard without an owner, a shard
-behind, no aggregator), 1 when a broker cannot be reached.
+behind, no aggregator), 1 when NATS cannot be reached, 2 when Kafka cannot
+(set KAFKA_BROKERS, or --no-kafka) or the pipeline's prefix is unknown.
 
 Options:
 ${optionHelp(STATUS_OPTIONS)}`;
