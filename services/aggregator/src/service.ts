@@ -70,7 +70,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     () => ({ ready: state.problem === undefined, reason: state.problem, detail: { stale: hub.snapshot?.stale === true } }),
     metrics,
   );
-  const nc = await connectNats(cfg.natsUrl, "aggregator", logger, ctx.signal).catch(async (err: unknown) => {
+  const nc = await connectNats(cfg, "aggregator", logger, ctx.signal).catch(async (err: unknown) => {
     await server.close(0);
     throw err;
   });

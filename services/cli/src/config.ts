@@ -27,6 +27,9 @@ import {
   WATCH_TLS_OPTIONS,
   serverTlsFrom,
   clientTlsFrom,
+  KAFKA_SECURITY_OPTIONS,
+  kafkaSecurityFrom,
+  type KafkaSecurity,
   type OptionSpec,
   type OptionValues,
 } from "@meetuphype/config";
@@ -53,6 +56,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     default: "meetuphype-embedded",
     help: "with --kafka-brokers: the consumer group",
   },
+  ...KAFKA_SECURITY_OPTIONS,
   {
     flag: "once",
     type: "bool",
@@ -126,7 +130,8 @@ export const GENERATE_OPTIONS: readonly OptionSpec[] = [
 export interface RunConfig {
   readonly params: TrendingParams;
   readonly input: string | undefined;
-  readonly kafka: { readonly brokers: string[]; readonly topic: string; readonly groupId: string } | undefined;
+  readonly kafka:
+    { readonly brokers: string[]; readonly topic: string; readonly groupId: string; readonly security: KafkaSecurity } | undefined;
   readonly once: boolean;
   readonly json: boolean;
   readonly emitIntervalMs: number;
@@ -193,6 +198,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
             brokers: brokers.split(",").filter((b) => b !== ""),
             topic: str(v, "kafka-topic") ?? "meetup",
             groupId: str(v, "kafka-group-id") ?? "meetuphype-embedded",
+            security: kafkaSecurityFrom(v),
           },
     once: bool(v, "once"),
     json: bool(v, "json"),

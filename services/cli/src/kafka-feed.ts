@@ -5,9 +5,10 @@
  * the beginning and rebuilds the exact ranking. With `untilEnd`, it stops once
  * every partition has been read up to its end offset at start.
  */
-import { Kafka, logLevel as kafkaLogLevel, type Consumer } from "kafkajs";
+import type { Consumer } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
-import { kafkaLogCreator } from "@meetuphype/cluster";
+import type { KafkaSecurity } from "@meetuphype/config";
+import { connectionError, createKafka, kafkaSecured } from "@meetuphype/cluster";
 import type { Sink } from "./feed.js";
 
 export interface KafkaFeedOptions {
@@ -15,17 +16,15 @@ export interface KafkaFeedOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly untilEnd: boolean;
+  readonly security: KafkaSecurity;
 }
 
 export async function feedKafka(sink: Sink, o: KafkaFeedOptions, logger: Logger, signal: AbortSignal): Promise<number> {
-  const kafka = new Kafka({
-    clientId: "meetuphype-run",
-    brokers: o.brokers,
-    logLevel: kafkaLogLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafka({ clientId: "meetuphype-run", brokers: o.brokers, security: o.security, logger });
   const admin = kafka.admin();
-  await admin.connect();
+  await admin.connect().catch((err: unknown) => {
+    throw connectionError("Kafka", o.brokers.join(","), err, kafkaSecured(o.security));
+  });
   const ends = new Map<number, bigint>();
   try {
     for (const p of await admin.fetchTopicOffsets(o.topic)) ends.set(p.partition, BigInt(p.high));

@@ -26,6 +26,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
   return runShardService<RankRequest>({
     kind: "counter",
     natsUrl: cfg.natsUrl,
+    natsSecurity: cfg.natsSecurity,
     prefix: cfg.prefix,
     shards: cfg.counterShards,
     healthPort: cfg.healthPort,

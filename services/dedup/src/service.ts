@@ -25,6 +25,7 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
   return runShardService({
     kind: "dedup",
     natsUrl: cfg.natsUrl,
+    natsSecurity: cfg.natsSecurity,
     prefix: cfg.prefix,
     shards: cfg.dedupShards,
     healthPort: cfg.healthPort,

@@ -1,5 +1,7 @@
 /** The ingest service's configuration, parsed once from flags and environment variables. */
 import {
+  kafkaFrom,
+  type KafkaConfig,
   SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
@@ -33,8 +35,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...SERVICE_OPTIONS,
 ];
 
-export interface IngestConfig extends BaseConfig, NatsConfig {
-  readonly brokers: string[];
+export interface IngestConfig extends BaseConfig, NatsConfig, KafkaConfig {
   readonly topic: string;
   readonly groupId: string;
   readonly dlqTopic: string;
@@ -51,7 +52,7 @@ export function ingestConfig(argv: readonly string[], env: Readonly<Record<strin
   return {
     ...baseFrom(v),
     ...natsFrom(v),
-    brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
+    ...kafkaFrom(v),
     topic,
     groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
     dlqTopic: str(v, "kafka-dlq-topic") ?? `${topic}.dlq`,

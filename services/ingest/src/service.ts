@@ -1,17 +1,19 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
-import { Kafka, logLevel as kafkaLogLevel, Partitioners, type EachBatchPayload } from "kafkajs";
+import { Partitioners, type EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
 import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import {
   connectNats,
+  createKafka,
   describe,
   ensureResources,
   ensureTopics,
-  kafkaLogCreator,
+  kafkaSecured,
   names,
   natsHealth,
   replicaId,
   retry,
+  retryKafka,
   startHealthServer,
 } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
@@ -58,20 +60,22 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     },
     metrics,
   );
-  nc = await connectNats(cfg.natsUrl, `ingest-${replica}`, logger, ctx.signal);
+  nc = await connectNats(cfg, `ingest-${replica}`, logger, ctx.signal);
   const conn = nc;
   await retry(() => ensureResources(conn, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const js = nc.jetstream();
   const clockKv = await js.views.kv(n.clockBucket);
-  const kafka = new Kafka({
-    clientId: `meetuphype-ingest-${replica}`,
-    brokers: cfg.brokers,
-    logLevel: kafkaLogLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
-  await ensureTopics(kafka, [cfg.topic, cfg.dlqTopic], { brokers: cfg.brokers, logger, signal: ctx.signal });
+  const kafka = createKafka({ clientId: `meetuphype-ingest-${replica}`, brokers: cfg.brokers, security: cfg.kafkaSecurity, logger });
+  const secured = kafkaSecured(cfg.kafkaSecurity);
+  await ensureTopics(kafka, [cfg.topic, cfg.dlqTopic], { brokers: cfg.brokers, secured, logger, signal: ctx.signal });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await retry(() => producer.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
+  await retryKafka(() => producer.connect(), {
+    what: `connecting to Kafka at ${cfg.brokers.join(",")}`,
+    brokers: cfg.brokers,
+    secured,
+    logger,
+    signal: ctx.signal,
+  });
   const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards, stats);
   let published = 0;
   const nowOf = (eventNow: number): number => (cfg.params.clock === ClockMode.Event ? eventNow : ctx.clock.now());

@@ -1,5 +1,7 @@
 /** The producer's configuration, parsed once from flags and environment variables. */
 import {
+  kafkaFrom,
+  type KafkaConfig,
   SERVICE_OPTIONS,
   bool,
   intIn,
@@ -62,8 +64,7 @@ export type ProducerSource =
   | { readonly kind: "file"; readonly path: string; readonly speedup: number | undefined; readonly rate: number | undefined }
   | { readonly kind: "url"; readonly url: string };
 
-export interface ProducerConfig {
-  readonly brokers: string[];
+export interface ProducerConfig extends KafkaConfig {
   readonly topic: string;
   readonly source: ProducerSource;
   readonly partitions: number;
@@ -92,7 +93,7 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
         ? { kind: "file", path: input, speedup, rate }
         : { kind: "synthetic", seed: num(v, "seed"), rate: rate ?? 50, count: num(v, "count") };
   return {
-    brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
+    ...kafkaFrom(v),
     topic: str(v, "kafka-topic") ?? "meetup",
     source,
     partitions: num(v, "partitions"),

@@ -1,9 +1,9 @@
 /** `meetuphype produce`: feeds the RSVP topic from the synthetic generator, a file, standard input or an HTTP stream. */
 import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Message } from "kafkajs";
+import { Partitioners, type Message } from "kafkajs";
 import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
-import { ensureTopics, isUnacceptableRecord, kafkaLogCreator, retry, startHealthServer } from "@meetuphype/cluster";
+import { createKafka, ensureTopics, isUnacceptableRecord, kafkaSecured, retry, retryKafka, startHealthServer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
@@ -56,12 +56,8 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     batches = syntheticBatches({ ...src, paced: true }, ctx.clock, ctx.signal);
   }
 
-  const kafka = new Kafka({
-    clientId: "meetuphype-producer",
-    brokers: cfg.brokers,
-    logLevel: kafkaLogLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafka({ clientId: "meetuphype-producer", brokers: cfg.brokers, security: cfg.kafkaSecurity, logger });
+  const secured = kafkaSecured(cfg.kafkaSecurity);
   let problem: string | undefined = `waiting for Kafka at ${cfg.brokers.join(",")}`;
   let sent = 0;
   let tooLarge = 0;
@@ -72,10 +68,16 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }),
     metrics,
   );
-  await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, logger, signal: ctx.signal, partitions: cfg.partitions });
+  await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, secured, logger, signal: ctx.signal, partitions: cfg.partitions });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
-  await retry(() => producer.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
+  await retryKafka(() => producer.connect(), {
+    what: `connecting to Kafka at ${cfg.brokers.join(",")}`,
+    brokers: cfg.brokers,
+    secured,
+    logger,
+    signal: ctx.signal,
+  });
   problem = undefined;
   // A failed send (the broker restarting, a leader moving) is retried until it succeeds: the
   // source does not move on, so nothing is skipped. A retry may write a record twice (at least

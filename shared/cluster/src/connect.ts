@@ -5,9 +5,15 @@
  * reconnects by itself for ever; `natsHealth` tells readiness whether the server
  * answers right now.
  */
-import { connect, ErrorCode, Events, type NatsConnection } from "nats";
+import { connect, Events, type NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
+import type { NatsConfig } from "@meetuphype/config";
 import { describe, retry, RetryAbortedError } from "./retry.js";
+import { natsConnectOptions } from "./broker-clients.js";
+import { BrokerRefusedError, refusal } from "./refusals.js";
+
+/** Where NATS is and how to log in. */
+export type NatsTarget = Pick<NatsConfig, "natsUrl" | "natsSecurity">;
 
 export class NatsUnavailableError extends Error {
   readonly code = "NATS_UNAVAILABLE";
@@ -18,21 +24,19 @@ export class NatsUnavailableError extends Error {
   }
 }
 
-/** A refused login or a permission error: waiting does not help. */
-const isRefused = (err: unknown): boolean =>
-  err instanceof Error &&
-  "code" in err &&
-  (err.code === ErrorCode.AuthorizationViolation ||
-    err.code === ErrorCode.AuthenticationExpired ||
-    err.code === ErrorCode.PermissionsViolation);
+/** A refused login or an untrusted certificate: waiting does not help. */
+const isRefused = (err: unknown): boolean => refusal("NATS", err) !== undefined;
 
 /** Ping often enough that a stalled server is noticed within seconds, not the default minutes. */
 export const NATS_PING_INTERVAL_MS = 3000;
 
-export async function connectNats(url: string, name: string, logger: Logger, signal?: AbortSignal): Promise<NatsConnection> {
+export async function connectNats(target: NatsTarget, name: string, logger: Logger, signal?: AbortSignal): Promise<NatsConnection> {
+  const url = target.natsUrl;
+  const security = natsConnectOptions(target.natsSecurity, logger);
   const nc = await retry(
     () =>
       connect({
+        ...security,
         servers: url.split(","),
         name,
         maxReconnectAttempts: -1,
@@ -48,7 +52,8 @@ export async function connectNats(url: string, name: string, logger: Logger, sig
     { what: `waiting for NATS at ${url}`, logger, isFinal: isRefused, minMs: 250, maxMs: 3000, ...(signal ? { signal } : {}) },
   ).catch((err: unknown) => {
     if (err instanceof RetryAbortedError) throw err;
-    throw new NatsUnavailableError(url, err);
+    const why = refusal("NATS", err);
+    throw why !== undefined ? new BrokerRefusedError("NATS", url, why, err) : new NatsUnavailableError(url, err);
   });
   void (async () => {
     for await (const s of nc.status())
@@ -74,8 +79,11 @@ export async function natsHealth(nc: NatsConnection, timeoutMs = 800): Promise<s
 }
 
 /** One attempt to connect, for a short-lived command (`meetuphype status`): an error names the URL and the fix. */
-export async function connectNatsOnce(url: string, name: string): Promise<NatsConnection> {
-  return connect({ servers: url.split(","), name, timeout: 3000, noAsyncTraces: true }).catch((err: unknown) => {
-    throw new NatsUnavailableError(url, err);
+export async function connectNatsOnce(target: NatsTarget, name: string, logger: Logger): Promise<NatsConnection> {
+  const url = target.natsUrl;
+  const security = natsConnectOptions(target.natsSecurity, logger);
+  return connect({ ...security, servers: url.split(","), name, timeout: 3000, noAsyncTraces: true }).catch((err: unknown) => {
+    const why = refusal("NATS", err);
+    throw why !== undefined ? new BrokerRefusedError("NATS", url, why, err) : new NatsUnavailableError(url, err);
   });
 }

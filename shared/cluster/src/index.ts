@@ -18,3 +18,6 @@ export * from "./lease-kv.js";
 export * from "./progress.js";
 export * from "./follow.js";
 export * from "./status.js";
+export * from "./refusals.js";
+export * from "./broker-clients.js";
+export * from "./kafka-retry.js";

@@ -5,12 +5,14 @@
  */
 import type { Kafka } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
-import { retry } from "./retry.js";
+import { retryKafka } from "./kafka-retry.js";
 
 export const TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export interface EnsureTopicsOptions {
   readonly brokers: readonly string[];
+  /** Whether the client logs in or uses TLS (for the hint when a broker closes the connection). */
+  readonly secured: boolean;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
   /** Partitions of a topic it creates. @default 4 */
@@ -18,8 +20,10 @@ export interface EnsureTopicsOptions {
 }
 
 export function ensureTopics(kafka: Kafka, topics: readonly string[], o: EnsureTopicsOptions): Promise<void> {
-  return retry(() => createMissing(kafka, topics, o.partitions ?? 4), {
+  return retryKafka(() => createMissing(kafka, topics, o.partitions ?? 4), {
     what: `waiting for Kafka at ${o.brokers.join(",")}`,
+    brokers: o.brokers,
+    secured: o.secured,
     logger: o.logger,
     minMs: 500,
     maxMs: 3000,

@@ -23,6 +23,8 @@ export interface RetryOptions {
   /** @default 5000 */
   readonly maxMs?: number;
   readonly fields?: Readonly<Record<string, unknown>>;
+  /** A line on what may be wrong, added to the warning (a secured listener talked to in the clear). */
+  readonly hint?: (err: unknown) => string | undefined;
 }
 
 /** Thrown when a retry loop was stopped by its signal (a shard stopping, a service shutting down). */
@@ -42,7 +44,8 @@ function throttledWarn(o: RetryOptions, everyMs = 5000): (err: unknown, attempt:
     const t = Date.now();
     if (t - last < everyMs) return;
     last = t;
-    o.logger.warn(`${o.what} failed; retrying`, { ...o.fields, attempt, err: describe(err) });
+    const hint = o.hint?.(err);
+    o.logger.warn(`${o.what} failed; retrying`, { ...o.fields, attempt, err: describe(err), ...(hint !== undefined ? { hint } : {}) });
   };
 }
 

@@ -8,6 +8,7 @@ import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { createMetrics, type Metrics } from "@meetuphype/metrics";
 import { connectNats, natsHealth } from "./connect.js";
+import type { NatsSecurity } from "@meetuphype/config";
 import { startHealthServer } from "./health.js";
 import { natsLeaseKv } from "./lease-kv.js";
 import { Membership } from "./membership.js";
@@ -32,6 +33,7 @@ export interface ShardServiceEnv {
 export interface ShardServiceOptions<X> {
   readonly kind: ShardKind;
   readonly natsUrl: string;
+  readonly natsSecurity: NatsSecurity;
   readonly prefix: string;
   readonly shards: number;
   readonly healthPort: number;
@@ -110,7 +112,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     },
     metrics,
   );
-  const nc = await connectNats(o.natsUrl, `${o.kind}-${replica}`, log, o.signal).catch(async (err: unknown) => {
+  const nc = await connectNats(o, `${o.kind}-${replica}`, log, o.signal).catch(async (err: unknown) => {
     await health.close();
     throw err;
   });

@@ -1,6 +1,8 @@
 /** Settings shared by several commands and services: one name each, the same everywhere. */
 import { ClockMode, DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import type { OptionSpec, OptionValues } from "./options.js";
+import { KAFKA_SECURITY_OPTIONS, NATS_SECURITY_OPTIONS, kafkaSecurityFrom, natsSecurityFrom } from "./broker-security.js";
+import type { KafkaSecurity, NatsSecurity } from "./broker-security.js";
 
 export const intIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be an integer in [${lo}, ${hi}]`);
 export const numIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be a number in [${lo}, ${hi}]`);
@@ -94,6 +96,7 @@ export const KAFKA_OPTIONS: readonly OptionSpec[] = [
     help: "Kafka bootstrap brokers, comma-separated",
   },
   { flag: "kafka-topic", env: "KAFKA_TOPIC", type: "string", default: "meetup", help: "the RSVP topic" },
+  ...KAFKA_SECURITY_OPTIONS,
 ];
 
 export const NATS_OPTIONS: readonly OptionSpec[] = [
@@ -106,6 +109,7 @@ export const NATS_OPTIONS: readonly OptionSpec[] = [
     help: "prefix of every group, stream, subject and bucket the pipeline creates",
     check: (v: string) => (/^[A-Za-z0-9_-]{1,32}$/.test(v) ? undefined : "must be 1-32 letters, digits, _ or -"),
   },
+  ...NATS_SECURITY_OPTIONS,
 ];
 
 export const HEALTH_PORT: OptionSpec = {
@@ -154,6 +158,14 @@ export interface BaseConfig {
 export interface NatsConfig {
   readonly natsUrl: string;
   readonly prefix: string;
+  /** How it logs in (user, token, creds) and its TLS files. */
+  readonly natsSecurity: NatsSecurity;
+}
+
+/** Where a service finds Kafka and how it logs in. */
+export interface KafkaConfig {
+  readonly brokers: string[];
+  readonly kafkaSecurity: KafkaSecurity;
 }
 
 export const baseFrom = (v: OptionValues): BaseConfig => ({
@@ -161,7 +173,15 @@ export const baseFrom = (v: OptionValues): BaseConfig => ({
   logFormat: str(v, "log-format") ?? "text",
   help: bool(v, "help"),
 });
-export const natsFrom = (v: OptionValues): NatsConfig => ({ natsUrl: str(v, "nats-url") ?? "", prefix: str(v, "name-prefix") ?? "mh" });
+export const natsFrom = (v: OptionValues): NatsConfig => ({
+  natsUrl: str(v, "nats-url") ?? "",
+  prefix: str(v, "name-prefix") ?? "mh",
+  natsSecurity: natsSecurityFrom(v),
+});
+export const kafkaFrom = (v: OptionValues): KafkaConfig => ({
+  brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
+  kafkaSecurity: kafkaSecurityFrom(v),
+});
 
 /** Where TrendingService listens (embedded `run` and the aggregator). */
 export const GRPC_PORT: OptionSpec = {

@@ -5,3 +5,4 @@ export * from "./context.js";
 export * from "./process.js";
 export * from "./print-config.js";
 export * from "./tls-files.js";
+export * from "./broker-security.js";

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { NotReadyError, tcpOpen, waitUntil } from "./wait.js";
@@ -23,6 +23,17 @@ export interface KafkaOptions {
   /** Java heap. @default "512m" */
   readonly heap?: string;
   readonly log?: (line: string) => void;
+  /** A second listener, SASL_SSL, for tests of the clients' security. */
+  readonly secure?: SecureKafkaListener;
+}
+
+/** A SASL_SSL listener: TLS with this certificate, logins by SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN. */
+export interface SecureKafkaListener {
+  readonly port: number;
+  /** PEM certificate chain and its unencrypted PKCS#8 private key. */
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly users: readonly { readonly name: string; readonly password: string }[];
 }
 
 /** The largest record the broker and the topics the project creates accept (the model's limit is 1 MiB). */
@@ -45,15 +56,36 @@ export function ensureKafkaJars(libDir: string, pom: string, log: (l: string) =>
   }
 }
 
+/** The SASL_SSL listener's settings (its keystore file is written by spawnKafka). */
+function secureProperties(l: SecureKafkaListener, keystore: string): string[] {
+  const plainUsers = l.users.map((u) => `user_${u.name}=${JSON.stringify(u.password)}`).join(" ");
+  return [
+    "sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN",
+    "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    "listener.name.sasl_ssl.ssl.keystore.type=PEM",
+    `listener.name.sasl_ssl.ssl.keystore.location=${keystore}`,
+  ];
+}
+
+/** StorageTool's arguments that create the SCRAM users at format time (KRaft keeps them in its metadata). */
+const scramArgs = (l: SecureKafkaListener | undefined): string[] =>
+  (l?.users ?? []).flatMap((u) =>
+    ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => ["--add-scram", `${m}=[name=${u.name},password=${u.password}]`]),
+  );
+
 function serverProperties(o: KafkaOptions, dataDir: string): string {
+  const s = o.secure;
+  const secureListener = s !== undefined ? `,SASL_SSL://127.0.0.1:${s.port}` : "";
   return [
     "process.roles=broker,controller",
     "node.id=1",
     `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}${secureListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}${secureListener}`,
     "controller.listener.names=CONTROLLER",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${s !== undefined ? ",SASL_SSL:SASL_SSL" : ""}`,
     "inter.broker.listener.name=PLAINTEXT",
     `log.dirs=${dataDir}`,
     "num.partitions=4",
@@ -66,6 +98,7 @@ function serverProperties(o: KafkaOptions, dataDir: string): string {
     `message.max.bytes=${KAFKA_MAX_MESSAGE_BYTES}`,
     `replica.fetch.max.bytes=${KAFKA_MAX_MESSAGE_BYTES}`,
     "log.retention.hours=24",
+    ...(s !== undefined ? secureProperties(s, join(o.dir, "keystore.pem")) : []),
     "",
   ].join("\n");
 }
@@ -85,6 +118,10 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
   const dataDir = join(o.dir, "data");
   mkdirSync(dataDir, { recursive: true });
   const props = join(o.dir, "server.properties");
+  if (o.secure !== undefined)
+    writeFileSync(join(o.dir, "keystore.pem"), `${readFileSync(o.secure.keyFile, "utf8")}\n${readFileSync(o.secure.certFile, "utf8")}`, {
+      mode: 0o600,
+    });
   writeFileSync(props, serverProperties(o, dataDir));
   writeFileSync(join(o.dir, "log4j.properties"), LOG4J);
   const cp = `${o.libDir}/*`;
@@ -97,9 +134,13 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
   if (!existsSync(join(dataDir, "meta.properties"))) {
     // A leading "-" would be read as an option (1 id in 64 had one: a flaky start); "=" keeps it an argument anyway.
     const clusterId = randomBytes(16).toString("base64url").replace(/^-/, "A");
-    execFileSync("java", [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], {
-      stdio: "ignore",
-    });
+    execFileSync(
+      "java",
+      [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props, ...scramArgs(o.secure)],
+      {
+        stdio: "ignore",
+      },
+    );
   }
   const out = openSync(join(o.dir, "stdout.log"), "a");
   return spawn("java", [...jvm, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", out, out], detached });

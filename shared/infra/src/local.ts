@@ -2,8 +2,8 @@
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { spawnKafka, waitForKafka } from "./kafka.js";
-import { spawnNats, waitForNats } from "./nats.js";
+import { spawnKafka, waitForKafka, type SecureKafkaListener } from "./kafka.js";
+import { probeLogin, spawnNats, waitForNats, type SecureNats } from "./nats.js";
 
 export interface LocalInfraOptions {
   /** Folder for data and logs. */
@@ -19,10 +19,15 @@ export interface LocalInfraOptions {
   readonly detached?: boolean;
   readonly log?: (line: string) => void;
   readonly timeoutMs?: number;
+  /** Secured brokers (tests of TLS and logins): NATS requires both; Kafka gets a SASL_SSL listener besides PLAINTEXT. */
+  readonly natsSecure?: SecureNats;
+  readonly kafkaSecure?: Omit<SecureKafkaListener, "port">;
 }
 
 export interface LocalInfra {
   readonly kafkaBrokers: string;
+  /** The SASL_SSL listener, with `kafkaSecure`. */
+  readonly kafkaSecureBrokers?: string;
   readonly natsUrl: string;
   readonly pids: { kafka: number; nats: number };
   /** The two servers as processes that fault tests may stall, kill and restart (same ports, same data). */
@@ -111,15 +116,26 @@ export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra>
   const kafkaPort = o.kafkaPort || (await freePort());
   const controllerPort = o.kafkaControllerPort || (await freePort());
   const natsPort = o.natsPort || (await freePort());
+  const securePort = o.kafkaSecure !== undefined ? await freePort() : 0;
   const timeout = o.timeoutMs ?? 120_000;
+  const natsSecure = o.natsSecure !== undefined ? { secure: o.natsSecure } : {};
+  const kafkaSecure = o.kafkaSecure !== undefined ? { secure: { ...o.kafkaSecure, port: securePort } } : {};
   const nats = new ServerProcess(
-    () => spawnNats({ dir: join(o.dir, "nats"), port: natsPort }, o.detached ?? false, o.log),
-    (isAlive) => waitForNats(natsPort, timeout, isAlive),
+    () => spawnNats({ dir: join(o.dir, "nats"), port: natsPort, ...natsSecure }, o.detached ?? false, o.log),
+    (isAlive) => waitForNats(natsPort, timeout, isAlive, probeLogin(o.natsSecure)),
   );
   const kafka = new ServerProcess(
     () =>
       spawnKafka(
-        { dir: join(o.dir, "kafka"), port: kafkaPort, controllerPort, libDir: o.libDir, pom: o.pom, ...(o.log ? { log: o.log } : {}) },
+        {
+          dir: join(o.dir, "kafka"),
+          port: kafkaPort,
+          controllerPort,
+          libDir: o.libDir,
+          pom: o.pom,
+          ...(o.log ? { log: o.log } : {}),
+          ...kafkaSecure,
+        },
         o.detached ?? false,
       ),
     (isAlive) => waitForKafka(kafkaPort, timeout, isAlive),
@@ -139,6 +155,7 @@ export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra>
   }
   return {
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    ...(o.kafkaSecure !== undefined ? { kafkaSecureBrokers: `127.0.0.1:${securePort}` } : {}),
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     pids: { kafka: kafka.child.pid ?? 0, nats: nats.child.pid ?? 0 },
     kafka,

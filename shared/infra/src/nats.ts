@@ -1,14 +1,36 @@
 /** A local nats-server with JetStream. Installs it from Debian when missing and allowed. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { connect } from "nats";
+import { connect, type ConnectionOptions } from "nats";
 import { NotReadyError, waitUntil } from "./wait.js";
 
 export interface NatsOptions {
   readonly dir: string;
   readonly port: number;
+  /** TLS required and user logins, for tests of the clients' security. */
+  readonly secure?: SecureNats;
 }
+
+export interface SecureNats {
+  /** PEM certificate chain and private key of the server. */
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The CA that signed certFile: the readiness probe trusts it. */
+  readonly caFile: string;
+  readonly users: readonly { readonly user: string; readonly password: string }[];
+}
+
+/** How the readiness probe logs in to a secured server: its first user, over TLS. */
+export function probeLogin(s: SecureNats | undefined): Partial<ConnectionOptions> | undefined {
+  const u = s?.users[0];
+  if (s === undefined || u === undefined) return undefined;
+  return { user: u.user, pass: u.password, tls: { ca: readFileSync(s.caFile, "utf8") } };
+}
+
+const secureConf = (s: SecureNats): string =>
+  `tls {\n  cert_file: ${JSON.stringify(s.certFile)}\n  key_file: ${JSON.stringify(s.keyFile)}\n}\n` +
+  `authorization {\n  users: [\n${s.users.map((u) => `    { user: ${JSON.stringify(u.user)}, password: ${JSON.stringify(u.password)} }`).join("\n")}\n  ]\n}\n`;
 
 function onPath(bin: string): string | undefined {
   for (const d of [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/local/sbin", "/sbin"]) {
@@ -50,18 +72,24 @@ export function spawnNats(o: NatsOptions, detached: boolean, log?: (l: string) =
   // max_payload above the default 1 MiB: state snapshots travel in chunks, but batches may be large.
   writeFileSync(
     conf,
-    `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n`,
+    `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n` +
+      (o.secure !== undefined ? secureConf(o.secure) : ""),
   );
   const out = openSync(join(o.dir, "nats.log"), "a");
   return spawn(bin, ["-c", conf], { stdio: ["ignore", out, out], detached });
 }
 
 /** Resolves when JetStream answers on 127.0.0.1:port. */
-export async function waitForNats(port: number, timeoutMs: number, isAlive?: () => boolean): Promise<void> {
+export async function waitForNats(
+  port: number,
+  timeoutMs: number,
+  isAlive?: () => boolean,
+  login?: Partial<ConnectionOptions>,
+): Promise<void> {
   await waitUntil(
     `NATS on 127.0.0.1:${port}`,
     async () => {
-      const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 1000 });
+      const nc = await connect({ ...login, servers: `127.0.0.1:${port}`, reconnect: false, timeout: 1000 });
       try {
         await (await nc.jetstreamManager()).getAccountInfo();
         return true;

@@ -11,3 +11,4 @@ export * from "./fuzz.js";
 export * from "./ownership-log.js";
 export * from "./kube-apiserver.js";
 export * from "./certs.js";
+export * from "./secure-infra.js";

@@ -25,7 +25,7 @@ export function uniqueName(label: string): string {
   return `t${label.replace(/[^a-zA-Z0-9]/g, "")}${randomBytes(4).toString("hex")}`;
 }
 
-function dockerReachable(): boolean {
+export function dockerReachable(): boolean {
   // Test-only: the harness reads the environment to decide where brokers come from.
   if (process.env.TESTCONTAINERS_DISABLED === "1") return false;
   return process.env.DOCKER_HOST !== undefined || existsSync("/var/run/docker.sock");

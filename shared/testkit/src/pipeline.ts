@@ -18,6 +18,8 @@ export interface TestPipelineOptions {
   readonly flags?: readonly string[];
   /** LOG_LEVEL of the services. @default "warn" */
   readonly logLevel?: string;
+  /** More environment for every service and the producer (brokers' logins and TLS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 type Child = ReturnType<typeof startCli>;
@@ -39,6 +41,7 @@ export class TestPipeline {
       NAME_PREFIX: this.o.prefix,
       KAFKA_TOPIC: this.o.prefix,
       LOG_LEVEL: this.o.logLevel ?? "warn",
+      ...this.o.env,
     };
   }
 

@@ -3,13 +3,28 @@
  * Kafka alone (no service needs to answer): replicas, shard owners, pending
  * messages, snapshot ages, ingest lag per partition, the last ranking.
  */
-import { Kafka, logLevel } from "kafkajs";
-import { assembleStatus, connectNatsOnce, names, readRawStatus, type ClusterStatus } from "@meetuphype/cluster";
+import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/actors";
+import type { KafkaSecurity } from "@meetuphype/config";
+import {
+  assembleStatus,
+  BrokerRefusedError,
+  BrokerUnavailableError,
+  connectNatsOnce,
+  createKafka,
+  names,
+  readRawStatus,
+  refusal,
+  type ClusterStatus,
+} from "@meetuphype/cluster";
 import {
   ConfigError,
   bool,
   HELP,
   KAFKA_OPTIONS,
+  kafkaFrom,
+  natsFrom,
+  LOG_FORMAT,
+  LOG_LEVEL,
   NATS_OPTIONS,
   num,
   optionHelp,
@@ -34,6 +49,8 @@ export const STATUS_OPTIONS: readonly OptionSpec[] = [
   { flag: "no-kafka", type: "bool", default: false, help: "skip the ingest lag (NATS only)" },
   ...SHARD_OPTIONS,
   { flag: "json", type: "bool", default: false, help: "one JSON object instead of tables" },
+  LOG_LEVEL,
+  LOG_FORMAT,
   HELP,
 ];
 
@@ -43,18 +60,29 @@ Prints the state of a distributed pipeline, read from NATS and Kafka: live
 replicas, the owner of each shard, messages pending per shard, snapshot ages,
 ingest's lag per partition and the aggregator's last ranking. Exits 0 when
 all is well, 3 when it lists problems (a shard without an owner, a shard
-behind, no aggregator), 1 when NATS cannot be reached, 2 when Kafka cannot
-(set KAFKA_BROKERS, or --no-kafka) or the pipeline's prefix is unknown.
+behind, no aggregator), 1 when NATS or Kafka cannot be reached or refuses
+the login (set KAFKA_BROKERS, or --no-kafka), 2 when the pipeline's prefix
+is unknown.
 
 Options:
 ${optionHelp(STATUS_OPTIONS)}`;
 
-async function ingestLag(brokers: string[], topic: string, groupId: string): Promise<IngestLag> {
-  const admin = new Kafka({ clientId: "meetuphype-status", brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+interface LagQuery {
+  readonly brokers: string[];
+  readonly security: KafkaSecurity;
+  readonly topic: string;
+  readonly groupId: string;
+}
+
+async function ingestLag(q: LagQuery, logger: Logger): Promise<IngestLag> {
+  const { brokers, topic, groupId } = q;
+  const kafka = createKafka({ clientId: "meetuphype-status", brokers, security: q.security, logger, log: false, retry: { retries: 2 } });
+  const admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
-    throw new ConfigError(
-      `cannot reach Kafka at ${brokers.join(",")}: ${err instanceof Error ? err.message : String(err)} (set KAFKA_BROKERS, or --no-kafka)`,
-    );
+    const why = refusal("Kafka", err);
+    throw why !== undefined
+      ? new BrokerRefusedError("Kafka", brokers.join(","), why, err)
+      : new BrokerUnavailableError("Kafka", brokers.join(","), err, "set KAFKA_BROKERS, or --no-kafka");
   });
   try {
     const [ends, [committed], group] = await Promise.all([
@@ -84,10 +112,12 @@ export async function statusCommand(argv: readonly string[], ctx: CommandContext
     ctx.stdout.write(`${STATUS_USAGE}\n`);
     return 0;
   }
-  const natsUrl = str(v, "nats-url") ?? "";
-  const prefix = str(v, "name-prefix") ?? "mh";
+  const logger = createLogger(str(v, "log-level") as LogLevel, str(v, "log-format") as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
+  const nats = natsFrom(v);
+  const { brokers, kafkaSecurity } = kafkaFrom(v);
+  const { natsUrl, prefix } = nats;
   const n = names(prefix);
-  const nc = await connectNatsOnce(natsUrl, "meetuphype-status");
+  const nc = await connectNatsOnce(nats, "meetuphype-status", logger);
   let status: ClusterStatus;
   try {
     const jsm = await nc.jetstreamManager();
@@ -108,9 +138,13 @@ export async function statusCommand(argv: readonly string[], ctx: CommandContext
   const kafka = bool(v, "no-kafka")
     ? undefined
     : await ingestLag(
-        (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
-        str(v, "kafka-topic") ?? "meetup",
-        `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
+        {
+          brokers,
+          security: kafkaSecurity,
+          topic: str(v, "kafka-topic") ?? "meetup",
+          groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
+        },
+        logger,
       );
   const problems = [...status.problems];
   if (kafka !== undefined && kafka.members === 0) problems.push(`no ingest replica in consumer group ${kafka.groupId}`);
