@@ -8,6 +8,7 @@ import { ConfigMap, Service } from "kubernetes-models/v1";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { AGGREGATOR_OPTIONS } from "@meetuphype/aggregator";
 import { COUNTER_OPTIONS } from "@meetuphype/counter";
 import { DEDUP_OPTIONS } from "@meetuphype/dedup";
@@ -22,6 +23,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   "apps/v1/StatefulSet": StatefulSet,
   "batch/v1/Job": Job,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
 
 /** What each service reads, by the command its container runs. */
@@ -80,7 +82,8 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
       expect(d.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "meetuphype", "app.kubernetes.io/component": d.metadata.name });
     }
     const agg = podSpec(deps.find((d) => d.metadata.name === "aggregator")!).containers[0]!;
-    expect(agg.readinessProbe).toHaveProperty("grpc");
+    // Over TLS (components/grpc-tls) the kubelet's plaintext gRPC probe cannot ask: the health port answers.
+    expect(agg.readinessProbe).toHaveProperty(overlay === "secure" ? "httpGet" : "grpc");
     expect(
       objs
         .filter((o) => o.kind === "PodDisruptionBudget")

@@ -6,7 +6,7 @@
  * `status` reports over SCRAM-SHA-256. A wrong password or an untrusted certificate
  * stops a service at once (exit 1) with the settings to fix; no secret is ever printed.
  */
-import { chmodSync, copyFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
@@ -18,8 +18,11 @@ import {
   rankingDifferences,
   referenceRanking,
   runCli,
+  freePort,
   startCli,
+  startCredsNats,
   startSecureInfra,
+  waitForReady,
   TestPipeline,
   uniqueName,
   type SecureInfra,
@@ -145,6 +148,43 @@ describe("secured brokers", () => {
     } finally {
       plain.kill("SIGTERM");
       await exited(plain);
+    }
+  });
+});
+
+describe("a NATS credentials file (operator mode: user JWT and NKey seed)", () => {
+  it("logs a replica in; a user of an unknown account is refused (exit 1); a file others can read is named", async () => {
+    const nats = await startCredsNats();
+    const port = await freePort();
+    const dedup = startCli(["dedup", "--health-port", String(port)], {
+      NATS_URL: nats.natsUrl,
+      NATS_CREDS: nats.credsFile,
+      NAME_PREFIX: uniqueName("creds"),
+    });
+    try {
+      await waitForReady(port, 60_000, "a dedup replica logged in with NATS_CREDS");
+      expect(dedup.output.stderr).not.toMatch(/can be read by every user/);
+
+      const stranger = await runCli(["dedup", "--health-port", "0"], {
+        env: { NATS_URL: nats.natsUrl, NATS_CREDS: nats.strangerCredsFile },
+      });
+      expect(stranger.code, stranger.stderr).toBe(1);
+      expect(stranger.stderr).toMatch(/NATS at nats:\/\/127\.0\.0\.1:\d+: it refused the login .*NATS_CREDS/);
+      const seed = /SU[A-Z0-9]{50,}/.exec(readFileSync(nats.strangerCredsFile, "utf8"))?.[0] ?? "no seed";
+      expect(stranger.stderr).not.toContain(seed);
+
+      const loose = `${nats.credsFile}.loose`;
+      writeFileSync(loose, readFileSync(nats.credsFile), { mode: 0o644 });
+      chmodSync(loose, 0o644);
+      const status = await runCli(["status", "--no-kafka"], {
+        env: { NATS_URL: nats.natsUrl, NATS_CREDS: loose, NAME_PREFIX: uniqueName("none") },
+      });
+      expect(status.stderr).toMatch(/NATS_CREDS .*\.loose can be read by every user of this machine \(mode 0644\)/);
+      expect(status.code, status.stderr).toBe(2); // logged in: the prefix names no pipeline
+    } finally {
+      dedup.kill("SIGTERM");
+      await exited(dedup);
+      await nats.stop();
     }
   });
 });

@@ -14,7 +14,7 @@ import { kafkaLogCreator } from "./kafka-log.js";
 /** The warning for a secret file others may read, or undefined. Pure: the mode comes in. */
 export function looseSecretFile(path: string, setting: string, mode: number): string | undefined {
   if ((mode & 0o004) === 0) return undefined;
-  return `${setting} ${path} can be read by every user of this machine (mode ${(mode & 0o777).toString(8).padStart(4, "0")}): chmod 600 it (on Kubernetes: defaultMode 0400 on the Secret volume)`;
+  return `${setting} ${path} can be read by every user of this machine (mode ${(mode & 0o777).toString(8).padStart(4, "0")}): chmod 600 it (on Kubernetes: defaultMode 0440 on the Secret volume, with the pod's fsGroup)`;
 }
 
 function readSetting(path: string, setting: string, logger: Logger, secret: boolean): Buffer {

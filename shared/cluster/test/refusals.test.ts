@@ -56,7 +56,7 @@ describe("a broker that refuses us", () => {
 describe("a secret file others can read", () => {
   it("gets a warning with the fix; owner- and group-only files do not", () => {
     expect(looseSecretFile("/etc/app.creds", "NATS_CREDS", 0o100644)).toBe(
-      "NATS_CREDS /etc/app.creds can be read by every user of this machine (mode 0644): chmod 600 it (on Kubernetes: defaultMode 0400 on the Secret volume)",
+      "NATS_CREDS /etc/app.creds can be read by every user of this machine (mode 0644): chmod 600 it (on Kubernetes: defaultMode 0440 on the Secret volume, with the pod's fsGroup)",
     );
     expect(looseSecretFile("/k", "KAFKA_TLS_KEY", 0o100600)).toBeUndefined();
     expect(looseSecretFile("/k", "KAFKA_TLS_KEY", 0o100640)).toBeUndefined();

@@ -10,6 +10,8 @@ export interface NatsOptions {
   readonly port: number;
   /** TLS required and user logins, for tests of the clients' security. */
   readonly secure?: SecureNats;
+  /** More configuration lines (an operator and its accounts). */
+  readonly conf?: string;
 }
 
 export interface SecureNats {
@@ -73,7 +75,8 @@ export function spawnNats(o: NatsOptions, detached: boolean, log?: (l: string) =
   writeFileSync(
     conf,
     `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n` +
-      (o.secure !== undefined ? secureConf(o.secure) : ""),
+      (o.secure !== undefined ? secureConf(o.secure) : "") +
+      (o.conf ?? ""),
   );
   const out = openSync(join(o.dir, "nats.log"), "a");
   return spawn(bin, ["-c", conf], { stdio: ["ignore", out, out], detached });

@@ -12,3 +12,4 @@ export * from "./ownership-log.js";
 export * from "./kube-apiserver.js";
 export * from "./certs.js";
 export * from "./secure-infra.js";
+export * from "./nats-jwt.js";

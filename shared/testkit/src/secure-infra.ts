@@ -8,10 +8,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startLocalInfra } from "@meetuphype/infra";
+import { credsAuthenticator } from "nats";
+import { freePort, ServerProcess, spawnNats, startLocalInfra, waitForNats } from "@meetuphype/infra";
 import type { TestCerts } from "./certs.js";
 import { repoRoot } from "./data.js";
 import { dockerReachable } from "./infra.js";
+import { makeNatsOperator } from "./nats-jwt.js";
 
 export interface SecureInfra {
   /** The SASL_SSL listener. */
@@ -133,4 +135,50 @@ export async function startSecureInfra(certs: TestCerts, log: (l: string) => voi
     }
   }
   return local(certs, log);
+}
+
+export interface CredsNats {
+  readonly natsUrl: string;
+  /** A user the server trusts, and one signed by an account it does not know. */
+  readonly credsFile: string;
+  readonly strangerCredsFile: string;
+  stop(): Promise<void>;
+}
+
+/** A nats-server in operator mode (decentralized JWT auth): clients log in with a `.creds` file. */
+export async function startCredsNats(log: (l: string) => void = () => undefined): Promise<CredsNats> {
+  const dir = mkdtempSync(join(tmpdir(), "meetuphype-creds-"));
+  const op = makeNatsOperator(dir);
+  const login = { authenticator: credsAuthenticator(readFileSync(op.credsFile)) };
+  if (dockerReachable()) {
+    try {
+      const { GenericContainer, Wait } = await import("testcontainers");
+      const port = await freePort();
+      const nats = await new GenericContainer("nats:2.9")
+        .withCopyContentToContainer([
+          { content: `listen: 0.0.0.0:4222\njetstream {\n  store_dir: /data\n}\n${op.conf}`, target: "/etc/nats/op.conf" },
+        ])
+        .withCommand(["-c", "/etc/nats/op.conf"])
+        .withExposedPorts({ container: 4222, host: port })
+        .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+        .start();
+      return { natsUrl: `nats://127.0.0.1:${port}`, ...op, stop: async () => void (await nats.stop()) };
+    } catch (err) {
+      log(`testcontainers failed (${err instanceof Error ? err.message : String(err)}); starting a local process instead`);
+    }
+  }
+  const port = await freePort();
+  const server = new ServerProcess(
+    () => spawnNats({ dir, port, conf: op.conf }, false, log),
+    (isAlive) => waitForNats(port, 60_000, isAlive, login),
+  );
+  await server.ready();
+  return {
+    natsUrl: `nats://127.0.0.1:${port}`,
+    ...op,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
