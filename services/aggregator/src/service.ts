@@ -48,6 +48,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const n = names(cfg.prefix);
   const hub = new SnapshotHub(null);
   // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.
+  for (const w of cfg.tls?.warnings ?? []) logger.warn(w);
   const server = await startTrendingServer({
     host: cfg.grpcHost,
     port: cfg.grpcPort,

@@ -4,6 +4,8 @@
  * that does not trust the server's CA, and (mutual TLS) one without a certificate are refused.
  */
 import { execFile } from "node:child_process";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -80,6 +82,24 @@ describe("TLS", () => {
     });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read GRPC_TLS_CERT \/nonexistent\.pem/);
+  });
+
+  it("warns about a private key every user can read (server and watch), and not about one kept private", async () => {
+    const loose = join(certs.dir, "loose-server.key");
+    writeFileSync(loose, readFileSync(certs.serverKey));
+    chmodSync(loose, 0o644);
+    await serve({ GRPC_TLS_CERT: certs.serverCert, GRPC_TLS_KEY: loose });
+    expect(servers.at(-1)?.output.stderr).toMatch(
+      /GRPC_TLS_KEY .*loose-server\.key can be read by every user of this machine \(mode 0644\): chmod 600 it/,
+    );
+    expect(servers[0]?.output.stderr).not.toMatch(/can be read by every user/);
+    const looseClient = join(certs.dir, "loose-client.key");
+    writeFileSync(looseClient, readFileSync(certs.clientKey));
+    chmodSync(looseClient, 0o604);
+    const watch = await watchOnce(addr, "--tls", "--ca", certs.ca, "--cert", certs.clientCert, "--key", looseClient);
+    expect(watch.stderr).toMatch(/--key .*loose-client\.key can be read by every user of this machine \(mode 0604\)/);
+    const tight = await watchOnce(addr, "--tls", "--ca", certs.ca, "--cert", certs.clientCert, "--key", certs.clientKey);
+    expect(tight.stderr).not.toMatch(/can be read by every user/);
   });
 });
 

@@ -4,30 +4,14 @@
  * Reads the credential and PEM files once, names the setting when one cannot be
  * read, and warns when a secret file can be read by every user of the machine.
  */
-import { readFileSync, statSync } from "node:fs";
 import { credsAuthenticator, type ConnectionOptions } from "nats";
 import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
-import { InputError, type KafkaSecurity, type NatsSecurity, type TlsFiles } from "@meetuphype/config";
+import { readSettingFile, type KafkaSecurity, type NatsSecurity, type TlsFiles } from "@meetuphype/config";
 import { kafkaLogCreator } from "./kafka-log.js";
 
-/** The warning for a secret file others may read, or undefined. Pure: the mode comes in. */
-export function looseSecretFile(path: string, setting: string, mode: number): string | undefined {
-  if ((mode & 0o004) === 0) return undefined;
-  return `${setting} ${path} can be read by every user of this machine (mode ${(mode & 0o777).toString(8).padStart(4, "0")}): chmod 600 it (on Kubernetes: defaultMode 0440 on the Secret volume, with the pod's fsGroup)`;
-}
-
 function readSetting(path: string, setting: string, logger: Logger, secret: boolean): Buffer {
-  try {
-    const bytes = readFileSync(path);
-    if (secret) {
-      const warning = looseSecretFile(path, setting, statSync(path).mode);
-      if (warning !== undefined) logger.warn(warning);
-    }
-    return bytes;
-  } catch (err) {
-    throw new InputError(`cannot read ${setting} ${path}: ${err instanceof Error ? err.message : String(err)}`, err);
-  }
+  return readSettingFile(path, setting, secret ? (w) => logger.warn(w) : undefined);
 }
 
 /** PEM text: what both nats.js and Node's tls (under kafkajs) take. */

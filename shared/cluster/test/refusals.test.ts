@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BrokerRefusedError, BrokerUnavailableError, connectionError, looseSecretFile, refusal, securityHint } from "../src/index.js";
+import { looseSecretFile } from "@meetuphype/config";
+import { BrokerRefusedError, BrokerUnavailableError, connectionError, refusal, securityHint } from "../src/index.js";
 
 const withCode = (message: string, code: string, name = "Error"): Error => Object.assign(new Error(message), { code, name });
 const named = (name: string, message: string, cause?: unknown): Error => {

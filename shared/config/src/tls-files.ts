@@ -2,7 +2,7 @@
  * TLS settings of TrendingService: the options (PEM file paths), checked together,
  * and the files read once at start-up with errors that name the setting.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { ConfigError, InputError } from "./errors.js";
 import { str, bool } from "./common.js";
 import type { OptionSpec, OptionValues } from "./options.js";
@@ -30,16 +30,32 @@ export const WATCH_TLS_OPTIONS: readonly OptionSpec[] = [
   { flag: "key", env: "TRENDING_KEY", type: "string", help: "with --cert: its private key (PEM file)" },
 ];
 
-function read(path: string, setting: string): Buffer {
+/** The warning for a secret file (a key, a credentials file) others may read, or undefined. Pure: the mode comes in. */
+export function looseSecretFile(path: string, setting: string, mode: number): string | undefined {
+  if ((mode & 0o004) === 0) return undefined;
+  const octal = (mode & 0o777).toString(8).padStart(4, "0");
+  return `${setting} ${path} can be read by every user of this machine (mode ${octal}): chmod 600 it (on Kubernetes: defaultMode 0440 on the Secret volume, with the pod's fsGroup)`;
+}
+
+/** Reads a file a setting names; `warn` gets a line when it is a secret every user can read. */
+export function readSettingFile(path: string, setting: string, warn?: (line: string) => void): Buffer {
   try {
-    return readFileSync(path);
+    const bytes = readFileSync(path);
+    const warning = warn === undefined ? undefined : looseSecretFile(path, setting, statSync(path).mode);
+    if (warning !== undefined) warn?.(warning);
+    return bytes;
   } catch (err) {
-    throw new InputError(`cannot read ${setting} ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(`cannot read ${setting} ${path}: ${err instanceof Error ? err.message : String(err)}`, err);
   }
 }
 
+/** PEM files read at start-up, and warnings about a private key others can read (to log once a logger exists). */
+interface ReadTls {
+  readonly warnings: readonly string[];
+}
+
 /** The server's TLS material, or undefined for plaintext. */
-export function serverTlsFrom(v: OptionValues): { cert: Buffer; key: Buffer; clientCa?: Buffer } | undefined {
+export function serverTlsFrom(v: OptionValues): ({ cert: Buffer; key: Buffer; clientCa?: Buffer } & ReadTls) | undefined {
   const [cert, key, ca] = [str(v, "grpc-tls-cert"), str(v, "grpc-tls-key"), str(v, "grpc-tls-client-ca")];
   if (cert === undefined && key === undefined) {
     if (ca !== undefined)
@@ -50,24 +66,28 @@ export function serverTlsFrom(v: OptionValues): { cert: Buffer; key: Buffer; cli
     throw new ConfigError(
       "GRPC_TLS_CERT (--grpc-tls-cert) and GRPC_TLS_KEY (--grpc-tls-key) go together: set both, or neither for plaintext",
     );
+  const warnings: string[] = [];
   return {
-    cert: read(cert, "GRPC_TLS_CERT"),
-    key: read(key, "GRPC_TLS_KEY"),
-    ...(ca !== undefined ? { clientCa: read(ca, "GRPC_TLS_CLIENT_CA") } : {}),
+    cert: readSettingFile(cert, "GRPC_TLS_CERT"),
+    key: readSettingFile(key, "GRPC_TLS_KEY", (w) => warnings.push(w)),
+    ...(ca !== undefined ? { clientCa: readSettingFile(ca, "GRPC_TLS_CLIENT_CA") } : {}),
+    warnings,
   };
 }
 
 /** The client's TLS material (`meetuphype watch`), or undefined for plaintext. */
-export function clientTlsFrom(v: OptionValues): { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+export function clientTlsFrom(v: OptionValues): ({ ca?: Buffer; cert?: Buffer; key?: Buffer } & ReadTls) | undefined {
   const [ca, cert, key] = [str(v, "ca"), str(v, "cert"), str(v, "key")];
   if (!bool(v, "tls")) {
     if (ca !== undefined || cert !== undefined || key !== undefined) throw new ConfigError("--ca, --cert and --key go with --tls");
     return undefined;
   }
   if ((cert === undefined) !== (key === undefined)) throw new ConfigError("--cert and --key go together (mutual TLS)");
+  const warnings: string[] = [];
   return {
-    ...(ca !== undefined ? { ca: read(ca, "--ca") } : {}),
-    ...(cert !== undefined ? { cert: read(cert, "--cert") } : {}),
-    ...(key !== undefined ? { key: read(key, "--key") } : {}),
+    ...(ca !== undefined ? { ca: readSettingFile(ca, "--ca") } : {}),
+    ...(cert !== undefined ? { cert: readSettingFile(cert, "--cert") } : {}),
+    ...(key !== undefined ? { key: readSettingFile(key, "--key", (w) => warnings.push(w)) } : {}),
+    warnings,
   };
 }

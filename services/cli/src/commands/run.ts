@@ -78,6 +78,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       return 0;
     }
     const hub = new SnapshotHub();
+    for (const w of cfg.tls?.warnings ?? []) logger.warn(w);
     const server = await startTrendingServer({
       host: cfg.grpcHost,
       port: cfg.grpcPort,

@@ -34,6 +34,7 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
     ctx.stdout.write(`${WATCH_USAGE}\n`);
     return 0;
   }
+  for (const w of cfg.tls?.warnings ?? []) ctx.stderr.write(`watch: ${w}\n`);
   const client = trendingClient(cfg.addr, cfg.tls);
   try {
     return await watchLoop(cfg, ctx, client);
