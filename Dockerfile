@@ -17,6 +17,6 @@ COPY --from=build /out /app
 # The node images' unprivileged user. The services handle SIGTERM themselves
 # (hand shards over, drain, exit within 10 s), also as PID 1.
 USER 1000:1000
-EXPOSE 50051 8080
+EXPOSE 50051 8080 8088
 ENTRYPOINT ["node", "/app/services/cli/bin/meetuphype.js"]
 CMD ["--help"]

@@ -31,6 +31,13 @@ export default tseslint.config(
     },
   },
   {
+    // The board's page runs in the browser: its own tsconfig (DOM types).
+    files: ["services/board/page/**/*.ts"],
+    languageOptions: {
+      parserOptions: { project: "./services/board/page/tsconfig.json", tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ["**/test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -6,7 +6,7 @@ const svc = (name: string): string => fileURLToPath(new URL(`./services/${name}/
 
 // Tests import the libraries' sources, so no build is needed before `npm test`.
 const libs = ["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra", "config", "cluster", "metrics"];
-const services = ["dedup", "counter", "aggregator", "ingest", "producer"];
+const services = ["dedup", "counter", "aggregator", "ingest", "producer", "board"];
 const alias: Record<string, string> = {};
 for (const n of libs) alias[`@meetuphype/${n}`] = lib(n);
 for (const n of services) alias[`@meetuphype/${n}`] = svc(n);

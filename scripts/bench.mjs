@@ -1,12 +1,13 @@
 // `npm run bench`: prints throughput, latency and memory figures with the
 // machine they were measured on. Nothing is asserted; docs/benchmarks.md keeps
 // the results. BENCH_RECORDS sets the input size; BENCH_ONLY=embedded or
-// BENCH_ONLY=distributed runs one part.
+// BENCH_ONLY=distributed or BENCH_ONLY=board runs one part (BENCH_VIEWERS: the board's viewers).
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { benchEmbedded } from "./bench/embedded.mjs";
 import { benchDistributed } from "./bench/distributed.mjs";
+import { benchBoard } from "./bench/board.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "services", "cli", "bin", "meetuphype.js");
@@ -20,9 +21,10 @@ const print = (title, rows) => {
 console.log(
   `machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
-const embedded = only === "distributed" ? undefined : await benchEmbedded({ root, cli, records });
+const embedded = only === "distributed" || only === "board" ? undefined : await benchEmbedded({ root, cli, records });
 if (embedded) print("embedded pipeline", embedded.rows);
-if (only !== "embedded") {
+if (only === undefined || only === "board") print("board fan-out", await benchBoard({ cli }));
+if (only === undefined || only === "distributed") {
   const file = embedded?.file ?? (await benchEmbedded({ root, cli, records, generateOnly: true })).file;
   print("distributed pipeline", await benchDistributed({ root, cli, records, file }));
 }

@@ -14,6 +14,7 @@ import { COUNTER_OPTIONS } from "@meetuphype/counter";
 import { DEDUP_OPTIONS } from "@meetuphype/dedup";
 import { INGEST_OPTIONS } from "@meetuphype/ingest";
 import { PRODUCER_OPTIONS } from "@meetuphype/producer";
+import { BOARD_OPTIONS } from "@meetuphype/board";
 import { OVERLAYS, podSpec, render, type K8sObject } from "./render.js";
 
 const MODELS: Record<string, new (o: never) => { validate(): void }> = {
@@ -34,6 +35,7 @@ const READS: Record<string, Set<string>> = Object.fromEntries(
     dedup: DEDUP_OPTIONS,
     counter: COUNTER_OPTIONS,
     aggregator: AGGREGATOR_OPTIONS,
+    board: BOARD_OPTIONS,
   }).map(([cmd, specs]) => [cmd, new Set(specs.flatMap((s) => (s.env === undefined ? [] : [s.env])))]),
 );
 /** What a service cannot run without in a cluster (its defaults point at localhost). */
@@ -43,6 +45,7 @@ const REQUIRED: Record<string, string[]> = {
   dedup: ["NATS_URL"],
   counter: ["NATS_URL"],
   aggregator: ["NATS_URL"],
+  board: ["TRENDING_ADDR"],
 };
 
 const ours = (objs: K8sObject[]): K8sObject[] =>
@@ -63,7 +66,7 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
   it("has a Deployment per service, hardened, probed, with resources and app.kubernetes.io labels", () => {
     const deps = ours(objs);
     // The synthetic producer only where fake RSVPs are wanted: never beside a real topic (external), nor in the e2e check.
-    const services = ["aggregator", "counter", "dedup", "ingest", ...(overlay === "dev" ? ["producer"] : [])];
+    const services = ["aggregator", "board", "counter", "dedup", "ingest", ...(overlay === "dev" ? ["producer"] : [])];
     expect(deps.map((d) => d.metadata.name).sort()).toEqual(services);
     for (const d of deps) {
       const pod = podSpec(d);

@@ -33,7 +33,7 @@ describe("the monitoring component", () => {
     expect(svc.spec.ports.map((p) => p.name)).toContain("health");
 
     const deployments = objs.filter((o) => o.kind === "Deployment");
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["aggregator", "counter", "dedup", "ingest", "producer"]);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["aggregator", "board", "counter", "dedup", "ingest", "producer"]);
     for (const d of deployments) {
       const template = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
       expect(matches(svc.spec.selector, template.metadata.labels), d.metadata.name).toBe(true);

@@ -46,7 +46,7 @@ function allowed(objs: K8sObject[], labels: Record<string, string>): { egress: s
 
 interface Volume {
   name: string;
-  secret?: { secretName: string; defaultMode?: number };
+  secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] };
 }
 interface Pod {
   securityContext?: { fsGroup?: number };
@@ -72,6 +72,13 @@ describe("overlay secure", () => {
       expect(env.NATS_TLS_CA, name).toBe("/etc/meetuphype/broker-tls/nats-ca.crt");
       expect(env.KAFKA_TLS, name).toBe(name === "ingest" ? "true" : undefined);
     }
+    const board = pod("board");
+    expect(board.containers[0]!.envFrom ?? []).toEqual([]);
+    expect(board.volumes?.find((v) => v.name === "grpc-ca")?.secret).toEqual({
+      secretName: "meetuphype-grpc-tls",
+      defaultMode: 0o440,
+      items: [{ key: "ca.crt", path: "ca.crt" }],
+    });
     expect(pod("aggregator").containers[0]!.env).toEqual(
       expect.arrayContaining([{ name: "GRPC_TLS_CERT", value: "/etc/meetuphype/grpc-tls/tls.crt" }]),
     );

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import {
+  openHistoryStore,
   connectNats,
   decodeShardTopK,
   encodeRankRequest,
@@ -20,8 +21,8 @@ import {
 } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { ClockMode } from "@meetuphype/core";
-import { startTrendingServer } from "@meetuphype/grpc";
+import { ClockMode, RankingHistory } from "@meetuphype/core";
+import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
 import { AggregatorLogic, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { GlobalClock } from "./clock.js";
 import { Freshness } from "./freshness.js";
@@ -47,6 +48,8 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   });
   const n = names(cfg.prefix);
   const hub = new SnapshotHub(null);
+  // The ranking's recent past (GetTrendingHistory): loaded from NATS once connected, then kept there.
+  const history = new RankingHistory();
   // The server first: alive (its own health SERVING) while NATS is awaited; TrendingService NOT_SERVING until a ranking is complete.
   for (const w of cfg.tls?.warnings ?? []) logger.warn(w);
   const server = await startTrendingServer({
@@ -55,6 +58,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     source: hub,
     params: cfg.params,
     tls: cfg.tls,
+    history,
   });
   server.setServing(false);
   logger.info("TrendingService listening", {
@@ -79,6 +83,8 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const clock = new GlobalClock();
   const progress = new ProgressFollower();
   const js = nc.jetstream();
+  const historyStore = await retry(() => openHistoryStore(js, n, history, logger), { what: "loading the ranking history", logger, signal: ctx.signal });
+  recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
   // No rank request before both buckets were read whole: a restarted aggregator that did not yet
   // know a dedup shard lags would rank at the ingest clock, over data that is not all there.
   const synced = { clock: false, progress: false };

@@ -16,6 +16,7 @@ import { COUNTER_OPTIONS, runCounter } from "@meetuphype/counter";
 import { DEDUP_OPTIONS, runDedup } from "@meetuphype/dedup";
 import { INGEST_OPTIONS, runIngest } from "@meetuphype/ingest";
 import { PRODUCER_OPTIONS, runProducer } from "@meetuphype/producer";
+import { BOARD_OPTIONS, runBoard } from "@meetuphype/board";
 
 /** The version of this package (services/cli/package.json). */
 export const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -35,6 +36,7 @@ Distributed services (Kafka + NATS; start local brokers with npm run infra:up):
   dedup      dedup shard replica
   counter    counter shard replica
   aggregator global ranking; TrendingService on gRPC; console
+  board      the live web page, JSON and event stream, fed by TrendingService
   cluster    all of the above as local child processes (--counters N, --dedups N, --ingests N)
   status     replicas, shard owners, pending messages and lag of a running pipeline (--json)
 
@@ -51,6 +53,7 @@ const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) =>
   dedup: runDedup,
   counter: runCounter,
   aggregator: runAggregator,
+  board: runBoard,
   cluster: clusterCommand,
   status: statusCommand,
 };
@@ -65,6 +68,7 @@ export const COMMAND_OPTIONS: Record<string, readonly OptionSpec[]> = {
   dedup: DEDUP_OPTIONS,
   counter: COUNTER_OPTIONS,
   aggregator: AGGREGATOR_OPTIONS,
+  board: BOARD_OPTIONS,
   cluster: CLUSTER_OPTIONS,
   status: STATUS_OPTIONS,
 };

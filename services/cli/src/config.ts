@@ -4,6 +4,7 @@
  * below (which also produce --help).
  */
 import type { TrendingParams } from "@meetuphype/core";
+import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board";
 import type { LogFormat, LogLevel } from "@meetuphype/actors";
 import {
   EMIT_INTERVAL,
@@ -90,6 +91,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     check: intIn(0, 65_535),
   },
   { flag: "metrics-host", env: "METRICS_HOST", type: "string", default: "0.0.0.0", help: "with --metrics-port: the address it binds" },
+  ...HTTP_OPTIONS,
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
@@ -147,6 +149,8 @@ export interface RunConfig {
   readonly progress: boolean;
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
+  /** The board (page, JSON, events) beside TrendingService. */
+  readonly http: HttpConfig;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly help: boolean;
@@ -215,6 +219,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     progress: bool(v, "progress"),
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     metricsHost: str(v, "metrics-host") ?? "0.0.0.0",
+    http: httpFrom(v),
     logLevel: str(v, "log-level") as LogLevel,
     logFormat: str(v, "log-format") as LogFormat,
     help: bool(v, "help"),

@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { Kafka, logLevel } from "kafkajs";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
-import { getTrending, trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
+import { getTrending, getTrendingHistory, trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
+import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   captureFiles,
   runCli,
@@ -141,6 +142,40 @@ describe("the distributed pipeline after a crash", () => {
     // The survivors take the dead replicas' shards over from their last snapshots
     // (or from the start of the streams) once the member TTL has passed.
     await p.servedEqualsModel(referenceRanking(lines, DEFAULT_PARAMS));
+  });
+});
+
+describe("the ranking's history (GetTrendingHistory)", () => {
+  it("is kept by the aggregator in NATS: a restarted aggregator serves the same points", async () => {
+    const prefix = uniqueName("history");
+    pipeline = await TestPipeline.start({ kafkaBrokers, natsUrl, prefix });
+    const p = pipeline;
+    const src = new SyntheticSource({ seed: 5, rate: 0.5 }); // 300 lines = 10 minutes of the trending clock
+    const client = trendingClient(p.grpcAddr);
+    try {
+      for (let chunk = 0; chunk < 4; chunk++) {
+        const lines = Array.from({ length: 300 }, () => src.next());
+        const res = await p.produce(["--input", "-"], `${lines.join("\n")}\n`);
+        expect(res.code, res.stderr).toBe(0);
+        const until = Math.max(...lines.map((l) => (JSON.parse(l) as { mtime: number }).mtime));
+        await eventually("the ranking to reach the chunk's end", async () => {
+          const s = await getTrending(client, 1).catch((e: unknown) => String(e));
+          return typeof s !== "string" && s.asOfMs >= until ? true : `not yet at ${until}`;
+        });
+      }
+      const before = await getTrendingHistory(client);
+      expect(before.resolutionMs).toBe(60_000);
+      expect(before.points.length).toBeGreaterThanOrEqual(4);
+      await p.kill("aggregator");
+      p.startAggregator();
+      const after = await eventually("the restarted aggregator's history", async () => {
+        const h = await getTrendingHistory(client).catch((e: unknown) => String(e));
+        return typeof h !== "string" && h.points.length >= before.points.length ? h : typeof h === "string" ? h : "fewer points";
+      });
+      expect(after.points.slice(0, before.points.length)).toEqual(before.points);
+    } finally {
+      client.close();
+    }
   });
 });
 

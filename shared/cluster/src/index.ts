@@ -21,3 +21,4 @@ export * from "./status.js";
 export * from "./refusals.js";
 export * from "./broker-clients.js";
 export * from "./kafka-retry.js";
+export * from "./history-store.js";

@@ -19,6 +19,8 @@ export interface Names {
   readonly progressBucket: string;
   /** Object store: shard state snapshots, by `<kind>-<shard>`. */
   readonly snapshotStore: string;
+  /** KV: the ranking's recent past, one point per minute (`m<minute>`), kept by the aggregator. */
+  readonly historyBucket: string;
 }
 
 export function names(prefix: string): Names {
@@ -35,6 +37,7 @@ export function names(prefix: string): Names {
     clockBucket: `${prefix}_clock`,
     progressBucket: `${prefix}_progress`,
     snapshotStore: `${prefix}_snapshots`,
+    historyBucket: `${prefix}_history`,
   };
 }
 

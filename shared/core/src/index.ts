@@ -9,3 +9,4 @@ export * from "./score.js";
 export * from "./ranking.js";
 export * from "./topic-counts.js";
 export * from "./wtf8.js";
+export * from "./ranking-history.js";

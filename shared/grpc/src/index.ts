@@ -3,3 +3,5 @@ export * from "./convert.js";
 export * from "./server.js";
 export * from "./client.js";
 export * from "./tls.js";
+export * from "./history.js";
+export * from "./reconnect.js";

@@ -9,6 +9,7 @@ import { getTrendingHandler } from "./get-trending.js";
 import type { ServedParams, SnapshotSource } from "./types.js";
 import { watchTrendingHandler, type Watchers } from "./watch-trending.js";
 import { serverCredentials, type ServerTls } from "./tls.js";
+import { getTrendingHistoryHandler, type HistorySource } from "./history.js";
 
 /** proto/ at the repository root (this file is shared/grpc/{src,dist}/server.*). */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../proto/", import.meta.url));
@@ -25,6 +26,8 @@ export interface TrendingServerOptions {
   readonly params: ServedParams;
   /** TLS (and mutual TLS with a client CA); plaintext when absent. */
   readonly tls?: ServerTls | undefined;
+  /** The ranking's recent past for GetTrendingHistory; none (an empty history) when absent. */
+  readonly history?: HistorySource;
 }
 
 export interface TrendingServer {
@@ -59,6 +62,7 @@ export async function startTrendingServer(opts: TrendingServerOptions): Promise<
   server.addService(TrendingServiceService, {
     getTrending: getTrendingHandler(opts.source, opts.params),
     watchTrending: watchTrendingHandler(opts.source, opts.params, watchers),
+    getTrendingHistory: getTrendingHistoryHandler(opts.history),
   });
   const health = new HealthImplementation({ "": "NOT_SERVING", [TRENDING_SERVICE]: "NOT_SERVING" });
   health.addToServer(server);

@@ -24,6 +24,9 @@ export interface Metrics {
   /** Wall clock minus the served ranking's `now`. */
   readonly eventTimeLag: Gauge;
   readonly watchStreams: Gauge;
+  /** The board: open event streams, and events a slow viewer never got because a newer one replaced them. */
+  readonly boardViewers: Gauge;
+  readonly boardReplaced: Counter;
   readonly contentType: string;
   text(): Promise<string>;
 }
@@ -74,6 +77,12 @@ export function createMetrics(service: string): Metrics {
       registers: r,
     }),
     watchStreams: new Gauge({ name: "meetuphype_watch_streams", help: "Open WatchTrending streams", registers: r }),
+    boardViewers: new Gauge({ name: "meetuphype_board_viewers", help: "Open event streams of the board", registers: r }),
+    boardReplaced: new Counter({
+      name: "meetuphype_board_events_replaced_total",
+      help: "Events a slow viewer never got because a newer one replaced them",
+      registers: r,
+    }),
     contentType: registry.contentType,
     text: () => registry.metrics(),
   };

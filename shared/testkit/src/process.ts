@@ -38,9 +38,13 @@ export function runCli(args: readonly string[], opts: { stdin?: string; env?: Re
 export function startCli(
   args: readonly string[],
   env: Record<string, string> = {},
+  o: { stdin?: boolean } = {},
 ): ChildProcess & { output: { stdout: string; stderr: string } } {
   assertBuilt();
-  const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: [o.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   const output = { stdout: "", stderr: "" };
   child.stdout?.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (output.stderr += d));
@@ -111,6 +115,8 @@ export function startServing(port: number, extra: readonly string[] = [], env: R
     "200",
     "--clock",
     "processing",
+    "--http-port",
+    "0",
   ];
   return startCli(["run", ...args, ...extra], env);
 }

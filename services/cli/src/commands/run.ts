@@ -4,7 +4,9 @@ import { createLogger, type Logger } from "@meetuphype/actors";
 import { startHealthServer } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { RunMetrics } from "../run-metrics.js";
-import { startTrendingServer } from "@meetuphype/grpc";
+import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
+import { RankingHistory } from "@meetuphype/core";
+import { startEmbeddedBoard } from "@meetuphype/board";
 import { EmbeddedPipeline, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
@@ -78,6 +80,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       return 0;
     }
     const hub = new SnapshotHub();
+    const history = new RankingHistory();
+    recordHistory(hub, history);
     for (const w of cfg.tls?.warnings ?? []) logger.warn(w);
     const server = await startTrendingServer({
       host: cfg.grpcHost,
@@ -85,7 +89,13 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       source: hub,
       params: cfg.params,
       tls: cfg.tls,
+      history,
     });
+    const board = await startEmbeddedBoard(cfg.http, hub, cfg.params, history, () => ctx.clock.now()).catch(async (err: unknown) => {
+      await server.close(0);
+      throw err;
+    });
+    logger.info("board listening", { http: `http://${cfg.http.httpHost}:${board.port}/` });
     const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
     logger.info("TrendingService listening", {
       addr: `${cfg.grpcHost}:${server.port}`,
@@ -104,6 +114,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     logger.info("stopping: draining the pipeline");
     await feeding;
     await metrics?.close();
+    await board.close();
     await server.close(2000);
     return 0;
   } finally {

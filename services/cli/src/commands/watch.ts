@@ -11,7 +11,7 @@ import { formatConsole } from "@meetuphype/pipeline";
 import { WATCH_OPTIONS, watchConfig, type WatchConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
-import { DEFAULT_RECONNECT, nextDelay } from "../reconnect.js";
+import { DEFAULT_RECONNECT, nextDelay } from "@meetuphype/grpc";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 

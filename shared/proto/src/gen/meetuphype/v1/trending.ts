@@ -37,6 +37,30 @@ export interface GetTrendingRequest {
   limit: number;
 }
 
+/** GetTrendingHistoryRequest asks for the ranking's recent past. */
+export interface GetTrendingHistoryRequest {
+}
+
+/**
+ * TrendingHistory is the ranking's recent past, oldest point first. A minute without a
+ * point had no change: its ranking is the previous point's.
+ */
+export interface TrendingHistory {
+  /** The length of a point's interval (one minute). */
+  resolutionMs: number;
+  /** How far back the points go from the newest one. */
+  horizonMs: number;
+  points: HistoryPoint[];
+}
+
+/** HistoryPoint is the last ranking of one minute of the trending clock. */
+export interface HistoryPoint {
+  /** The trending clock of that ranking, in ms since the epoch. */
+  asOfMs: number;
+  /** Its topics, best first (rank is their order). */
+  topics: TrendingTopic[];
+}
+
 /** TrendingSnapshot is one ranking at one trending clock value. */
 export interface TrendingSnapshot {
   /** The trending clock ("now") of this ranking, in ms since the epoch. */
@@ -218,6 +242,256 @@ export const GetTrendingRequest: MessageFns<GetTrendingRequest> = {
   fromPartial(object: DeepPartial<GetTrendingRequest>): GetTrendingRequest {
     const message = createBaseGetTrendingRequest();
     message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetTrendingHistoryRequest(): GetTrendingHistoryRequest {
+  return {};
+}
+
+export const GetTrendingHistoryRequest: MessageFns<GetTrendingHistoryRequest> = {
+  encode(_: GetTrendingHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTrendingHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTrendingHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetTrendingHistoryRequest {
+    return {};
+  },
+
+  toJSON(_: GetTrendingHistoryRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetTrendingHistoryRequest>): GetTrendingHistoryRequest {
+    return GetTrendingHistoryRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetTrendingHistoryRequest>): GetTrendingHistoryRequest {
+    const message = createBaseGetTrendingHistoryRequest();
+    return message;
+  },
+};
+
+function createBaseTrendingHistory(): TrendingHistory {
+  return { resolutionMs: 0, horizonMs: 0, points: [] };
+}
+
+export const TrendingHistory: MessageFns<TrendingHistory> = {
+  encode(message: TrendingHistory, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resolutionMs !== 0) {
+      writer.uint32(8).int64(message.resolutionMs);
+    }
+    if (message.horizonMs !== 0) {
+      writer.uint32(16).int64(message.horizonMs);
+    }
+    for (const v of message.points) {
+      HistoryPoint.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrendingHistory {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrendingHistory();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.resolutionMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.horizonMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.points.push(HistoryPoint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrendingHistory {
+    return {
+      resolutionMs: isSet(object.resolutionMs)
+        ? globalThis.Number(object.resolutionMs)
+        : isSet(object.resolution_ms)
+        ? globalThis.Number(object.resolution_ms)
+        : 0,
+      horizonMs: isSet(object.horizonMs)
+        ? globalThis.Number(object.horizonMs)
+        : isSet(object.horizon_ms)
+        ? globalThis.Number(object.horizon_ms)
+        : 0,
+      points: globalThis.Array.isArray(object?.points) ? object.points.map((e: any) => HistoryPoint.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: TrendingHistory): unknown {
+    const obj: any = {};
+    if (message.resolutionMs !== 0) {
+      obj.resolutionMs = Math.round(message.resolutionMs);
+    }
+    if (message.horizonMs !== 0) {
+      obj.horizonMs = Math.round(message.horizonMs);
+    }
+    if (message.points?.length) {
+      obj.points = message.points.map((e) => HistoryPoint.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TrendingHistory>): TrendingHistory {
+    return TrendingHistory.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TrendingHistory>): TrendingHistory {
+    const message = createBaseTrendingHistory();
+    message.resolutionMs = object.resolutionMs ?? 0;
+    message.horizonMs = object.horizonMs ?? 0;
+    message.points = object.points?.map((e) => HistoryPoint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHistoryPoint(): HistoryPoint {
+  return { asOfMs: 0, topics: [] };
+}
+
+export const HistoryPoint: MessageFns<HistoryPoint> = {
+  encode(message: HistoryPoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.asOfMs !== 0) {
+      writer.uint32(8).int64(message.asOfMs);
+    }
+    for (const v of message.topics) {
+      TrendingTopic.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryPoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryPoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topics.push(TrendingTopic.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryPoint {
+    return {
+      asOfMs: isSet(object.asOfMs)
+        ? globalThis.Number(object.asOfMs)
+        : isSet(object.as_of_ms)
+        ? globalThis.Number(object.as_of_ms)
+        : 0,
+      topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => TrendingTopic.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: HistoryPoint): unknown {
+    const obj: any = {};
+    if (message.asOfMs !== 0) {
+      obj.asOfMs = Math.round(message.asOfMs);
+    }
+    if (message.topics?.length) {
+      obj.topics = message.topics.map((e) => TrendingTopic.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HistoryPoint>): HistoryPoint {
+    return HistoryPoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HistoryPoint>): HistoryPoint {
+    const message = createBaseHistoryPoint();
+    message.asOfMs = object.asOfMs ?? 0;
+    message.topics = object.topics?.map((e) => TrendingTopic.fromPartial(e)) || [];
     return message;
   },
 };
@@ -693,6 +967,20 @@ export const TrendingServiceService = {
     responseSerialize: (value: TrendingSnapshot): Buffer => Buffer.from(TrendingSnapshot.encode(value).finish()),
     responseDeserialize: (value: Buffer): TrendingSnapshot => TrendingSnapshot.decode(value),
   },
+  /**
+   * GetTrendingHistory returns the ranking's recent past: the last ranking of each
+   * minute of the trending clock, over the last hours (for sparklines).
+   */
+  getTrendingHistory: {
+    path: "/meetuphype.v1.TrendingService/GetTrendingHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTrendingHistoryRequest): Buffer =>
+      Buffer.from(GetTrendingHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTrendingHistoryRequest => GetTrendingHistoryRequest.decode(value),
+    responseSerialize: (value: TrendingHistory): Buffer => Buffer.from(TrendingHistory.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TrendingHistory => TrendingHistory.decode(value),
+  },
 } as const;
 
 export interface TrendingServiceServer extends UntypedServiceImplementation {
@@ -703,6 +991,11 @@ export interface TrendingServiceServer extends UntypedServiceImplementation {
   watchTrending: handleServerStreamingCall<WatchTrendingRequest, TrendingSnapshot>;
   /** GetTrending returns the current ranking. */
   getTrending: handleUnaryCall<GetTrendingRequest, TrendingSnapshot>;
+  /**
+   * GetTrendingHistory returns the ranking's recent past: the last ranking of each
+   * minute of the trending clock, over the last hours (for sparklines).
+   */
+  getTrendingHistory: handleUnaryCall<GetTrendingHistoryRequest, TrendingHistory>;
 }
 
 export interface TrendingServiceClient extends Client {
@@ -731,6 +1024,25 @@ export interface TrendingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: TrendingSnapshot) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetTrendingHistory returns the ranking's recent past: the last ranking of each
+   * minute of the trending clock, over the last hours (for sparklines).
+   */
+  getTrendingHistory(
+    request: GetTrendingHistoryRequest,
+    callback: (error: ServiceError | null, response: TrendingHistory) => void,
+  ): ClientUnaryCall;
+  getTrendingHistory(
+    request: GetTrendingHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TrendingHistory) => void,
+  ): ClientUnaryCall;
+  getTrendingHistory(
+    request: GetTrendingHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TrendingHistory) => void,
   ): ClientUnaryCall;
 }
 

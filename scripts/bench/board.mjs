@@ -1,0 +1,200 @@
+// Benchmark of the board's fan-out: one `meetuphype board` following `meetuphype run`
+// (fed on standard input, so the bench decides when the ranking changes), with
+// BENCH_VIEWERS (default 5,000) server-sent-event viewers opened from this process and
+// 50 more that never read. Per ranking change: the time from the upstream's snapshot
+// (seen by a WatchTrending client here, as the board sees it) to the first and the last
+// viewer; the board's RSS before and after. Prints figures; asserts nothing.
+import http from "node:http";
+import { createRequire } from "node:module";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const require = createRequire(import.meta.url);
+const grpc = require("@grpc/grpc-js");
+
+const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Synthetic-looking RSVP lines whose one topic changes per round, so that each round is a new ranking. */
+let id = 1_900_000_000;
+let mtime = Date.UTC(2024, 4, 1);
+function lines(topic, n) {
+  return Array.from({ length: n }, () => {
+    mtime += 1000;
+    id++;
+    return JSON.stringify({
+      rsvp_id: id,
+      mtime,
+      response: "yes",
+      guests: 0,
+      visibility: "public",
+      member: { member_id: id, member_name: `Member ${id}` },
+      event: { event_id: `e${id}`, event_name: "Bench", time: mtime + 86_400_000 },
+      group: { group_id: 1, group_name: "Bench", group_topics: [{ urlkey: topic, topic_name: topic }] },
+    });
+  }).join("\n");
+}
+
+/** Opens an SSE viewer; `onSnapshot(asOfMs)` for each snapshot event. `stuck`: never reads. */
+function viewer(port, onSnapshot, stuck = false) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/api/stream", agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`viewer: HTTP ${res.statusCode}`));
+      if (stuck) {
+        res.socket.pause();
+        return resolve(req);
+      }
+      let buf = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => {
+        buf += d;
+        let end;
+        while ((end = buf.indexOf("\n\n")) >= 0) {
+          const frame = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          if (frame.startsWith("event: snapshot")) onSnapshot(Number(/"asOfMs":(\d+)/.exec(frame)?.[1] ?? 0));
+        }
+      });
+      resolve(req);
+    });
+    req.on("error", reject);
+  });
+}
+
+export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWERS ?? 5000), rounds = 20 }) {
+  const [grpcPort, httpPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const upstream = spawn(
+    process.execPath,
+    [
+      cli,
+      "run",
+      "--input",
+      "-",
+      "--no-progress",
+      "--grpc-port",
+      String(grpcPort),
+      "--grpc-host",
+      "127.0.0.1",
+      "--http-port",
+      "0",
+      "--emit-interval-ms",
+      "50",
+      "--log-level",
+      "warn",
+    ],
+    {
+      stdio: ["pipe", "ignore", "inherit"],
+    },
+  );
+  upstream.stdin.write(`${lines("warmup", 50)}\n`);
+  const board = spawn(
+    process.execPath,
+    [
+      cli,
+      "board",
+      "--addr",
+      `127.0.0.1:${grpcPort}`,
+      "--http-port",
+      String(httpPort),
+      "--http-host",
+      "127.0.0.1",
+      "--health-port",
+      String(healthPort),
+      "--log-level",
+      "warn",
+    ],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (i > 300) throw new Error("the board did not become ready");
+      await sleep(100);
+    }
+    // Each viewer's receipt time per asOfMs (only the newest round is kept).
+    const seen = new Map();
+    let target = -1;
+    const arrivals = [];
+    const onSnapshot = (asOfMs) => {
+      if (asOfMs === target) arrivals.push(performance.now());
+    };
+    const rssIdle = rssMiB(board.pid);
+    const opened = performance.now();
+    for (let i = 0; i < viewers; i += 250)
+      await Promise.all(Array.from({ length: Math.min(250, viewers - i) }, () => viewer(httpPort, onSnapshot)));
+    const stuck = await Promise.all(Array.from({ length: 50 }, () => viewer(httpPort, () => undefined, true)));
+    const openMs = performance.now() - opened;
+    await sleep(1000);
+    const rssOpen = rssMiB(board.pid);
+
+    // A WatchTrending client here: when it has a snapshot, so (within a millisecond) has the board.
+    const { TrendingServiceClient } = await import("@meetuphype/proto");
+    const client = new TrendingServiceClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    let upstreamAt = new Map();
+    const call = client.watchTrending({ limit: 0 });
+    call.on("data", (s) => upstreamAt.set(s.asOfMs, performance.now()));
+    call.on("error", () => undefined);
+    await sleep(500);
+
+    const lastMs = [];
+    const firstMs = [];
+    for (let r = 0; r < rounds; r++) {
+      arrivals.length = 0;
+      upstreamAt = new Map();
+      const before = mtime;
+      upstream.stdin.write(`${lines(`topic-${r}`, 30 + r)}\n`);
+      // The round's ranking is at the clock of its last line.
+      target = mtime;
+      for (let w = 0; w < 200 && arrivals.length < viewers; w++) await sleep(25);
+      const t0 = upstreamAt.get(target);
+      if (t0 !== undefined && arrivals.length > 0) {
+        firstMs.push(Math.min(...arrivals) - t0);
+        lastMs.push(Math.max(...arrivals) - t0);
+      }
+      if (arrivals.length < viewers) console.error(`  round ${r}: ${arrivals.length} of ${viewers} viewers got the ranking of ${before}`);
+      await sleep(100);
+    }
+    const rssAfter = rssMiB(board.pid);
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    const replaced = /^meetuphype_board_events_replaced_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? "?";
+    call.cancel();
+    client.close();
+    for (const s of stuck) s.destroy();
+    return [
+      ["viewers (SSE) + stuck viewers", `${viewers} + 50`, `opened in ${(openMs / 1000).toFixed(1)} s`],
+      [
+        "snapshot → first viewer p50/p95",
+        `${pct(firstMs, 50)?.toFixed(1)} / ${pct(firstMs, 95)?.toFixed(1)} ms`,
+        `${firstMs.length} rounds`,
+      ],
+      [
+        "snapshot → last viewer p50/p95",
+        `${pct(lastMs, 50)?.toFixed(1)} / ${pct(lastMs, 95)?.toFixed(1)} ms`,
+        "every viewer has the new ranking",
+      ],
+      [
+        "board RSS idle / open / after",
+        `${rssIdle.toFixed(0)} / ${rssOpen.toFixed(0)} / ${rssAfter.toFixed(0)} MiB`,
+        `events replaced for stuck viewers: ${replaced}`,
+      ],
+    ];
+  } finally {
+    board.kill("SIGTERM");
+    upstream.kill("SIGTERM");
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What the board knows: the current ranking (as GetTrending sends it), the state of its
+ * upstream, and the ranking's recent past. Each change goes to every viewer.
+ */
+import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
+import type { ServedHistory } from "@meetuphype/grpc";
+import type { TrendingSnapshot } from "@meetuphype/proto";
+import type { Fanout } from "./fanout.js";
+
+export interface UpstreamState {
+  readonly connected: boolean;
+  /** Since when (ms since the epoch, wall clock). */
+  readonly since: number;
+  /** Why it is not connected. */
+  readonly reason?: string;
+}
+
+export class BoardState {
+  snapshot: TrendingSnapshot | undefined;
+  upstream: UpstreamState;
+  history: RankingHistory;
+  private readonly recordsHistory: boolean;
+
+  /** `history` and `recordsHistory: false` when another part keeps the history (`run`). */
+  constructor(
+    private readonly fanout: Fanout,
+    now: number,
+    o: { history?: RankingHistory; recordsHistory?: boolean } = {},
+  ) {
+    this.upstream = { connected: false, since: now, reason: "not connected yet" };
+    this.history = o.history ?? new RankingHistory();
+    this.recordsHistory = o.recordsHistory ?? true;
+  }
+
+  /** Ready to serve viewers: connected upstream, with a ranking. */
+  get ready(): boolean {
+    return this.upstream.connected && this.snapshot !== undefined;
+  }
+
+  setSnapshot(s: TrendingSnapshot): void {
+    this.snapshot = s;
+    if (this.recordsHistory && !s.stale)
+      this.history.record({ asOfMs: s.asOfMs, topics: s.topics.map(({ key, name, score }) => ({ key, name, score })) });
+    this.fanout.publish("snapshot", s);
+  }
+
+  setUpstream(u: UpstreamState): void {
+    if (u.connected === this.upstream.connected && u.reason === this.upstream.reason) return;
+    this.upstream = u;
+    this.fanout.publish("upstream", u);
+  }
+
+  /** The upstream's history (on each connect): it knows more than this board, which may have just started. */
+  replaceHistory(h: ServedHistory): void {
+    const fresh = new RankingHistory(h.resolutionMs, h.horizonMs > 0 ? h.horizonMs : this.history.horizonMs);
+    for (const p of [...h.points, ...this.history.list()]) fresh.record(p);
+    this.history = fresh;
+  }
+
+  historyJson(): { resolutionMs: number; horizonMs: number; points: HistoryPoint[] } {
+    return { resolutionMs: this.history.resolutionMs, horizonMs: this.history.horizonMs, points: this.history.list() };
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The aggregator keeps the ranking's recent past in a NATS KV bucket (one key per
+ * minute), so that a restarted aggregator, and every board behind it, serves the same
+ * sparklines. Points beyond the horizon are deleted; the bucket's TTL is a safety net.
+ */
+import type { JetStreamClient, KV } from "nats";
+import type { Logger } from "@meetuphype/actors";
+import { HISTORY_HORIZON_MS, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
+import { HistoryPoint as WirePoint } from "@meetuphype/proto";
+import type { Names } from "./names.js";
+import { describe } from "./retry.js";
+
+const keyOf = (bucket: number): string => `m${bucket}`;
+
+export interface HistoryStore {
+  /** Stores a point kept by the history, and deletes the minutes that left it. Never throws: a lost point only thins a sparkline. */
+  save(bucket: number, p: HistoryPoint, dropped: readonly number[]): Promise<void>;
+}
+
+/** Opens (creating) the bucket and loads its points into `history`. */
+export async function openHistoryStore(js: JetStreamClient, n: Names, history: RankingHistory, logger: Logger): Promise<HistoryStore> {
+  const kv: KV = await js.views.kv(n.historyBucket, { history: 1, ttl: HISTORY_HORIZON_MS + 3_600_000 });
+  let loaded = 0;
+  for await (const key of await kv.keys()) {
+    const e = await kv.get(key);
+    if (e === null || e.value.length === 0) continue;
+    try {
+      const w = WirePoint.decode(e.value);
+      history.record({ asOfMs: w.asOfMs, topics: w.topics.map(({ key: k, name, score }) => ({ key: k, name, score })) });
+      loaded++;
+    } catch (err) {
+      logger.warn("an unreadable history point is skipped", { key, err: describe(err) });
+    }
+  }
+  if (loaded > 0) logger.info("history loaded", { points: history.size });
+  return {
+    save: async (bucket, p, dropped) => {
+      try {
+        const topics = p.topics.map((t, i) => ({ rank: i + 1, key: t.key, name: t.name, score: t.score }));
+        await kv.put(keyOf(bucket), WirePoint.encode({ asOfMs: p.asOfMs, topics }).finish());
+        for (const b of dropped) await kv.delete(keyOf(b));
+      } catch (err) {
+        logger.warn("a history point was not saved (the sparklines of a restarted aggregator miss it)", { err: describe(err) });
+      }
+    },
+  };
+}
