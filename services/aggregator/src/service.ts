@@ -83,7 +83,11 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const clock = new GlobalClock();
   const progress = new ProgressFollower();
   const js = nc.jetstream();
-  const historyStore = await retry(() => openHistoryStore(js, n, history, logger), { what: "loading the ranking history", logger, signal: ctx.signal });
+  const historyStore = await retry(() => openHistoryStore(js, n, history, logger), {
+    what: "loading the ranking history",
+    logger,
+    signal: ctx.signal,
+  });
   recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
   // No rank request before both buckets were read whole: a restarted aggregator that did not yet
   // know a dedup shard lags would rank at the ingest clock, over data that is not all there.

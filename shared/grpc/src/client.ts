@@ -17,7 +17,8 @@ export interface Watch {
 /** A client of TrendingService at `addr`, over TLS when `tls` is given. */
 export function trendingClient(addr: string, tls?: ClientTls, o: { keepaliveMs?: number } = {}): TrendingServiceClient {
   // With keepalive pings, a server that stalls (SIGSTOP, a dead node) ends the stream within seconds.
-  const options = o.keepaliveMs === undefined ? {} : { "grpc.keepalive_time_ms": o.keepaliveMs, "grpc.keepalive_timeout_ms": o.keepaliveMs };
+  const options =
+    o.keepaliveMs === undefined ? {} : { "grpc.keepalive_time_ms": o.keepaliveMs, "grpc.keepalive_timeout_ms": o.keepaliveMs };
   return new TrendingServiceClient(addr, channelCredentials(tls), options);
 }
 
