@@ -170,11 +170,10 @@ export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWE
       await sleep(100);
     }
     const rssAfter = rssMiB(board.pid);
-    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
-    const replaced = /^meetuphype_board_events_replaced_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? "?";
     call.cancel();
     client.close();
     for (const s of stuck) s.destroy();
+    const slow = await slowViewers(cli);
     return [
       ["viewers (SSE) + stuck viewers", `${viewers} + 50`, `opened in ${(openMs / 1000).toFixed(1)} s`],
       [
@@ -187,10 +186,102 @@ export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWE
         `${pct(lastMs, 50)?.toFixed(1)} / ${pct(lastMs, 95)?.toFixed(1)} ms`,
         "every viewer has the new ranking",
       ],
+      ...slow,
       [
         "board RSS idle / open / after",
         `${rssIdle.toFixed(0)} / ${rssOpen.toFixed(0)} / ${rssAfter.toFixed(0)} MiB`,
-        `events replaced for stuck viewers: ${replaced}`,
+        "no viewers, 5,050 open, after the rounds",
+      ],
+    ];
+  } finally {
+    board.kill("SIGTERM");
+    upstream.kill("SIGTERM");
+  }
+}
+
+/**
+ * Slow viewers: a board whose rankings are large (top 1,000, about 100 KB each) with 50
+ * viewers that never read and one that does, through 300 rankings: far more than the
+ * stuck sockets hold. The reading viewer gets them all; the board's memory stays flat.
+ */
+async function slowViewers(cli) {
+  const [grpcPort, httpPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const upstream = spawn(
+    process.execPath,
+    [
+      cli,
+      "run",
+      "--input",
+      "-",
+      "--no-progress",
+      "--top-n",
+      "1000",
+      "--grpc-port",
+      String(grpcPort),
+      "--grpc-host",
+      "127.0.0.1",
+      "--http-port",
+      "0",
+      "--emit-interval-ms",
+      "50",
+      "--log-level",
+      "warn",
+    ],
+    { stdio: ["pipe", "ignore", "inherit"] },
+  );
+  for (let t = 0; t < 1000; t++) upstream.stdin.write(`${lines(`wide-topic-${t}`, 1)}\n`);
+  const board = spawn(
+    process.execPath,
+    [
+      cli,
+      "board",
+      "--addr",
+      `127.0.0.1:${grpcPort}`,
+      "--http-port",
+      String(httpPort),
+      "--http-host",
+      "127.0.0.1",
+      "--health-port",
+      String(healthPort),
+      "--log-level",
+      "error",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  try {
+    for (
+      let i = 0;
+      !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
+      if (i > 300) throw new Error("the board did not become ready");
+      await sleep(100);
+    }
+    let got = 0;
+    await viewer(httpPort, () => got++);
+    const stuck = await Promise.all(Array.from({ length: 50 }, () => viewer(httpPort, () => undefined, true)));
+    await sleep(500);
+    const before = rssMiB(board.pid);
+    const rounds = 300;
+    got = 0;
+    for (let r = 0; r < rounds; r++) {
+      upstream.stdin.write(`${lines(`wide-round-${r}`, 3)}\n`);
+      await sleep(60);
+    }
+    await sleep(2500);
+    const after = rssMiB(board.pid);
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    const replaced = /^meetuphype_board_events_replaced_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? "?";
+    for (const s of stuck) s.destroy();
+    return [
+      ["slow viewers: 50 stuck + 1 reading", `${got} rankings read`, `${rounds} rounds of a top-1000 ranking (~100 KB each)`],
+      [
+        "  board RSS before / after",
+        `${before.toFixed(0)} / ${after.toFixed(0)} MiB`,
+        `rankings the stuck viewers never got (replaced): ${replaced}`,
       ],
     ];
   } finally {

@@ -75,18 +75,20 @@ export function sparklinePath(series: readonly (number | null)[], width: number,
   if (series.length === 0 || max === 0) return "";
   const step = series.length > 1 ? width / (series.length - 1) : 0;
   const y = (v: number): number => Math.round((height - (v / max) * height) * 10) / 10;
-  let path = "";
-  let drawing = false;
+  const parts: string[] = [];
+  let run = 0;
+  // A run of one value (a topic ranked for one minute) becomes a dot: a short stub, drawn with round caps.
+  const endRun = (): void => {
+    if (run === 1) parts.push("h0.1");
+    run = 0;
+  };
   series.forEach((v, i) => {
-    if (v === null) {
-      drawing = false;
-      return;
-    }
-    const x = Math.round(i * step * 10) / 10;
-    path += `${drawing ? "L" : "M"}${x} ${y(v)} `;
-    drawing = true;
+    if (v === null) return endRun();
+    parts.push(`${run === 0 ? "M" : "L"}${Math.round(i * step * 10) / 10} ${y(v)}`);
+    run++;
   });
-  return path.trim();
+  endRun();
+  return parts.join(" ");
 }
 
 /** A topic's sparkline over the history and the current ranking. */

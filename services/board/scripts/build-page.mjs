@@ -1,5 +1,5 @@
 // Bundles the board's page (services/board/page) with esbuild into services/board/dist/page:
-// app.js (TypeScript, with @meetuphype/core's pure functions), index.html and style.css.
+// app.js (TypeScript, with @meetuphype/core's pure functions), index.html, style.css, favicon.svg.
 // Served by the board from there: no CDN, nothing fetched at run time.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,5 +19,5 @@ await build({
   alias: { "@meetuphype/core": here("../../../shared/core/src/index.ts") },
   logLevel: "warning",
 });
-for (const f of ["index.html", "style.css"]) copyFileSync(here(`../page/${f}`), `${out}${f}`);
+for (const f of ["index.html", "style.css", "favicon.svg"]) copyFileSync(here(`../page/${f}`), `${out}${f}`);
 console.log("board: page bundled into services/board/dist/page");

@@ -49,6 +49,7 @@ function loadAssets(): Map<string, Asset> {
     ["/", { type: "text/html; charset=utf-8", body: read("index.html") }],
     ["/app.js", { type: "text/javascript; charset=utf-8", body: read("app.js") }],
     ["/style.css", { type: "text/css; charset=utf-8", body: read("style.css") }],
+    ["/favicon.svg", { type: "image/svg+xml", body: read("favicon.svg") }],
   ]);
 }
 

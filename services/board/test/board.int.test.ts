@@ -73,12 +73,20 @@ async function feed(to: ChildProcess, n: number, chunks: number): Promise<void> 
 
 /** `n` fresh "yes" RSVPs of one new topic, at the source's clock: it goes to the top. */
 function surge(n: number): string {
-  return Array.from({ length: n }, () => {
-    const r = JSON.parse(source.next()) as { response: string; group: { group_topics: { urlkey: string; topic_name: string }[] } };
+  const out: string[] = [];
+  while (out.length < n) {
+    let r: { response: string; group?: { group_topics: { urlkey: string; topic_name: string }[] } };
+    try {
+      r = JSON.parse(source.next()) as typeof r;
+    } catch {
+      continue; // the synthetic source writes some malformed lines on purpose
+    }
+    if (r.group === undefined) continue;
     r.response = "yes";
     r.group.group_topics = [{ urlkey: "board-surge", topic_name: "Board Surge" }];
-    return JSON.stringify(r);
-  }).join("\n");
+    out.push(JSON.stringify(r));
+  }
+  return out.join("\n");
 }
 
 const get = (port: number, path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`);
@@ -188,7 +196,7 @@ describe.skipIf(chromium === undefined)(
     });
 
     it("updates when the ranking changes, and marks the newcomer", async () => {
-      upstream.stdin?.write(`${surge(400)}\n`);
+      upstream.stdin?.write(`${surge(1200)}\n`);
       await page.waitForFunction(() => document.querySelector("#rows tr")?.getAttribute("data-key") === "board-surge", { timeout: 30_000 });
       expect((await shownKeys())[0]).toBe("board-surge");
       expect(await page.$eval("#rows tr .change", (e) => e.textContent)).toMatch(/^(new|▲\d+)$/);
@@ -223,7 +231,7 @@ describe.skipIf(chromium === undefined)(
       upstream = startUpstream();
       await feed(upstream, 200, 1);
       await page.waitForFunction(() => document.body.dataset.status === "live", { timeout: 60_000 });
-      expect(problems).toEqual([]);
+      expect(problems, problems.join("\n")).toEqual([]);
     });
   },
 );

@@ -25,7 +25,8 @@ describe("the page's rank changes", () => {
 describe("sparklines", () => {
   it("draws a segment per run of values, scaled to the series' maximum from 0", () => {
     expect(sparklinePath([0, 5, 10], 100, 20)).toBe("M0 20 L50 10 L100 0");
-    expect(sparklinePath([10, null, 10, 5], 30, 10)).toBe("M0 0 M20 0 L30 5");
+    expect(sparklinePath([10, null, 10, 5], 30, 10)).toBe("M0 0 h0.1 M20 0 L30 5"); // a lone value is a dot
+    expect(sparklinePath([null, null, 4], 20, 10)).toBe("M20 0 h0.1");
     expect(sparklinePath([], 100, 20)).toBe("");
     expect(sparklinePath([null, 0], 100, 20)).toBe("");
   });

@@ -13,11 +13,20 @@ const BATCH = 1000;
 export async function feedInput(sink: Sink, input: OpenedInput, progress: Progress | undefined, signal: AbortSignal): Promise<number> {
   let lines = 0;
   let bytes = 0;
-  for await (const batch of lineBatches(input.stream, { batchLines: BATCH, onBytes: (b) => (bytes = b) })) {
-    await sink.push(batch);
-    lines += batch.length;
-    progress?.update(bytes, lines);
-    if (signal.aborted) break;
+  // A stop (SIGTERM) must not wait for more input: standard input may stay open for ever.
+  const stop = (): void => void input.stream.destroy();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const batch of lineBatches(input.stream, { batchLines: BATCH, onBytes: (b) => (bytes = b) })) {
+      await sink.push(batch);
+      lines += batch.length;
+      progress?.update(bytes, lines);
+      if (signal.aborted) break;
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  } finally {
+    signal.removeEventListener("abort", stop);
   }
   progress?.finish(lines);
   return lines;

@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseLine } from "@meetuphype/core";
 import { lineBatches, SyntheticSource } from "../src/index.js";
@@ -66,6 +66,17 @@ describe("lineBatches", () => {
     const out: string[] = [];
     for await (const b of lineBatches(input, { maxLineChars: 60 })) out.push(...b);
     expect(out.map((l) => l.length)).toEqual([60, 2]);
+  });
+
+  it("passes on the lines it has when the input pauses, without waiting for a full batch", async () => {
+    const input = new PassThrough();
+    const batches = lineBatches(input, { batchLines: 1000 });
+    input.write("a\nb\nc");
+    expect((await batches.next()).value).toEqual(["a", "b"]);
+    input.write("\nd\n");
+    expect((await batches.next()).value).toEqual(["c", "d"]);
+    input.end();
+    expect((await batches.next()).done).toBe(true);
   });
 
   it("keeps multi-byte characters split across chunks intact", async () => {

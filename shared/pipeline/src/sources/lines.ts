@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 
 export interface LineBatchOptions {
-  /** Lines per batch. @default 1000 */
+  /** Lines per batch at most (fewer when the input pauses: nothing waits for a full batch). @default 1000 */
   readonly batchLines?: number;
   /** Longest line kept whole, in UTF-16 units. @default 1 MiB + 1 KiB */
   readonly maxLineChars?: number;
@@ -48,6 +48,12 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
       }
     }
     opts.onBytes?.(bytes);
+    // Nothing more has arrived (a pipe or a live stream between writes): what is complete
+    // goes on now instead of waiting for a full batch, so a trickle is never held back.
+    if (batch.length > 0 && input.readableLength === 0) {
+      yield batch;
+      batch = [];
+    }
   }
   if (partial !== "") batch.push(partial);
   if (batch.length > 0) yield batch;
