@@ -157,7 +157,16 @@ describe("the ranking's history (GetTrendingHistory)", () => {
         const lines = Array.from({ length: 300 }, () => src.next());
         const res = await p.produce(["--input", "-"], `${lines.join("\n")}\n`);
         expect(res.code, res.stderr).toBe(0);
-        const until = Math.max(...lines.map((l) => (JSON.parse(l) as { mtime: number }).mtime));
+        // The clock the ranking must reach: the largest mtime of the chunk's parseable lines (some are malformed on purpose).
+        const until = Math.max(
+          ...lines.map((l) => {
+            try {
+              return (JSON.parse(l) as { mtime?: number }).mtime ?? 0;
+            } catch {
+              return 0;
+            }
+          }),
+        );
         await eventually("the ranking to reach the chunk's end", async () => {
           const s = await getTrending(client, 1).catch((e: unknown) => String(e));
           return typeof s !== "string" && s.asOfMs >= until ? true : `not yet at ${until}`;
@@ -170,7 +179,8 @@ describe("the ranking's history (GetTrendingHistory)", () => {
       p.startAggregator();
       const after = await eventually("the restarted aggregator's history", async () => {
         const h = await getTrendingHistory(client).catch((e: unknown) => String(e));
-        return typeof h !== "string" && h.points.length >= before.points.length ? h : typeof h === "string" ? h : "fewer points";
+        if (typeof h === "string") return h;
+        return h.points.length >= before.points.length ? h : `${h.points.length} points, not ${before.points.length}\n${p.logs()}`;
       });
       expect(after.points.slice(0, before.points.length)).toEqual(before.points);
     } finally {

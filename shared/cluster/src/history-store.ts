@@ -21,7 +21,10 @@ export interface HistoryStore {
 export async function openHistoryStore(js: JetStreamClient, n: Names, history: RankingHistory, logger: Logger): Promise<HistoryStore> {
   const kv: KV = await js.views.kv(n.historyBucket, { history: 1, ttl: HISTORY_HORIZON_MS + 3_600_000 });
   let loaded = 0;
-  for await (const key of await kv.keys()) {
+  // The keys first, then the values: reading values while the keys' iterator is open ends it early.
+  const keys: string[] = [];
+  for await (const key of await kv.keys()) keys.push(key);
+  for (const key of keys) {
     const e = await kv.get(key);
     if (e === null || e.value.length === 0) continue;
     try {
