@@ -3,7 +3,8 @@
 // ranking with grpcurl through `kubectl port-forward`, feeds a known input with
 // `meetuphype produce` from a pod, and meanwhile scales the counters to 4 and back to 1,
 // deletes a dedup pod and restarts the aggregator; then the served ranking must equal
-// `meetuphype run --once` on the same input. Prints each step's result and time.
+// `meetuphype run --once` on the same input, and so must the board, scaled to 2 replicas.
+// Prints each step's result and time.
 // Env: E2E_RECORDS (20000), E2E_RATE (400 records/s), E2E_KEEP=1 keeps the namespace.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -241,6 +242,32 @@ try {
     ),
   );
   pf.close();
+  await step("kubectl scale deployment/board --replicas=2; both ready (they follow the aggregator)", () => {
+    kc("scale", "deployment/board", "--replicas=2");
+    rollout("board");
+    return kc("get", "deployment/board", "-o", "jsonpath={.status.readyReplicas} ready");
+  });
+  await step("the board (port-forward :8088): /api/trending = the model, /api/history, the page and its CSP", async () => {
+    forward?.kill();
+    const port = await freePort();
+    forward = spawn("kubectl", ["-n", ns, "port-forward", "svc/board", `${port}:8088`], { env, stdio: "ignore" });
+    const at = (path) => fetch(`http://127.0.0.1:${port}${path}`);
+    const done = await until(
+      "the board's ranking to equal the model",
+      async () => {
+        const res = await at("/api/trending").catch((e) => String(e));
+        if (typeof res === "string") return res;
+        const served = await res.json();
+        const d = differences(served, model);
+        return d.length === 0 ? { done: `${served.topics.length} topics` } : d.slice(0, 3).join("; ");
+      },
+      120_000,
+    );
+    const history = await (await at("/api/history")).json();
+    const page = await at("/");
+    if (!page.ok || !/script-src 'self'/.test(page.headers.get("content-security-policy") ?? "")) throw new Error("the page or its CSP is missing");
+    return `${done}; ${history.points.length} history points`;
+  });
   ok = true;
 } catch {
   // reported by step()

@@ -209,10 +209,22 @@ describe("meetuphype run from Kafka (embedded, in-memory transport)", () => {
 });
 
 describe("meetuphype cluster", () => {
-  it("runs every service as a child process, serves a ranking, and stops them all on SIGINT", async () => {
-    const grpcPort = await freePort();
+  it("runs every service as a child process, serves a ranking (and the board), and stops them all on SIGINT", async () => {
+    const [grpcPort, httpPort] = [await freePort(), await freePort()];
     const prefix = uniqueName("cluster");
-    const child = startCli(["cluster", "--counters", "2", "--rate", "300", "--grpc-port", String(grpcPort), "--emit-interval-ms", "200"], {
+    const args = [
+      "--counters",
+      "2",
+      "--rate",
+      "300",
+      "--grpc-port",
+      String(grpcPort),
+      "--emit-interval-ms",
+      "200",
+      "--http-port",
+      String(httpPort),
+    ];
+    const child = startCli(["cluster", ...args], {
       KAFKA_BROKERS: kafkaBrokers,
       NATS_URL: natsUrl,
       NAME_PREFIX: prefix,
@@ -231,6 +243,12 @@ describe("meetuphype cluster", () => {
         90_000,
       );
       client.close();
+      await eventually("the board's ranking", async () => {
+        const res = await fetch(`http://127.0.0.1:${httpPort}/api/trending`).catch((e: unknown) => String(e));
+        if (typeof res === "string") return res;
+        const body = (await res.json()) as { topics?: unknown[] };
+        return (body.topics?.length ?? 0) > 0 ? true : `HTTP ${res.status}`;
+      });
     } finally {
       child.kill("SIGINT");
     }

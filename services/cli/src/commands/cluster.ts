@@ -3,6 +3,7 @@
  * ingest, dedup, counter and aggregator as child processes against the
  * configured brokers, prefixes their logs, and stops them all on Ctrl-C.
  */
+import { HTTP_OPTIONS } from "@meetuphype/board";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import {
@@ -37,6 +38,8 @@ export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
     help: "also run the producer (synthetic source; --no-producer to feed the topic yourself)",
   },
   { flag: "rate", env: "RATE", type: "number", default: 50, help: "producer: synthetic records per second" },
+  { flag: "board", type: "bool", default: true, help: "also run the board on HTTP_PORT (--no-board: not)" },
+  ...HTTP_OPTIONS,
   GRPC_PORT,
   EMIT_INTERVAL,
   ...KAFKA_OPTIONS,
@@ -94,6 +97,7 @@ export async function clusterCommand(argv: readonly string[], ctx: CommandContex
   for (let i = 0; i < num(v, "dedups"); i++) start(`dedup-${i + 1}`, ["dedup"]);
   for (let i = 0; i < num(v, "ingests"); i++) start(`ingest-${i + 1}`, ["ingest"]);
   if (bool(v, "producer")) start("producer", ["produce"]);
+  if (bool(v, "board")) start("board", ["board", "--addr", `127.0.0.1:${num(v, "grpc-port")}`]);
   ctx.stderr.write(
     `cluster: ${children.length} processes against Kafka ${str(v, "kafka-brokers")} and NATS ${str(v, "nats-url")}; Ctrl-C stops them\n`,
   );
