@@ -265,7 +265,8 @@ try {
     );
     const history = await (await at("/api/history")).json();
     const page = await at("/");
-    if (!page.ok || !/script-src 'self'/.test(page.headers.get("content-security-policy") ?? "")) throw new Error("the page or its CSP is missing");
+    if (!page.ok || !/script-src 'self'/.test(page.headers.get("content-security-policy") ?? ""))
+      throw new Error("the page or its CSP is missing");
     return `${done}; ${history.points.length} history points`;
   });
   ok = true;
