@@ -22,7 +22,8 @@ export const RUN_USAGE = `Usage: meetuphype run [options]
 
 Runs the whole pipeline in one process: ingest, dedup, counters and aggregator
 as actors over an in-memory transport. Reads the synthetic generator unless
---input is given; serves TrendingService on gRPC and prints the ranking.
+--input is given; serves TrendingService on gRPC and the board (a live page,
+JSON and server-sent events) on --http-port, and prints the ranking.
 
 Options:
 ${optionHelp(RUN_OPTIONS)}`;
