@@ -70,62 +70,49 @@ function viewer(port, onSnapshot, stuck = false) {
   });
 }
 
-export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWERS ?? 5000), rounds = 20 }) {
+/**
+ * `meetuphype run` reading standard input (`upstreamArgs` added) and a `meetuphype board`
+ * following it; resolves once the board is ready. `warmup` lines go in first.
+ */
+async function startPair(cli, warmup, upstreamArgs = []) {
   const [grpcPort, httpPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const run = ["run", "--input", "-", "--no-progress", "--grpc-port", String(grpcPort), "--grpc-host", "127.0.0.1"];
   const upstream = spawn(
     process.execPath,
-    [
-      cli,
-      "run",
-      "--input",
-      "-",
-      "--no-progress",
-      "--grpc-port",
-      String(grpcPort),
-      "--grpc-host",
-      "127.0.0.1",
-      "--http-port",
-      "0",
-      "--emit-interval-ms",
-      "50",
-      "--log-level",
-      "warn",
-    ],
+    [cli, ...run, "--http-port", "0", "--emit-interval-ms", "50", "--log-level", "warn", ...upstreamArgs],
     {
       stdio: ["pipe", "ignore", "inherit"],
     },
   );
-  upstream.stdin.write(`${lines("warmup", 50)}\n`);
-  const board = spawn(
-    process.execPath,
-    [
-      cli,
-      "board",
-      "--addr",
-      `127.0.0.1:${grpcPort}`,
-      "--http-port",
-      String(httpPort),
-      "--http-host",
-      "127.0.0.1",
-      "--health-port",
-      String(healthPort),
-      "--log-level",
-      "warn",
-    ],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (i > 300) throw new Error("the board did not become ready");
-      await sleep(100);
+  upstream.stdin.write(`${warmup}\n`);
+  const boardArgs = ["board", "--addr", `127.0.0.1:${grpcPort}`, "--http-port", String(httpPort), "--http-host", "127.0.0.1"];
+  const board = spawn(process.execPath, [cli, ...boardArgs, "--health-port", String(healthPort), "--log-level", "error"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const stop = () => {
+    board.kill("SIGTERM");
+    upstream.kill("SIGTERM");
+  };
+  for (
+    let i = 0;
+    !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
+    if (i > 300) {
+      stop();
+      throw new Error("the board did not become ready");
     }
+    await sleep(100);
+  }
+  return { upstream, board, grpcPort, httpPort, healthPort, stop };
+}
+
+export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWERS ?? 5000), rounds = 20 }) {
+  const { upstream, board, grpcPort, httpPort, healthPort, stop } = await startPair(cli, lines("warmup", 50));
+  try {
     // Each viewer's receipt time per asOfMs (only the newest round is kept).
     const seen = new Map();
     let target = -1;
@@ -194,8 +181,7 @@ export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWE
       ],
     ];
   } finally {
-    board.kill("SIGTERM");
-    upstream.kill("SIGTERM");
+    stop();
   }
 }
 
@@ -205,61 +191,12 @@ export async function benchBoard({ cli, viewers = Number(process.env.BENCH_VIEWE
  * stuck sockets hold. The reading viewer gets them all; the board's memory stays flat.
  */
 async function slowViewers(cli) {
-  const [grpcPort, httpPort, healthPort] = [await freePort(), await freePort(), await freePort()];
-  const upstream = spawn(
-    process.execPath,
-    [
-      cli,
-      "run",
-      "--input",
-      "-",
-      "--no-progress",
-      "--top-n",
-      "1000",
-      "--grpc-port",
-      String(grpcPort),
-      "--grpc-host",
-      "127.0.0.1",
-      "--http-port",
-      "0",
-      "--emit-interval-ms",
-      "50",
-      "--log-level",
-      "warn",
-    ],
-    { stdio: ["pipe", "ignore", "inherit"] },
-  );
-  for (let t = 0; t < 1000; t++) upstream.stdin.write(`${lines(`wide-topic-${t}`, 1)}\n`);
-  const board = spawn(
-    process.execPath,
-    [
-      cli,
-      "board",
-      "--addr",
-      `127.0.0.1:${grpcPort}`,
-      "--http-port",
-      String(httpPort),
-      "--http-host",
-      "127.0.0.1",
-      "--health-port",
-      String(healthPort),
-      "--log-level",
-      "error",
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+  const { upstream, board, httpPort, healthPort, stop } = await startPair(
+    cli,
+    Array.from({ length: 1000 }, (_, t) => lines(`wide-topic-${t}`, 1)).join("\n"),
+    ["--top-n", "1000"],
   );
   try {
-    for (
-      let i = 0;
-      !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      if (i > 300) throw new Error("the board did not become ready");
-      await sleep(100);
-    }
     let got = 0;
     await viewer(httpPort, () => got++);
     const stuck = await Promise.all(Array.from({ length: 50 }, () => viewer(httpPort, () => undefined, true)));
@@ -285,7 +222,6 @@ async function slowViewers(cli) {
       ],
     ];
   } finally {
-    board.kill("SIGTERM");
-    upstream.kill("SIGTERM");
+    stop();
   }
 }
