@@ -116,7 +116,8 @@ export async function startBoardServer(o: {
       case "/api/history":
         return json(res, 200, o.state.historyJson());
       case "/api/stream":
-        return stream(req, res);
+        // HEAD asks whether the stream is there; only GET opens one.
+        return req.method === "HEAD" ? send(res, 200, "text/event-stream; charset=utf-8", "") : stream(req, res);
       default:
         return send(res, 404, "text/plain", "not found\n");
     }

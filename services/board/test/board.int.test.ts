@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { getTrending, getTrendingHistory, trendingClient } from "@meetuphype/grpc";
 import { SyntheticSource } from "@meetuphype/pipeline";
-import { eventually, exited, findChromium, freePort, startCli, waitForReady } from "@meetuphype/testkit";
+import { eventually, exited, findChromium, freePort, maxMtime, startCli, waitForReady } from "@meetuphype/testkit";
 
 type Child = ReturnType<typeof startCli>;
 const children: Child[] = [];
@@ -62,12 +62,21 @@ async function startBoard(): Promise<{ child: Child; http: number; health: numbe
   return { child, http, health };
 }
 
-/** Feeds `n` synthetic lines in `chunks` steps, so that the ranking moves through several minutes of its clock. */
+/** Feeds `n` synthetic lines in `chunks` steps, each ranked before the next, so that the ranking moves through several minutes of its clock. */
 async function feed(to: ChildProcess, n: number, chunks: number): Promise<void> {
-  for (let c = 0; c < chunks; c++) {
-    const lines = Array.from({ length: Math.ceil(n / chunks) }, () => source.next());
-    to.stdin?.write(`${lines.join("\n")}\n`);
-    await new Promise((r) => setTimeout(r, 300));
+  const client = trendingClient(`127.0.0.1:${grpcPort}`);
+  try {
+    for (let c = 0; c < chunks; c++) {
+      const lines = Array.from({ length: Math.ceil(n / chunks) }, () => source.next());
+      to.stdin?.write(`${lines.join("\n")}\n`);
+      const until = maxMtime(lines);
+      await eventually("the upstream to rank the chunk", async () => {
+        const s = await getTrending(client, 1).catch((e: unknown) => String(e));
+        return typeof s !== "string" && s.asOfMs >= until ? true : `not yet at ${until}`;
+      });
+    }
+  } finally {
+    client.close();
   }
 }
 
@@ -101,9 +110,11 @@ const served = async (): Promise<string[]> => {
 
 beforeAll(async () => {
   grpcPort = await freePort();
-  board = await startBoard(); // before its upstream: it waits, and is not ready
-  const early = await fetch(`http://127.0.0.1:${board.health}/readyz`).catch(() => undefined);
-  expect(early?.status ?? 503).toBe(503);
+  board = await startBoard(); // before its upstream: it is alive, waits, and is not ready
+  await eventually("the board's health listener", async () =>
+    (await get(board.health, "/healthz").catch(() => undefined))?.ok ? true : "not up",
+  );
+  expect((await get(board.health, "/readyz")).status).toBe(503);
   upstream = startUpstream();
   await feed(upstream, 1200, 6);
   await waitForReady(board.health, 60_000, "the board");
@@ -143,6 +154,9 @@ describe("the board's HTTP API", () => {
     await reader.cancel();
     expect(text).toMatch(/^event: upstream\ndata: \{"connected":true/);
     expect((await get(board.http, "/nope")).status).toBe(404);
+    const head = await fetch(`http://127.0.0.1:${board.http}/api/stream`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toMatch(/^text\/event-stream/);
   });
 
   it("gives a new board replica the upstream's history at once", async () => {

@@ -23,7 +23,7 @@ export async function feedKafka(sink: Sink, o: KafkaFeedOptions, logger: Logger,
   const kafka = createKafka({ clientId: "meetuphype-run", brokers: o.brokers, security: o.security, logger });
   const admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
-    throw connectionError("Kafka", o.brokers.join(","), err, kafkaSecured(o.security));
+    throw connectionError("Kafka", o.brokers.join(","), err, { secured: kafkaSecured(o.security) });
   });
   const ends = new Map<number, bigint>();
   try {

@@ -18,6 +18,7 @@ import {
   freePort,
   eventually,
   generatedLines,
+  maxMtime,
   rankingDifferences,
   readLines,
   referenceRanking,
@@ -157,16 +158,7 @@ describe("the ranking's history (GetTrendingHistory)", () => {
         const lines = Array.from({ length: 300 }, () => src.next());
         const res = await p.produce(["--input", "-"], `${lines.join("\n")}\n`);
         expect(res.code, res.stderr).toBe(0);
-        // The clock the ranking must reach: the largest mtime of the chunk's parseable lines (some are malformed on purpose).
-        const until = Math.max(
-          ...lines.map((l) => {
-            try {
-              return (JSON.parse(l) as { mtime?: number }).mtime ?? 0;
-            } catch {
-              return 0;
-            }
-          }),
-        );
+        const until = maxMtime(lines);
         await eventually("the ranking to reach the chunk's end", async () => {
           const s = await getTrending(client, 1).catch((e: unknown) => String(e));
           return typeof s !== "string" && s.asOfMs >= until ? true : `not yet at ${until}`;

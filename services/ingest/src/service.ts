@@ -1,5 +1,5 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
-import { Partitioners, type EachBatchPayload } from "kafkajs";
+import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
 import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
 import {
@@ -7,13 +7,11 @@ import {
   createKafka,
   describe,
   ensureResources,
-  ensureTopics,
-  kafkaSecured,
+  startProducer,
   names,
   natsHealth,
   replicaId,
   retry,
-  retryKafka,
   startHealthServer,
 } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
@@ -66,13 +64,9 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   const js = nc.jetstream();
   const clockKv = await js.views.kv(n.clockBucket);
   const kafka = createKafka({ clientId: `meetuphype-ingest-${replica}`, brokers: cfg.brokers, security: cfg.kafkaSecurity, logger });
-  const secured = kafkaSecured(cfg.kafkaSecurity);
-  await ensureTopics(kafka, [cfg.topic, cfg.dlqTopic], { brokers: cfg.brokers, secured, logger, signal: ctx.signal });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await retryKafka(() => producer.connect(), {
-    what: `connecting to Kafka at ${cfg.brokers.join(",")}`,
+  const producer = await startProducer(kafka, [cfg.topic, cfg.dlqTopic], {
     brokers: cfg.brokers,
-    secured,
+    security: cfg.kafkaSecurity,
     logger,
     signal: ctx.signal,
   });

@@ -1,9 +1,9 @@
 /** `meetuphype produce`: feeds the RSVP topic from the synthetic generator, a file, standard input or an HTTP stream. */
 import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Partitioners, type Message } from "kafkajs";
+import type { Message } from "kafkajs";
 import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
-import { createKafka, ensureTopics, isUnacceptableRecord, kafkaSecured, retry, retryKafka, startHealthServer } from "@meetuphype/cluster";
+import { createKafka, isUnacceptableRecord, retry, startHealthServer, startProducer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
@@ -57,7 +57,6 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   }
 
   const kafka = createKafka({ clientId: "meetuphype-producer", brokers: cfg.brokers, security: cfg.kafkaSecurity, logger });
-  const secured = kafkaSecured(cfg.kafkaSecurity);
   let problem: string | undefined = `waiting for Kafka at ${cfg.brokers.join(",")}`;
   let sent = 0;
   let tooLarge = 0;
@@ -68,16 +67,14 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     () => ({ ready: problem === undefined, reason: problem, detail: { sent, tooLarge } }),
     metrics,
   );
-  await ensureTopics(kafka, [cfg.topic], { brokers: cfg.brokers, secured, logger, signal: ctx.signal, partitions: cfg.partitions });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
-  await retryKafka(() => producer.connect(), {
-    what: `connecting to Kafka at ${cfg.brokers.join(",")}`,
+  const producer = await startProducer(kafka, [cfg.topic], {
     brokers: cfg.brokers,
-    secured,
+    security: cfg.kafkaSecurity,
     logger,
     signal: ctx.signal,
+    partitions: cfg.partitions,
   });
+  const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
   problem = undefined;
   // A failed send (the broker restarting, a leader moving) is retried until it succeeds: the
   // source does not move on, so nothing is skipped. A retry may write a record twice (at least

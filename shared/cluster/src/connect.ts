@@ -24,6 +24,12 @@ export class NatsUnavailableError extends Error {
   }
 }
 
+/** Why connecting failed for good: a refusal (login, certificate), else NATS is away. */
+function natsConnectError(url: string, err: unknown): Error {
+  const why = refusal("NATS", err);
+  return why !== undefined ? new BrokerRefusedError("NATS", url, why, err) : new NatsUnavailableError(url, err);
+}
+
 /** A refused login or an untrusted certificate: waiting does not help. */
 const isRefused = (err: unknown): boolean => refusal("NATS", err) !== undefined;
 
@@ -52,8 +58,7 @@ export async function connectNats(target: NatsTarget, name: string, logger: Logg
     { what: `waiting for NATS at ${url}`, logger, isFinal: isRefused, minMs: 250, maxMs: 3000, ...(signal ? { signal } : {}) },
   ).catch((err: unknown) => {
     if (err instanceof RetryAbortedError) throw err;
-    const why = refusal("NATS", err);
-    throw why !== undefined ? new BrokerRefusedError("NATS", url, why, err) : new NatsUnavailableError(url, err);
+    throw natsConnectError(url, err);
   });
   void (async () => {
     for await (const s of nc.status())
@@ -83,7 +88,6 @@ export async function connectNatsOnce(target: NatsTarget, name: string, logger: 
   const url = target.natsUrl;
   const security = natsConnectOptions(target.natsSecurity, logger);
   return connect({ ...security, servers: url.split(","), name, timeout: 3000, noAsyncTraces: true }).catch((err: unknown) => {
-    const why = refusal("NATS", err);
-    throw why !== undefined ? new BrokerRefusedError("NATS", url, why, err) : new NatsUnavailableError(url, err);
+    throw natsConnectError(url, err);
   });
 }

@@ -3,7 +3,9 @@
  * model's 1 MiB line limit. Waits for the broker (a service may start first),
  * with a log line every few seconds that names the address.
  */
-import type { Kafka } from "kafkajs";
+import { Partitioners, type Kafka, type Producer } from "kafkajs";
+import type { KafkaSecurity } from "@meetuphype/config";
+import { kafkaSecured } from "./broker-clients.js";
 import type { Logger } from "@meetuphype/actors";
 import { retryKafka } from "./kafka-retry.js";
 
@@ -49,4 +51,26 @@ async function createMissing(kafka: Kafka, topics: readonly string[], partitions
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The start of a service that writes to Kafka (the producer, ingest): creates `topics` when
+ * missing, then connects a producer; waits for brokers that are away, stops on a refusal.
+ */
+export async function startProducer(
+  kafka: Kafka,
+  topics: readonly string[],
+  o: Omit<EnsureTopicsOptions, "secured"> & { readonly security: KafkaSecurity },
+): Promise<Producer> {
+  const secured = kafkaSecured(o.security);
+  await ensureTopics(kafka, topics, { ...o, secured });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await retryKafka(() => producer.connect(), {
+    what: `connecting to Kafka at ${o.brokers.join(",")}`,
+    brokers: o.brokers,
+    secured,
+    logger: o.logger,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  return producer;
 }

@@ -82,10 +82,13 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
-/** The error to stop with after a failed connection attempt: refused, or unavailable. */
-export function connectionError(broker: Broker, address: string, err: unknown, secured: boolean): Error {
+/**
+ * The error to stop with after a failed connection attempt: refused, or unavailable with a
+ * hint (TLS/SASL for a Kafka client that uses neither, else `o.hint`).
+ */
+export function connectionError(broker: Broker, address: string, err: unknown, o: { secured: boolean; hint?: string }): Error {
   const why = refusal(broker, err);
   return why !== undefined
     ? new BrokerRefusedError(broker, address, why, err)
-    : new BrokerUnavailableError(broker, address, err, securityHint(broker, err, secured));
+    : new BrokerUnavailableError(broker, address, err, securityHint(broker, err, o.secured) ?? o.hint);
 }

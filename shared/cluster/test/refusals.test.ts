@@ -36,14 +36,19 @@ describe("a broker that refuses us", () => {
   });
 
   it("stops with a refusal (not retriable) or an unavailable broker (retriable)", () => {
-    const refused = connectionError("NATS", "nats://h:4222", withCode("x", "AUTHORIZATION_VIOLATION"), true);
+    const refused = connectionError("NATS", "nats://h:4222", withCode("x", "AUTHORIZATION_VIOLATION"), { secured: true });
     expect(refused).toBeInstanceOf(BrokerRefusedError);
     expect(refused.message).toMatch(/^NATS at nats:\/\/h:4222: it refused the login/);
-    const away = connectionError("Kafka", "h:9092", named("KafkaJSConnectionClosedError", "Closed connection"), false);
+    const away = connectionError("Kafka", "h:9092", named("KafkaJSConnectionClosedError", "Closed connection"), { secured: false });
     expect(away).toBeInstanceOf(BrokerUnavailableError);
     expect(away.message).toMatch(
       /cannot reach Kafka at h:9092: .*Closed connection \(if its listener uses TLS or SASL, set KAFKA_TLS=true/,
     );
+    const down = connectionError("Kafka", "h:9092", withCode("connect ECONNREFUSED", "ECONNREFUSED"), {
+      secured: true,
+      hint: "set KAFKA_BROKERS",
+    });
+    expect(down.message).toMatch(/\(set KAFKA_BROKERS\)$/);
   });
 
   it("hints at TLS or SASL only for a closed Kafka connection of a client that uses neither", () => {

@@ -62,6 +62,20 @@ export function oversizedValue(rec: Json, bytes: number): Buffer {
 }
 
 /** Generated RSVP lines with duplicates (re-reads), updates and malformed lines, deterministic for a seed. */
+/** The largest `mtime` of the lines that parse as JSON (the clock a ranking of them reaches). */
+export function maxMtime(lines: readonly string[]): number {
+  let max = 0;
+  for (const l of lines) {
+    try {
+      const m = (JSON.parse(l) as { mtime?: unknown }).mtime;
+      if (typeof m === "number" && m > max) max = m;
+    } catch {
+      // a malformed line (the synthetic source writes some on purpose)
+    }
+  }
+  return max;
+}
+
 export function generatedLines(n: number, seed: number): string[] {
   const src = new SyntheticSource({ seed, rate: 20, malformedRate: 0.02, rereadRate: 0.05, updateRate: 0.05 });
   return Array.from({ length: n }, () => src.next());

@@ -20,6 +20,9 @@ export interface TestInfra {
   stop(): Promise<void>;
 }
 
+/** Where the local Kafka's jars are cached and the pom that fetches them (as for `npm run infra:up`). */
+export const KAFKA_JARS = { libDir: join(repoRoot, ".infra", "kafka-lib"), pom: join(repoRoot, "infra", "kafka", "pom.xml") } as const;
+
 /** A name no other test uses: for topics, groups, streams, buckets and subject prefixes. */
 export function uniqueName(label: string): string {
   return `t${label.replace(/[^a-zA-Z0-9]/g, "")}${randomBytes(4).toString("hex")}`;
@@ -135,12 +138,7 @@ async function ownBrokers(log: (l: string) => void): Promise<Containers> {
     }
   }
   const dir = mkdtempSync(join(tmpdir(), "meetuphype-infra-"));
-  const local = await startLocalInfra({
-    dir,
-    libDir: join(repoRoot, ".infra", "kafka-lib"),
-    pom: join(repoRoot, "infra", "kafka", "pom.xml"),
-    log,
-  });
+  const local = await startLocalInfra({ dir, ...KAFKA_JARS, log });
   const infra: TestInfra = {
     kafkaBrokers: local.kafkaBrokers,
     natsUrl: local.natsUrl,

@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { credsAuthenticator } from "nats";
 import { freePort, ServerProcess, spawnNats, startLocalInfra, waitForNats } from "@meetuphype/infra";
 import type { TestCerts } from "./certs.js";
-import { repoRoot } from "./data.js";
-import { dockerReachable } from "./infra.js";
+import { dockerReachable, KAFKA_JARS } from "./infra.js";
 import { makeNatsOperator } from "./nats-jwt.js";
 
 export interface SecureInfra {
@@ -32,8 +31,7 @@ async function local(certs: TestCerts, log: (l: string) => void): Promise<Secure
   const dir = mkdtempSync(join(tmpdir(), "meetuphype-secure-"));
   const infra = await startLocalInfra({
     dir,
-    libDir: join(repoRoot, ".infra", "kafka-lib"),
-    pom: join(repoRoot, "infra", "kafka", "pom.xml"),
+    ...KAFKA_JARS,
     log,
     natsSecure: {
       certFile: certs.serverCert,

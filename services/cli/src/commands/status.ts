@@ -7,13 +7,12 @@ import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetu
 import type { KafkaSecurity } from "@meetuphype/config";
 import {
   assembleStatus,
-  BrokerRefusedError,
-  BrokerUnavailableError,
+  connectionError,
   connectNatsOnce,
   createKafka,
   names,
+  kafkaSecured,
   readRawStatus,
-  refusal,
   type ClusterStatus,
 } from "@meetuphype/cluster";
 import {
@@ -79,10 +78,7 @@ async function ingestLag(q: LagQuery, logger: Logger): Promise<IngestLag> {
   const kafka = createKafka({ clientId: "meetuphype-status", brokers, security: q.security, logger, log: false, retry: { retries: 2 } });
   const admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
-    const why = refusal("Kafka", err);
-    throw why !== undefined
-      ? new BrokerRefusedError("Kafka", brokers.join(","), why, err)
-      : new BrokerUnavailableError("Kafka", brokers.join(","), err, "set KAFKA_BROKERS, or --no-kafka");
+    throw connectionError("Kafka", brokers.join(","), err, { secured: kafkaSecured(q.security), hint: "set KAFKA_BROKERS, or --no-kafka" });
   });
   try {
     const [ends, [committed], group] = await Promise.all([
