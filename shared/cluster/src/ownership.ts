@@ -170,12 +170,17 @@ export class ShardOwnership {
     return this.locked(shard, async () => {
       const h = this.held.get(shard);
       if (h === undefined) return;
+      // A lease that lapsed stays lapsed, even if nobody took it meanwhile (a stalled replica, a lone
+      // one): its shard refused effects then and no longer trusts its state, so it is claimed anew.
+      if (!this.leaseValid(shard)) return this.lose(shard, "its lease lapsed before it was renewed");
       const sentAt = this.t.now();
       try {
-        h.rev = await this.timed(
+        const rev = await this.timed(
           `renewing the lease of shard ${shard}`,
           this.o.kv.update(this.key(shard), enc({ owner: this.id, epoch: h.epoch }), h.rev),
         );
+        if (!this.leaseValid(shard)) return this.lose(shard, "its lease lapsed while it was renewed");
+        h.rev = rev;
         h.renewedAt = sentAt;
       } catch (err) {
         if (err instanceof CasConflictError) this.lose(shard, "its lease entry changed: another replica took it");

@@ -6,6 +6,7 @@
  * is ever skipped past. Stopping a shard stops the consumer, lets the actor
  * finish what it holds, and saves a snapshot with the last handled sequence.
  */
+import { setMaxListeners } from "node:events";
 import type { JetStreamClient } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
 import type { ShardLease, ShardRunner } from "./ownership-types.js";
@@ -116,6 +117,8 @@ export class JetStreamShards<X> implements ShardRunner {
     if (!lease.valid()) throw new LeaseExpiredError(`starting shard ${shard}`);
     const stop = new AbortController();
     const abandon = new AbortController();
+    // Every publish of the message in hand listens to it (one per counter shard).
+    setMaxListeners(0, abandon.signal);
     let lastSeq = seq;
     let pendingAfter = 0;
     // Set when a message could not be finished: the in-memory state then holds effects that
@@ -147,6 +150,8 @@ export class JetStreamShards<X> implements ShardRunner {
           await logic.onStream(m.seq, m.data, abandon.signal);
         } catch (err) {
           if (err instanceof RetryAbortedError || err instanceof LeaseExpiredError) {
+            // Its ownership abandons the shard at its next beat (a lapsed lease is never renewed).
+            if (!tainted) log.warn("shard gave up on a message; it stops until claimed again", { seq: m.seq, err: describe(err) });
             tainted = true;
             return;
           }

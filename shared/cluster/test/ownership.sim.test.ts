@@ -98,7 +98,16 @@ async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promis
   const alive = (): Replica[] => replicas.filter((r) => !r.proc.dead);
 
   const acting = (s: number): Replica[] => alive().filter((r) => r.runner.running.get(s)?.valid() === true);
+  // Leases seen lapsed while their shard ran: the shard refused effects then (its state is no
+  // longer trusted), so the lease must never turn valid again; the shard is claimed anew.
+  const lapsed = new WeakSet<ShardLease>();
   const check = (): void => {
+    for (const r of alive())
+      for (const [s, lease] of r.runner.running) {
+        if (!lease.valid()) lapsed.add(lease);
+        else if (lapsed.has(lease))
+          violations.push(`t=${world.now}: ${r.id}'s lease of shard ${s} (epoch ${lease.epoch}) lapsed and then was valid again`);
+      }
     for (let s = 0; s < SHARDS; s++) {
       const now = acting(s);
       if (now.length > 1) violations.push(`t=${world.now}: shard ${s} acted for by ${now.map((r) => r.id).join(" and ")}`);

@@ -159,6 +159,21 @@ export class TestPipeline {
     this.retired.push({ kind, child, endedAt });
   }
 
+  /**
+   * Stalls a replica (SIGSTOP) for `ms`, then lets it go on (SIGCONT): a long GC pause or a
+   * frozen VM. It keeps its connections and believes its leases are still its own.
+   */
+  async stall(kind: ServiceKind, index: number, ms: number): Promise<void> {
+    const child = this.replicas.get(kind)?.[index];
+    if (child === undefined) throw new Error(`no ${kind} replica ${index}`);
+    child.kill("SIGSTOP");
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+    } finally {
+      child.kill("SIGCONT");
+    }
+  }
+
   /** Every replica's log, the retired ones' too, with when they ended. */
   replicaLogs(): { label: string; kind: ServiceKind; stderr: string; endedAt: number | undefined }[] {
     const live = [...this.replicas].flatMap(([kind, cs]) => cs.map((child) => ({ kind, child, endedAt: undefined as number | undefined })));

@@ -7,44 +7,10 @@
  * to recover (docs/reliability.md).
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PARAMS } from "@meetuphype/core";
-import { getTrending, healthStatus, trendingClient } from "@meetuphype/grpc";
-import { auditDelivery, eventually, referenceRanking, type TestPipeline } from "@meetuphype/testkit";
-import { faultHarness, generated, sleep } from "./harness.js";
+import { healthStatus } from "@meetuphype/grpc";
+import { faultHarness, generated, recovery, sleep } from "./harness.js";
 
 const h = faultHarness();
-
-/** The pipeline settles on the model's ranking, and every valid record in the topic reached dedup. */
-async function expectExactAndComplete(p: TestPipeline, prefix: string, lines: readonly string[], fault: string): Promise<void> {
-  const model = referenceRanking(lines, DEFAULT_PARAMS);
-  await p.servedEqualsModel(model, 180_000);
-  const audit = await auditDelivery({ kafkaBrokers: h.infra.kafkaBrokers, topic: prefix, natsUrl: h.infra.natsUrl, prefix });
-  console.log(`${fault}: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`);
-  expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);
-  expect(audit.unexpected.slice(0, 5), "forwarded records that are not valid").toEqual([]);
-  // The producer may write a record twice when a send is retried (at least once): never fewer.
-  expect(audit.valid).toBeGreaterThanOrEqual(model.accepted);
-}
-
-/** Ms from now until TrendingService is SERVING again with a ranking that is not stale. */
-async function recovery(p: TestPipeline): Promise<number> {
-  const t0 = Date.now();
-  const client = trendingClient(p.grpcAddr);
-  try {
-    await eventually(
-      "the aggregator to serve a current ranking again",
-      async () => {
-        const health = await healthStatus(p.grpcAddr, "meetuphype.v1.TrendingService").catch((e: unknown) => String(e));
-        const s = await getTrending(client, 1).catch(() => undefined);
-        return health === "SERVING" && s !== undefined && s.stale !== true ? true : `health ${health}, stale ${String(s?.stale)}`;
-      },
-      120_000,
-    );
-  } finally {
-    client.close();
-  }
-  return Date.now() - t0;
-}
 
 describe("no record lost under faults", () => {
   it("survives a storm of 6 SIGKILLs of its 2 ingest replicas while 50,000 records flow", async () => {
@@ -64,7 +30,7 @@ describe("no record lost under faults", () => {
     console.log(`ingest SIGKILL storm: both replicas ready ${((Date.now() - stormEnd) / 1000).toFixed(1)} s after the last kill`);
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines, "ingest SIGKILL storm");
+    await h.expectExactAndComplete(p, prefix, lines, "ingest SIGKILL storm");
   });
 
   it("survives a 15-second NATS stall (SIGSTOP) while records flow, and says so in its health meanwhile", async () => {
@@ -86,7 +52,7 @@ describe("no record lost under faults", () => {
     console.log(`NATS stall 15 s: serving a current ranking ${((await recovery(p)) / 1000).toFixed(1)} s after SIGCONT`);
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines, "NATS stall 15 s");
+    await h.expectExactAndComplete(p, prefix, lines, "NATS stall 15 s");
   });
 
   it("survives a NATS restart while records flow; a counter started while NATS is down waits for it", async () => {
@@ -102,7 +68,7 @@ describe("no record lost under faults", () => {
     await joining;
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines, "NATS restart");
+    await h.expectExactAndComplete(p, prefix, lines, "NATS restart");
   });
 
   it("survives a Kafka restart while the producer and ingest run; an ingest started while Kafka is down waits for it", async () => {
@@ -121,6 +87,6 @@ describe("no record lost under faults", () => {
     );
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
-    await expectExactAndComplete(p, prefix, lines, "Kafka restart");
+    await h.expectExactAndComplete(p, prefix, lines, "Kafka restart");
   });
 });
