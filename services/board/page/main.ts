@@ -2,7 +2,7 @@
  * The board page: loads the recent history, follows /api/stream and redraws the table
  * on each ranking. No framework: a table of at most topN rows, rebuilt per snapshot.
  */
-import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
+import { historyPointOf, RankingHistory, type HistoryPoint } from "@meetuphype/core";
 import {
   changeText,
   formatScore,
@@ -93,7 +93,8 @@ function renderRanking(s: Snapshot): void {
 
 function onSnapshot(s: Snapshot): void {
   state.snapshot = s;
-  if (!s.stale) state.history.record({ asOfMs: s.asOfMs, topics: s.topics });
+  const point = historyPointOf(s);
+  if (point !== undefined) state.history.record(point);
   renderRanking(s);
   renderStatus();
 }

@@ -2,7 +2,7 @@
  * What the board knows: the current ranking (as GetTrending sends it), the state of its
  * upstream, and the ranking's recent past. Each change goes to every viewer.
  */
-import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
+import { historyPointOf, RankingHistory, type HistoryPoint } from "@meetuphype/core";
 import type { ServedHistory } from "@meetuphype/grpc";
 import type { TrendingSnapshot } from "@meetuphype/proto";
 import type { Fanout } from "./fanout.js";
@@ -39,8 +39,8 @@ export class BoardState {
 
   setSnapshot(s: TrendingSnapshot): void {
     this.snapshot = s;
-    if (this.recordsHistory && !s.stale)
-      this.history.record({ asOfMs: s.asOfMs, topics: s.topics.map(({ key, name, score }) => ({ key, name, score })) });
+    const point = this.recordsHistory ? historyPointOf(s) : undefined;
+    if (point !== undefined) this.history.record(point);
     this.fanout.publish("snapshot", s);
   }
 

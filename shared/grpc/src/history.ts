@@ -1,7 +1,7 @@
 /** GetTrendingHistory: the ranking's recent past (one point a minute), server and client side. */
 import { Metadata, type handleUnaryCall } from "@grpc/grpc-js";
 import type { GetTrendingHistoryRequest, TrendingHistory, TrendingServiceClient } from "@meetuphype/proto";
-import { historyBucket, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
+import { historyBucket, historyPointOf, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import type { ServedSnapshot, SnapshotSource } from "./types.js";
 
 /** Where the server finds the history: the aggregator's (kept in NATS) or `run`'s (in memory). */
@@ -48,8 +48,8 @@ export function getTrendingHistory(client: TrendingServiceClient, deadlineMs = 5
 }
 
 /**
- * Keeps `history` up to date with `source`: each complete ranking (not a stale stand-in)
- * becomes its minute's point. `onKept` hears of each point kept and the minutes dropped.
+ * Keeps `history` up to date with `source`: each exact ranking becomes its minute's point
+ * (`historyPointOf`). `onKept` hears of each point kept and the minutes dropped.
  */
 export function recordHistory(
   source: SnapshotSource,
@@ -57,8 +57,8 @@ export function recordHistory(
   onKept?: (bucket: number, p: HistoryPoint, dropped: readonly number[]) => void,
 ): () => void {
   const record = (s: ServedSnapshot): void => {
-    if (s.stale === true) return;
-    const p: HistoryPoint = { asOfMs: s.asOfMs, topics: s.topics.map(({ key, name, score }) => ({ key, name, score })) };
+    const p = historyPointOf(s);
+    if (p === undefined) return;
     const dropped = history.record(p);
     if (dropped !== undefined) onKept?.(historyBucket(p.asOfMs, history.resolutionMs), p, dropped);
   };

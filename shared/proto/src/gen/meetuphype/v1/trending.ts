@@ -79,7 +79,8 @@ export interface TrendingSnapshot {
   /**
    * True while the pipeline catches up (distributed mode): some dedup or counter shard has
    * messages waiting, or has stopped reporting. The ranking is then held at the slowest
-   * shard's clock, so it is exact for as_of_ms but behind the newest records.
+   * shard's clock (as_of_ms) and behind the newest records; the shards that are ahead rank
+   * at their own clock, so it is close to, not exactly, the ranking of as_of_ms.
    */
   catchingUp: boolean;
   /**
