@@ -69,4 +69,25 @@ describe("a stalled replica is fenced", () => {
     expect(ts.filter((t) => t.start >= resumed).length).toBeGreaterThan(0);
     expect(overlappingTenures(ts)).toEqual([]);
   });
+  it(`the only counter replica stalled ${STALL_MS / 1000} s: the last ranking is served, marked stale, until it takes its shards back`, async () => {
+    const lines = generated(15_000, 41);
+    const { p, prefix } = await h.start("stallc", { dedups: 1, counters: 1, logLevel: "debug" });
+    const producing = p.produce(["--input", "-", "--rate", "1500"], `${lines.join("\n")}\n`);
+    await p.waitForRanking();
+    const stalling = p.stall("counter", 0, STALL_MS);
+    await sleep(STALL_MS / 2);
+    // No counter answers: no ranking is complete, so the last one is served, and says it is stale.
+    const client = trendingClient(p.grpcAddr);
+    const during = await getTrending(client, 1).finally(() => client.close());
+    expect(during.stale).toBe(true);
+    await stalling;
+    const resumed = Date.now();
+    const res = await producing;
+    expect(res.code, res.stderr).toBe(0);
+    await h.expectExactAndComplete(p, prefix, lines, `lone counter stall ${STALL_MS / 1000} s`);
+    console.log(`lone counter stall: equal to the model ${((Date.now() - resumed) / 1000).toFixed(1)} s after SIGCONT`);
+    const ts = tenures(p.replicaLogs().filter((l) => l.kind === "counter"));
+    expect(ts.filter((t) => t.start >= resumed).length).toBeGreaterThan(0);
+    expect(overlappingTenures(ts)).toEqual([]);
+  });
 });
