@@ -4,7 +4,7 @@
  * it on TrendingService and prints it when it changes.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import {
   openHistoryStore,
   connectNats,
@@ -43,7 +43,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     ctx.stdout.write(`${AGGREGATOR_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+  const logger = commandLogger(cfg, ctx.stderr, {
     service: "aggregator",
   });
   const n = names(cfg.prefix);

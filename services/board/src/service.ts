@@ -1,5 +1,5 @@
 /** `meetuphype board`: the live page, JSON and event stream, fed by one WatchTrending stream. */
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import { startHealthServer } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
@@ -26,7 +26,7 @@ export async function runBoard(argv: readonly string[], ctx: CommandContext): Pr
     ctx.stdout.write(`${BOARD_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+  const logger = commandLogger(cfg, ctx.stderr, {
     service: "board",
   });
   for (const w of cfg.tls?.warnings ?? []) logger.warn(w);

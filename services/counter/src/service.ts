@@ -1,5 +1,5 @@
 /** `meetuphype counter`: a counter replica. */
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import type { RankRequest } from "@meetuphype/pipeline";
@@ -22,7 +22,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     ctx.stdout.write(`${COUNTER_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
+  const logger = commandLogger(cfg, ctx.stderr);
   return runShardService<RankRequest>({
     kind: "counter",
     natsUrl: cfg.natsUrl,

@@ -1,5 +1,5 @@
 /** `meetuphype dedup`: a dedup replica. */
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import { replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
@@ -21,7 +21,7 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     ctx.stdout.write(`${DEDUP_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
+  const logger = commandLogger(cfg, ctx.stderr);
   return runShardService({
     kind: "dedup",
     natsUrl: cfg.natsUrl,

@@ -1,7 +1,7 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
 import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import {
   connectNats,
   createKafka,
@@ -39,7 +39,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     return 0;
   }
   const replica = replicaId(ctx.env.HOSTNAME);
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+  const logger = commandLogger(cfg, ctx.stderr, {
     service: "ingest",
     replica,
   });

@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "kafkajs";
-import { createLogger, type LogFormat, type LogLevel } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/actors";
 import { createKafka, isUnacceptableRecord, retry, startHealthServer, startProducer } from "@meetuphype/cluster";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
@@ -28,7 +28,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     ctx.stdout.write(`${PRODUCER_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => ctx.stderr.write(`${l}\n`)).child({
+  const logger = commandLogger(cfg, ctx.stderr, {
     service: "producer",
   });
   const src = cfg.source;

@@ -47,3 +47,16 @@ export function jsonLogger(level: LogLevel, write: (line: string) => void): Logg
 export function createLogger(level: LogLevel, format: LogFormat, write: (line: string) => void): Logger {
   return format === LogFormat.Json ? jsonLogger(level, write) : lineLogger(level, write);
 }
+
+/**
+ * A service command's logger: the LOG_LEVEL and LOG_FORMAT its config checked, lines to
+ * `stderr`, with `fields` (the service's name) on every entry.
+ */
+export function commandLogger(
+  cfg: { readonly logLevel: string; readonly logFormat: string },
+  stderr: { write(s: string): unknown },
+  fields?: LogFields,
+): Logger {
+  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => stderr.write(`${l}\n`));
+  return fields === undefined ? logger : logger.child(fields);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/index.js";
+import { commandLogger, createLogger } from "../src/index.js";
 
 describe("the loggers", () => {
   it("write text lines by default: time, level, message, key=value fields", () => {
@@ -40,5 +40,16 @@ describe("the loggers", () => {
     const lines: string[] = [];
     createLogger("silent", "json", (l) => lines.push(l)).error("x");
     expect(lines).toEqual([]);
+  });
+  it("gives a command its configured level and format on standard error, one line each, with the service's fields", () => {
+    let out = "";
+    const stderr = { write: (s: string) => (out += s) };
+    const log = commandLogger({ logLevel: "warn", logFormat: "json" }, stderr, { service: "board" });
+    log.info("not at warn");
+    log.warn("upstream gone", { addr: "a:1" });
+    expect(out.endsWith("\n")).toBe(true);
+    const lines = out.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ level: "warn", msg: "upstream gone", service: "board", addr: "a:1" });
   });
 });
