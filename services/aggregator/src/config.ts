@@ -1,5 +1,8 @@
 /** The aggregator's configuration, parsed once from flags and environment variables. */
 import {
+  KAFKA_OPTIONS,
+  kafkaFrom,
+  type KafkaConfig,
   SERVICE_OPTIONS,
   EMIT_INTERVAL,
   GRPC_HOST,
@@ -23,6 +26,7 @@ import {
 import type { TrendingParams } from "@meetuphype/core";
 
 export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
+  ...KAFKA_OPTIONS,
   ...NATS_OPTIONS,
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
@@ -34,7 +38,9 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   ...SERVICE_OPTIONS,
 ];
 
-export interface AggregatorConfig extends BaseConfig, NatsConfig {
+export interface AggregatorConfig extends BaseConfig, NatsConfig, KafkaConfig {
+  /** The input topic: rankings name their cut in it, and its end offsets tell how far behind they are. */
+  readonly topic: string;
   readonly counterShards: number;
   readonly dedupShards: number;
   readonly params: TrendingParams;
@@ -53,6 +59,8 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
   return {
     ...baseFrom(v),
     ...natsFrom(v),
+    ...kafkaFrom(v),
+    topic: str(v, "kafka-topic") ?? "meetup",
     counterShards: num(v, "counter-shards"),
     dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),

@@ -1,30 +1,30 @@
 /**
- * `meetuphype aggregator`: every emit interval, asks all counter shards for
- * their top-K at the global clock, merges the answers into the ranking, serves
- * it on TrendingService and prints it when it changes.
+ * `meetuphype aggregator`: every emit interval, probes every counter shard's
+ * coverage, asks all of them for their top-K over the meet (an exact cut of the
+ * input), merges the answers into the ranking, serves it on TrendingService and
+ * prints it when it changes.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { commandLogger } from "@meetuphype/actors";
 import {
   openHistoryStore,
   connectNats,
+  createKafka,
   decodeShardTopK,
   encodeRankRequest,
   ensureResources,
-  followBucket,
   names,
   natsHealth,
   replicaId,
-  ProgressFollower,
   retry,
   startHealthServer,
 } from "@meetuphype/cluster";
 import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { ClockMode, RankingHistory } from "@meetuphype/core";
+import { clockOf, ClockMode, RankingHistory, type Marks } from "@meetuphype/core";
 import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
-import { AggregatorLogic, formatConsole, SnapshotHub } from "@meetuphype/pipeline";
-import { GlobalClock } from "./clock.js";
+import { AggregatorLogic, formatConsole, SnapshotHub, type RankRequest } from "@meetuphype/pipeline";
+import { InputEnds } from "./input-ends.js";
 import { Freshness } from "./freshness.js";
 import { AGGREGATOR_OPTIONS, aggregatorConfig } from "./config.js";
 
@@ -80,8 +80,6 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     throw err;
   });
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
-  const clock = new GlobalClock();
-  const progress = new ProgressFollower();
   const js = nc.jetstream();
   const historyStore = await retry(() => openHistoryStore(js, n, history, logger), {
     what: "loading the ranking history",
@@ -89,32 +87,17 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     signal: ctx.signal,
   });
   recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
-  // No rank request before both buckets were read whole: a restarted aggregator that did not yet
-  // know a dedup shard lags would rank at the ingest clock, over data that is not all there.
-  const synced = { clock: false, progress: false };
-  const following = Promise.all([
-    followBucket(
-      await js.views.kv(n.clockBucket),
-      ctx.signal,
-      logger,
-      (k, v) => clock.accept(k, v),
-      () => (synced.clock = true),
-    ),
-    followBucket(
-      await js.views.kv(n.progressBucket),
-      ctx.signal,
-      logger,
-      (k, v) => progress.accept(k, v),
-      () => (synced.progress = true),
-    ),
-  ]);
+  // The input's end offsets: a ranking's cut against them says whether records wait (catching up).
+  const admin = createKafka({ clientId: "meetuphype-aggregator", brokers: cfg.brokers, security: cfg.kafkaSecurity, logger }).admin();
+  await retry(() => admin.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
+  const ends = new InputEnds(admin, cfg.topic, logger);
   // A sign of life for `meetuphype status`: the last ranking's time, in the members bucket (it expires without heartbeats).
   const members = await js.views.kv(n.membersBucket);
   const me = `aggregator.${replicaId(ctx.env.HOSTNAME)}`;
   let heartbeatAt = 0;
-  const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN);
-  // Whether the pipeline was catching up when each pending rank request went out (the snapshot says so).
-  const asked = new Map<number, { catchingUp: boolean; pendingMessages: number }>();
+  const nowOf = (cut: Marks): number => (cfg.params.clock === ClockMode.Event ? clockOf(cut) : ctx.clock.now());
+  const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN, nowOf);
+  const ask = (req: RankRequest): void => nc.publish(n.rankSubject, encodeRankRequest(req));
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
@@ -123,10 +106,10 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       if (err !== null) return;
       const answer = decodeShardTopK(msg.data);
       fresh.answered(answer.shard, ctx.clock.now());
-      const merged = merge.accept(answer);
-      if (merged === undefined) return;
-      const snap = { ...merged, ...(asked.get(answer.seq) ?? { catchingUp: true, pendingMessages: progress.pending }) };
-      for (const seq of asked.keys()) if (seq <= answer.seq) asked.delete(seq);
+      const step = merge.accept(answer);
+      if (step === undefined) return;
+      if (step.kind === "rank") return ask(step.request);
+      const snap = { ...step.snapshot, inputTopic: cfg.topic, ...ends.flags(step.snapshot.cut ?? []) };
       fresh.complete(ctx.clock.now());
       const changed = hub.publish(snap);
       if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
@@ -155,26 +138,27 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       const beat = { lastRankingAt: fresh.lastCompleteAt, asOfMs: s?.asOfMs, catchingUp: s?.catchingUp === true, stale: s?.stale === true };
       members.put(me, new TextEncoder().encode(JSON.stringify(beat))).catch(() => undefined);
     }
-    // While shards move or recover, the last complete ranking stays, marked stale.
+    // While shards move or recover, the last complete ranking stays, marked stale; its flags follow the input.
+    const held = hub.snapshot;
+    if (held !== undefined) {
+      const flags = ends.flags(held.cut ?? []);
+      if (flags.catchingUp !== (held.catchingUp === true) || flags.recordsBehind !== held.recordsBehind) hub.publish({ ...held, ...flags });
+    }
     const last = hub.snapshot;
     if (f.stale && last !== undefined && last.stale !== true) {
       logger.warn("serving the last complete ranking, marked stale", { reason: f.reason });
       hub.publish({ ...last, stale: true });
     }
-    // No later than the watermark: a lagging dedup or counter shard must not make topics look idle (progress.ts).
-    const now = cfg.params.clock === ClockMode.Event ? Math.min(clock.now, progress.watermark) : ctx.clock.now();
-    if (synced.clock && synced.progress) {
-      asked.set(++seq, { catchingUp: progress.catchingUp(cfg.dedupShards + cfg.counterShards), pendingMessages: progress.pending });
-      if (asked.size > 100) asked.delete(seq - 100);
-      nc.publish(n.rankSubject, encodeRankRequest({ now, seq, k: cfg.params.topN }));
-    }
+    // A round: probe every counter shard's coverage; the answers lead to the rank request over their meet.
+    ask(merge.probe(++seq));
     await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
   logger.info("stopping");
   await members.delete(me).catch(() => undefined);
   await health.close();
   await server.close(2000);
+  ends.close();
+  await admin.disconnect().catch(() => undefined);
   await nc.drain();
-  await following.catch(() => undefined);
   return 0;
 }

@@ -9,6 +9,8 @@ const snap = (minute: number, stale = false): TrendingSnapshot => ({
   stale,
   catchingUp: false,
   pendingMessages: 0,
+  recordsBehind: 0,
+  cut: [],
   parameters: undefined,
 });
 

@@ -77,7 +77,7 @@ it("serves real values on GET /metrics: ingest lag rises with a backlog and fall
   // Dedup and counter: shards owned, nothing pending once idle, deltas counted.
   await p.servedEqualsModel(model);
   await eventually("a snapshot that is no longer catching up", () =>
-    snaps.at(-1)?.catchingUp !== true ? true : `last: ${JSON.stringify(snaps.at(-1)?.pendingMessages)}`,
+    snaps.at(-1)?.catchingUp !== true ? true : `last: ${JSON.stringify(snaps.at(-1)?.recordsBehind)}`,
   );
   watch.cancel();
   client.close();

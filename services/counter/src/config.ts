@@ -20,6 +20,7 @@ export const COUNTER_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD
 
 export interface CounterConfig extends BaseConfig, NatsConfig {
   readonly counterShards: number;
+  readonly dedupShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
   readonly healthHost: string;
@@ -31,6 +32,7 @@ export function counterConfig(argv: readonly string[], env: Readonly<Record<stri
     ...baseFrom(v),
     ...natsFrom(v),
     counterShards: num(v, "counter-shards"),
+    dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),
     healthHost: str(v, "health-host") ?? "0.0.0.0",

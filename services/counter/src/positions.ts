@@ -35,6 +35,21 @@ export class SourcePositions {
     return true;
   }
 
+  /**
+   * Whether a message from `shard` at `epoch` may change anything (not fenced by a later
+   * epoch already seen); if so, its epoch becomes the shard's latest.
+   */
+  see(shard: number, epoch: number): boolean {
+    const l = this.last.get(shard);
+    if (l === undefined) {
+      this.last.set(shard, { seq: 0, part: 0, epoch });
+      return true;
+    }
+    if (epoch < l.epoch) return false;
+    l.epoch = epoch;
+    return true;
+  }
+
   list(): SourcePosition[] {
     return [...this.last].map(([shard, l]) => ({ shard, seq: l.seq, part: l.part, epoch: l.epoch }));
   }

@@ -1,10 +1,9 @@
 /** `meetuphype counter`: a counter replica. */
 import { commandLogger } from "@meetuphype/actors";
-import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
+import { decodeCoverageNotice, decodeRankRequest, describe, replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import type { RankRequest } from "@meetuphype/pipeline";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
-import { counterShard } from "./shard.js";
+import { counterShard, type CounterExtra } from "./shard.js";
 
 export const COUNTER_USAGE = `Usage: meetuphype counter [options]
 
@@ -23,7 +22,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     return 0;
   }
   const logger = commandLogger(cfg, ctx.stderr);
-  return runShardService<RankRequest>({
+  return runShardService<CounterExtra>({
     kind: "counter",
     natsUrl: cfg.natsUrl,
     natsSecurity: cfg.natsSecurity,
@@ -34,12 +33,18 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, lease) => counterShard(shard, snap, env, lease, cfg.params),
+    create: (shard, snap, env, lease) => counterShard(shard, snap, env, lease, cfg.params, cfg.dedupShards),
     onStart: (env, shards) => {
+      const tell = (m: CounterExtra, what: string): void =>
+        void shards.broadcast(m).catch((e: unknown) => logger.warn(`${what} not delivered`, { err: describe(e) }));
       env.nc.subscribe(env.names.rankSubject, {
         callback: (err, msg) => {
-          if (err !== null) return;
-          shards.broadcast(decodeRankRequest(msg.data)).catch((e: unknown) => logger.warn("rank request not delivered", { err: e }));
+          if (err === null) tell(decodeRankRequest(msg.data), "rank request");
+        },
+      });
+      env.nc.subscribe(env.names.coverageSubject, {
+        callback: (err, msg) => {
+          if (err === null) tell({ kind: "notice", notice: decodeCoverageNotice(msg.data) }, "coverage notice");
         },
       });
     },

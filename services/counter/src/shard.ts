@@ -1,16 +1,26 @@
-/** One counter shard on NATS: deltas in from its JetStream subject; rank requests answered on the top-K subject. */
+/**
+ * One counter shard on NATS: deltas in from its JetStream subject (held until a
+ * ranked cut includes them), coverage notices and rank requests in as extra
+ * messages; answers on the top-K subject.
+ */
 import type { TrendingParams } from "@meetuphype/core";
 import {
   decodeCounterSnapshot,
   decodeDeltaBatch,
+  describe,
   encodeCounterSnapshot,
   encodeShardTopK,
+  type CoverageNotice,
   type ShardLease,
   type ShardLogic,
   type ShardServiceEnv,
+  type StreamMessage,
 } from "@meetuphype/cluster";
 import { CounterLogic, type RankRequest } from "@meetuphype/pipeline";
 import { SourcePositions } from "./positions.js";
+
+/** What a counter shard is told besides its stream: a rank request, or a dedup shard's coverage notice. */
+export type CounterExtra = RankRequest | { readonly kind: "notice"; readonly notice: CoverageNotice };
 
 export function counterShard(
   shard: number,
@@ -18,26 +28,58 @@ export function counterShard(
   env: ShardServiceEnv,
   lease: ShardLease,
   params: TrendingParams,
-): { logic: ShardLogic<RankRequest>; seq: number } {
+  dedupShards: number,
+): { logic: ShardLogic<CounterExtra>; seq: number } {
   const restored = snapshot === undefined ? undefined : decodeCounterSnapshot(snapshot);
-  const logic = new CounterLogic(shard, params, restored?.state);
+  const logic = new CounterLogic(shard, params, dedupShards, restored?.state);
   const positions = new SourcePositions(restored?.sources);
+  // Notices that name a message of this shard's stream not handled yet: taken once it is.
+  const waiting = new Map<number, CoverageNotice>();
+  const takeNotice = (n: CoverageNotice, lastSeq: number): void => {
+    if (!positions.see(n.shard, n.epoch)) return;
+    if ((n.sent[shard] ?? 0) <= lastSeq) {
+      logic.accept({ kind: "deltas", source: n.shard, deltas: [], coverage: n.coverage });
+      if (waiting.get(n.shard) === n) waiting.delete(n.shard);
+    } else waiting.set(n.shard, n);
+  };
+  const m = env.metrics.records;
   return {
     seq: restored?.seq ?? 0,
     logic: {
-      onStream(_seq, data) {
-        const { batch, source } = decodeDeltaBatch(data);
-        const apply = source === undefined || positions.admit(source);
-        if (apply) logic.handle(batch);
-        env.metrics.records.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, batch.deltas.length);
+      onStream(group: readonly StreamMessage[]) {
+        for (const msg of group) {
+          let batch;
+          try {
+            batch = decodeDeltaBatch(msg.data);
+          } catch (err) {
+            env.logger.error("counter message cannot be read; skipping it", { shard, seq: msg.seq, err: describe(err) });
+            continue;
+          }
+          if (!positions.see(batch.shard, batch.epoch)) {
+            for (const g of batch.segments) m.inc({ stage: "counter", outcome: "deltas_skipped" }, g.deltas.length);
+            continue;
+          }
+          for (const g of batch.segments) {
+            const apply = positions.admit({ shard: batch.shard, seq: g.seq, part: g.part, epoch: batch.epoch });
+            if (apply) logic.accept({ kind: "deltas", source: batch.shard, deltas: g.deltas, coverage: [] });
+            m.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, g.deltas.length);
+          }
+          logic.accept({ kind: "deltas", source: batch.shard, deltas: [], coverage: batch.coverage });
+        }
+        const last = group[group.length - 1]?.seq ?? 0;
+        for (const n of [...waiting.values()]) takeNotice(n, last);
         return Promise.resolve();
       },
-      onExtra(req, caughtUp) {
-        // A shard still replaying (behind its stream) does not answer: the aggregator keeps its last
-        // complete ranking instead of serving a partial one. Nor does a replica whose lease lapsed.
-        const top = logic.handle(req);
-        if (top !== undefined && caughtUp && lease.valid())
-          env.nc.publish(env.names.topkSubject, encodeShardTopK({ ...top, epoch: lease.epoch }, env.replica));
+      onExtra(msg, at) {
+        if (msg.kind === "notice") {
+          takeNotice(msg.notice, at.lastSeq);
+          return Promise.resolve();
+        }
+        // A shard still replaying (behind its stream) does not answer: its coverage is behind anyway, and
+        // an answer would only hold the cut back. Nor does a replica whose lease lapsed.
+        if (!at.caughtUp || !lease.valid()) return Promise.resolve();
+        const top = logic.rank(msg);
+        env.nc.publish(env.names.topkSubject, encodeShardTopK({ ...top, epoch: lease.epoch }, env.replica));
         return Promise.resolve();
       },
       snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),

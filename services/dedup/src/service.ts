@@ -1,8 +1,9 @@
 /** `meetuphype dedup`: a dedup replica. */
 import { commandLogger } from "@meetuphype/actors";
-import { replicaId, runShardService } from "@meetuphype/cluster";
+import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
+import { CoverageNotices } from "./notices.js";
 import { dedupShard } from "./shard.js";
 
 export const DEDUP_USAGE = `Usage: meetuphype dedup [options]
@@ -22,6 +23,10 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     return 0;
   }
   const logger = commandLogger(cfg, ctx.stderr);
+  // Versions expire by the clock of the latest cut the aggregator asked to rank: never by one ahead of
+  // a cut still to be ranked (docs/architecture.md, "Exact cuts").
+  let expiry = 0;
+  let notices: CoverageNotices | undefined;
   return runShardService({
     kind: "dedup",
     natsUrl: cfg.natsUrl,
@@ -33,6 +38,21 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, lease) => dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards),
+    create: (shard, snap, env, lease) => {
+      const made = dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards, () => expiry);
+      notices?.add(shard, made.state);
+      return made;
+    },
+    onStart: (env) => {
+      notices = new CoverageNotices(env.nc, env.names.coverageSubject);
+      env.nc.subscribe(env.names.rankSubject, {
+        callback: (err, msg) => {
+          if (err !== null) return;
+          const req = decodeRankRequest(msg.data);
+          if (!req.probe && req.now > expiry) expiry = req.now;
+        },
+      });
+    },
+    onStop: () => notices?.close(),
   });
 }

@@ -1,20 +1,64 @@
-/** One dedup shard on NATS: records in from its JetStream subject, topic deltas out to the counter shards' subjects. */
-import { versionRetentionMs, type TopicDelta, type TrendingParams } from "@meetuphype/core";
+/**
+ * One dedup shard on NATS: records in from its JetStream subject, topic deltas out
+ * to the counter shards' subjects. A group of input messages is handled at once:
+ * one message per counter shard that has deltas (a segment per input message,
+ * with the shard's coverage after them), all acknowledged before the group counts
+ * as handled. The coverage reaches the other counter shards by notice (notices.ts).
+ */
+import { versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
 import {
   decodeDedupBatch,
   decodeDedupSnapshot,
+  describe,
   encodeDedupSnapshot,
   encodeDeltaBatch,
   LeaseExpiredError,
   retry,
+  type DeltaSegment,
   type ShardLease,
   type ShardLogic,
   type ShardServiceEnv,
+  type StreamMessage,
 } from "@meetuphype/cluster";
-import { DedupLogic, emptyStats } from "@meetuphype/pipeline";
+import { DedupLogic, emptyStats, type PositionedDelta } from "@meetuphype/pipeline";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
 const MAX_DELTAS = 5000;
+
+/** What a running dedup shard's notices announce (notices.ts). */
+export interface DedupShardState {
+  /** Its coverage, and the last message it sent each counter shard, once everything before was acknowledged. */
+  readonly settled: () => { readonly coverage: Marks; readonly sent: readonly number[] };
+  readonly epoch: number;
+  /** Whether it may still act (its lease is valid). */
+  readonly valid: () => boolean;
+}
+
+/** Splits one input message's deltas for one counter shard into segments of MAX_DELTAS at most. */
+function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): DeltaSegment[] {
+  const out: DeltaSegment[] = [];
+  for (let i = 0, part = 0; i === 0 || i < deltas.length; i += MAX_DELTAS, part++)
+    out.push({ seq, part, deltas: deltas.slice(i, i + MAX_DELTAS) });
+  return out;
+}
+
+/** Packs segments into messages of MAX_DELTAS deltas at most (a segment is never split across messages). */
+function pack(segments: readonly DeltaSegment[]): DeltaSegment[][] {
+  const msgs: DeltaSegment[][] = [];
+  let cur: DeltaSegment[] = [];
+  let size = 0;
+  for (const g of segments) {
+    if (cur.length > 0 && size + g.deltas.length > MAX_DELTAS) {
+      msgs.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(g);
+    size += g.deltas.length;
+  }
+  if (cur.length > 0) msgs.push(cur);
+  return msgs;
+}
 
 export function dedupShard(
   shard: number,
@@ -23,65 +67,75 @@ export function dedupShard(
   lease: ShardLease,
   params: TrendingParams,
   counterShards: number,
-): { logic: ShardLogic<never>; seq: number } {
+  expiry: () => number,
+): { logic: ShardLogic<never>; seq: number; state: DedupShardState } {
   const restored = snapshot === undefined ? undefined : decodeDedupSnapshot(snapshot);
   const stats = emptyStats();
   const logic = new DedupLogic(versionRetentionMs(params.windowDays, params.idleMinutes), counterShards, stats, restored?.state);
-  let clock = restored?.clock ?? 0;
+  const sent = Array.from({ length: counterShards }, (_, c) => restored?.sent[c] ?? 0);
+  // What notices announce: the coverage and sequences as of the last group whose outputs were all acknowledged.
+  let settled = { coverage: logic.coverage, sent: [...sent] };
+  const m = env.metrics.records;
+  // One counter shard's messages go in order: a counter skips positions at or before the last it applied.
+  const publish = async (target: number, messages: readonly DeltaSegment[][], coverage: Marks, signal: AbortSignal): Promise<void> => {
+    const subject = env.names.counterSubject(target);
+    for (const [i, segments] of messages.entries()) {
+      const first = segments[0];
+      const last = segments[segments.length - 1];
+      const bytes = encodeDeltaBatch({ shard, epoch: lease.epoch, segments, coverage: i === messages.length - 1 ? coverage : [] });
+      const msgID = `dedup${shard}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
+      const ack = await retry(
+        () => {
+          if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
+          return env.js.publish(subject, bytes, { msgID });
+        },
+        { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
+      );
+      sent[target] = Math.max(sent[target] ?? 0, ack.seq);
+    }
+  };
   return {
     seq: restored?.seq ?? 0,
+    state: { settled: () => settled, epoch: lease.epoch, valid: () => lease.valid() },
     logic: {
-      async onStream(seq, data, signal) {
-        const batch = decodeDedupBatch(data);
-        if (batch.now > clock) clock = batch.now;
-        // The state changes here, once. The outputs are then retried until acknowledged (the same
-        // ids, so JetStream drops a copy that did arrive), or until the shard gives up on the message
-        // (it stops, or its lease is no longer valid: fenced, nothing more is published).
+      async onStream(group: readonly StreamMessage[], signal) {
+        logic.expireBy(expiry());
+        // The state changes here, once per message. The outputs are then retried until acknowledged (the
+        // same ids, so JetStream drops a copy that did arrive), or until the shard gives up (it stops, or
+        // its lease is no longer valid: fenced, nothing more is published).
+        const out = new Map<number, DeltaSegment[]>();
         const [ignored, expired] = [stats.ignoredVersions, stats.expiredVersions];
-        const outputs = logic.process(batch);
-        const m = env.metrics.records;
-        m.inc({ stage: "dedup", outcome: "duplicate" }, stats.ignoredVersions - ignored);
-        m.inc({ stage: "dedup", outcome: "expired" }, stats.expiredVersions - expired);
-        m.inc(
-          { stage: "dedup", outcome: "applied" },
-          batch.records.length - (stats.ignoredVersions - ignored) - (stats.expiredVersions - expired),
-        );
-        const publish = (target: number, part: number, deltas: readonly TopicDelta[]): Promise<unknown> => {
-          const subject = env.names.counterSubject(target);
-          const bytes = encodeDeltaBatch({ now: batch.now, deltas }, { shard, seq, part, epoch: lease.epoch });
-          const msgID = `dedup${shard}-${seq}-${target}-${part}`;
-          return retry(
-            () => {
-              if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
-              return env.js.publish(subject, bytes, { msgID });
-            },
-            { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
-          );
-        };
-        // Counter shards in parallel. A counter skips any position at or before the last it applied
-        // from this shard, so the parts for one counter shard (more than MAX_DELTAS deltas, rare) go
-        // in order; a single part is published directly (the common, fast path).
-        const acks: Promise<unknown>[] = [];
-        for (const [target, deltas] of outputs) {
-          if (deltas.length <= MAX_DELTAS) {
-            acks.push(publish(target, 0, deltas));
+        let records = 0;
+        let forwarded = 0;
+        for (const msg of group) {
+          let batch;
+          try {
+            batch = decodeDedupBatch(msg.data);
+          } catch (err) {
+            env.logger.error("dedup message cannot be read; skipping it", { shard, seq: msg.seq, err: describe(err) });
             continue;
           }
-          acks.push(
-            (async () => {
-              for (let i = 0, part = 0; i < deltas.length; i += MAX_DELTAS, part++)
-                await publish(target, part, deltas.slice(i, i + MAX_DELTAS));
-            })(),
-          );
+          records += batch.records.length;
+          for (const [target, deltas] of logic.process(batch).deltas) {
+            forwarded += deltas.length;
+            let list = out.get(target);
+            if (list === undefined) out.set(target, (list = []));
+            list.push(...segmentsOf(msg.seq, deltas));
+          }
         }
-        await Promise.all(acks);
-        let deltas = 0;
-        for (const d of outputs.values()) deltas += d.length;
-        env.metrics.records.inc({ stage: "dedup", outcome: "deltas_forwarded" }, deltas);
+        const dup = stats.ignoredVersions - ignored;
+        const old = stats.expiredVersions - expired;
+        m.inc({ stage: "dedup", outcome: "duplicate" }, dup);
+        m.inc({ stage: "dedup", outcome: "expired" }, old);
+        m.inc({ stage: "dedup", outcome: "applied" }, records - dup - old);
+        const coverage = logic.coverage;
+        await Promise.all([...out].map(([target, segments]) => publish(target, pack(segments), coverage, signal)));
+        m.inc({ stage: "dedup", outcome: "deltas_forwarded" }, forwarded);
+        settled = { coverage, sent: [...sent] };
       },
       onExtra: () => Promise.resolve(),
-      snapshot: (seq) => encodeDedupSnapshot(seq, clock, logic.snapshot()),
-      clock: () => clock,
+      snapshot: (seq) => encodeDedupSnapshot(seq, logic.snapshot(), sent),
+      clock: () => logic.coverage.reduce((c, mk) => Math.max(c, mk.clock), 0),
     },
   };
 }

@@ -1,12 +1,16 @@
 /**
  * One Kafka batch through ingest: validate, forward valid records to their
- * dedup shards on JetStream, dead-letter the rejected ones in Kafka. Resolves
- * only when every output is acknowledged; transport failures are retried (with
- * heartbeats, so the group keeps the partition) until they succeed or `signal`
- * aborts (shutdown, or the partition was taken away). Only then may the offsets
- * be committed.
+ * dedup shards on JetStream, dead-letter the rejected ones in Kafka. Every dedup
+ * shard gets a message, with records or without: its `through` mark says the
+ * shard now has all its records of the partition up to the batch's end, with the
+ * partition's event clock there (the exact cuts start here). Resolves only when
+ * every output is acknowledged; transport failures are retried (with heartbeats,
+ * so the group keeps the partition) until they succeed or `signal` aborts
+ * (shutdown, or the partition was taken away). Only then may the offsets be
+ * committed.
  */
 import type { JetStreamClient } from "nats";
+import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
 import { encodeDedupBatch, isUnacceptableRecord, retry, type Names } from "@meetuphype/cluster";
@@ -14,13 +18,14 @@ import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 
 /** Records per JetStream message at most. */
-const MAX_RECORDS = 500;
+const MAX_RECORDS = 1000;
 
 export interface ForwardTarget {
   readonly js: JetStreamClient;
   readonly names: Names;
   readonly producer: Producer;
   readonly dlqTopic: string;
+  readonly dedupShards: number;
   readonly logger: Logger;
   readonly signal: AbortSignal;
   /** Keeps the consumer's group membership alive while an output is retried. */
@@ -36,41 +41,52 @@ export interface KafkaBatch {
 }
 
 export interface Forwarded {
-  /** The batch's trending clock. */
-  readonly now: number;
+  /** Where the partition is covered after the batch, and its event clock there. */
+  readonly through: Mark;
   readonly accepted: number;
   readonly rejections: readonly Rejection[];
 }
 
-/** Forwards a batch; resolves once everything is acknowledged. */
-export async function forwardBatch(
-  logic: IngestLogic,
-  t: ForwardTarget,
-  batch: KafkaBatch,
-  nowOf: (eventNow: number) => number,
-): Promise<Forwarded> {
+/**
+ * Forwards a batch; resolves once everything is acknowledged. `clockBefore` is the
+ * partition's event clock before the batch (the largest valid mtime of its records
+ * before the batch's first offset).
+ */
+export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
   const { topic, partition, messages } = batch;
   const res = logic.process(messages.map((m) => (m.value === null ? "" : m.value.toString("utf8"))));
-  const now = nowOf(res.eventNow);
+  let clock = clockBefore;
+  for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;
+  const first = Number(messages[0]?.offset ?? 0);
+  const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
+  const through: Mark = { partition, next: last + 1, clock };
   const acks: Promise<unknown>[] = [];
   let accepted = 0;
-  for (const [shard, records] of res.byShard) {
+  for (let shard = 0; shard < t.dedupShards; shard++) {
+    const records = res.byShard.get(shard) ?? [];
     accepted += records.length;
-    const positions = res.indices.get(shard) ?? [];
-    for (let i = 0; i < records.length; i += MAX_RECORDS) {
-      const offsets = positions.slice(i, i + MAX_RECORDS).map((j) => Number(messages[j]?.offset));
-      // The id names exactly what the message carries (partition, shard, first and last offset):
-      // a redelivery of the same records is dropped by JetStream, and records a re-fetch groups
-      // differently get a new id and go through (dedup ignores versions it has already seen).
-      const msgID = `${topic}-${partition}-${shard}-${offsets[0]}-${offsets[offsets.length - 1]}`;
-      const subject = t.names.dedupSubject(shard);
-      const bytes = encodeDedupBatch({ now, records: records.slice(i, i + MAX_RECORDS) }, { topic, partition, offsets });
-      acks.push(retry(() => t.js.publish(subject, bytes, { msgID }), { what: `publish to ${subject}`, ...retryCommon(t) }));
-    }
+    const offsets = (res.indices.get(shard) ?? []).map((j) => Number(messages[j]?.offset));
+    const subject = t.names.dedupSubject(shard);
+    // The parts of one shard go in order, the mark with the last: it claims every record before it.
+    const send = async (): Promise<void> => {
+      for (let i = 0, part = 0; i === 0 || i < records.length; i += MAX_RECORDS, part++) {
+        const end = Math.min(i + MAX_RECORDS, records.length);
+        const bytes = encodeDedupBatch(
+          { partition, records: records.slice(i, end), offsets: offsets.slice(i, end), ...(end >= records.length ? { through } : {}) },
+          topic,
+        );
+        // The id names exactly what the message carries (partition, shard, the batch's first and last
+        // offset, part): a redelivery of the same batch is dropped by JetStream, and a batch a re-fetch
+        // cuts differently gets new ids and goes through (dedup ignores versions it has already seen).
+        const msgID = `${topic}-${partition}-${shard}-${first}-${last}-${part}`;
+        await retry(() => t.js.publish(subject, bytes, { msgID }), { what: `publish to ${subject}`, ...retryCommon(t) });
+      }
+    };
+    acks.push(send());
   }
   if (res.rejections.length > 0) acks.push(sendDeadLetters(t, batch, res.rejections));
   await Promise.all(acks);
-  return { now, accepted, rejections: res.rejections };
+  return { through, accepted, rejections: res.rejections };
 }
 
 const retryCommon = (t: ForwardTarget) => ({ logger: t.logger, signal: t.signal, between: t.heartbeat });

@@ -10,13 +10,13 @@ import {
   startProducer,
   names,
   natsHealth,
+  PartitionClocks,
   replicaId,
   retry,
   startHealthServer,
 } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
-import { ClockMode } from "@meetuphype/core";
 import { emptyStats, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";
@@ -72,7 +72,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   });
   const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards, stats);
   let published = 0;
-  const nowOf = (eventNow: number): number => (cfg.params.clock === ClockMode.Event ? eventNow : ctx.clock.now());
+  const clocks = new PartitionClocks(clockKv, logger);
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
@@ -90,8 +90,23 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       deadLettersLost++;
       logger.error("the dead-letter topic refused a record even cut to a preview; it is skipped", { source, err: describe(err) });
     };
-    const target = { js, names: n, producer, dlqTopic: cfg.dlqTopic, logger, signal, heartbeat, onDeadLetterLost };
-    const { now, accepted, rejections } = await forwardBatch(logic, target, batch, nowOf);
+    const target = {
+      js,
+      names: n,
+      producer,
+      dlqTopic: cfg.dlqTopic,
+      dedupShards: cfg.dedupShards,
+      logger,
+      signal,
+      heartbeat,
+      onDeadLetterLost,
+    };
+    const first = Number(batch.firstOffset() ?? batch.lastOffset());
+    const clockBefore = await retry(() => clocks.before(batch.partition, first), { what: "reading the partition's clock", logger, signal });
+    const { through, accepted, rejections } = await forwardBatch(logic, target, batch, clockBefore);
+    // Stored before the offsets are committed: whoever resumes the partition continues its clock.
+    await retry(() => clocks.advance(through), { what: "storing the partition's clock", logger, signal, between: heartbeat });
+    const now = through.clock;
     payload.resolveOffset(batch.lastOffset());
     metrics.records.inc({ stage: "ingest", outcome: "accepted" }, accepted);
     metrics.records.inc({ stage: "ingest", outcome: "rejected" }, rejections.length);

@@ -1,6 +1,6 @@
 /** Conversion between the pipeline's messages and their protobuf wire form. */
-import { wtf8Decode as str, wtf8Encode, type LiveVersion, type Rsvp, type TopicState } from "@meetuphype/core";
-import type { CounterSnapshot, DedupBatch, DedupSnapshot, DeltaBatch, RankRequest, ShardTopK } from "@meetuphype/pipeline";
+import { wtf8Decode as str, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
+import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
 import { pipeline as pb } from "@meetuphype/proto";
 
 // Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
@@ -19,34 +19,75 @@ const toRsvp = (r: pb.Rsvp): Rsvp => ({
   topics: r.topics.map(topicIn),
 });
 
-/** The Kafka records a DedupBatch carries (see pipeline.proto KafkaSource). */
-export type KafkaSource = pb.KafkaSource;
+const markOut = (m: Mark): pb.Mark => ({ partition: m.partition, nextOffset: m.next, clock: m.clock });
+const markIn = (m: pb.Mark): Mark => ({ partition: m.partition, next: m.nextOffset, clock: m.clock });
+const marksOut = (ms: Marks): pb.Mark[] => ms.map(markOut);
+const marksIn = (ms: readonly pb.Mark[]): Marks => ms.map(markIn);
 
-export const encodeDedupBatch = (b: DedupBatch, source?: KafkaSource): Uint8Array =>
-  pb.DedupBatch.encode({ now: b.now, records: b.records.map((r) => ({ ...r, topics: r.topics.map(topicOut) })), source }).finish();
+/** Encodes a DedupBatch read from Kafka topic `topic`. */
+export const encodeDedupBatch = (b: DedupBatch, topic: string): Uint8Array =>
+  pb.DedupBatch.encode({
+    records: b.records.map((r) => ({ ...r, topics: r.topics.map(topicOut) })),
+    source: { topic, partition: b.partition, offsets: [...b.offsets] },
+    through: b.through === undefined ? undefined : markOut(b.through),
+  }).finish();
 
-export function decodeDedupBatch(bytes: Uint8Array): DedupBatch & { source: KafkaSource | undefined } {
+export function decodeDedupBatch(bytes: Uint8Array): DedupBatch & { topic: string } {
   const m = pb.DedupBatch.decode(bytes);
-  return { now: m.now, records: m.records.map(toRsvp), source: m.source };
+  return {
+    topic: m.source?.topic ?? "",
+    partition: m.source?.partition ?? 0,
+    records: m.records.map(toRsvp),
+    offsets: m.source?.offsets ?? [],
+    ...(m.through === undefined ? {} : { through: markIn(m.through) }),
+  };
 }
 
 /** A position in one dedup shard's output (see pipeline.proto SourcePosition). */
 export type SourcePosition = pb.SourcePosition;
 
-export const encodeDeltaBatch = (b: Omit<DeltaBatch, "kind">, source?: SourcePosition): Uint8Array =>
-  pb.DeltaBatch.encode({ now: b.now, deltas: b.deltas.map((d) => ({ ...d, ...topicOut(d) })), source }).finish();
+const deltaOut = (d: PositionedDelta): pb.TopicDelta => ({ ...d, ...topicOut(d) });
+const deltaIn = (d: pb.TopicDelta): PositionedDelta => ({ ...d, ...topicIn(d) });
 
-export function decodeDeltaBatch(bytes: Uint8Array): { batch: DeltaBatch; source: SourcePosition | undefined } {
+/** The output of one dedup-stream message (or a part of it) for one counter shard. */
+export interface DeltaSegment {
+  readonly seq: number;
+  readonly part: number;
+  readonly deltas: readonly PositionedDelta[];
+}
+
+/** What one dedup shard sends one counter shard in one message. */
+export interface DeltaMessage {
+  readonly shard: number;
+  readonly epoch: number;
+  readonly segments: readonly DeltaSegment[];
+  readonly coverage: Marks;
+}
+
+export const encodeDeltaBatch = (b: DeltaMessage): Uint8Array =>
+  pb.DeltaBatch.encode({
+    shard: b.shard,
+    epoch: b.epoch,
+    coverage: marksOut(b.coverage),
+    segments: b.segments.map((g) => ({ seq: g.seq, part: g.part, deltas: g.deltas.map(deltaOut) })),
+  }).finish();
+
+export function decodeDeltaBatch(bytes: Uint8Array): DeltaMessage {
   const m = pb.DeltaBatch.decode(bytes);
-  return { batch: { kind: "deltas", now: m.now, deltas: m.deltas.map((d) => ({ ...d, ...topicIn(d) })) }, source: m.source };
+  return {
+    shard: m.shard,
+    epoch: m.epoch,
+    coverage: marksIn(m.coverage),
+    segments: m.segments.map((g) => ({ seq: g.seq, part: g.part, deltas: g.deltas.map(deltaIn) })),
+  };
 }
 
 export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>
-  pb.RankRequest.encode({ now: r.now, seq: r.seq, k: r.k }).finish();
+  pb.RankRequest.encode({ now: r.now, seq: r.seq, k: r.k, cut: marksOut(r.cut), probe: r.probe }).finish();
 
 export function decodeRankRequest(bytes: Uint8Array): RankRequest {
   const m = pb.RankRequest.decode(bytes);
-  return { kind: "rank", now: m.now, seq: m.seq, k: m.k };
+  return { kind: "rank", now: m.now, seq: m.seq, k: m.k, cut: marksIn(m.cut), probe: m.probe };
 }
 
 export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
@@ -57,19 +98,48 @@ export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
     topics: t.topics.map((x) => ({ ...topicOut(x), score: x.score })),
     replica,
     epoch: t.epoch ?? 0,
+    coverage: marksOut(t.coverage),
+    ranked: t.ranked,
   }).finish();
 
 export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
   const m = pb.ShardTopK.decode(bytes);
-  return { shard: m.shard, seq: m.seq, now: m.now, topics: m.topics.map((x) => ({ ...topicIn(x), score: x.score })), epoch: m.epoch };
+  return {
+    shard: m.shard,
+    seq: m.seq,
+    now: m.now,
+    topics: m.topics.map((x) => ({ ...topicIn(x), score: x.score })),
+    epoch: m.epoch,
+    coverage: marksIn(m.coverage),
+    ranked: m.ranked,
+  };
 }
 
-/** A dedup shard's snapshot, with the stream sequence it covers. */
-export function encodeDedupSnapshot(seq: number, clock: number, s: DedupSnapshot): Uint8Array {
+/** A dedup shard's coverage, announced to the counter shards (see pipeline.proto CoverageNotice). */
+export interface CoverageNotice {
+  readonly shard: number;
+  readonly epoch: number;
+  readonly coverage: Marks;
+  /** Per counter shard, the stream sequence of the last message sent to it (0: none). */
+  readonly sent: readonly number[];
+}
+
+export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array =>
+  pb.CoverageNotice.encode({ shard: n.shard, epoch: n.epoch, coverage: marksOut(n.coverage), sent: [...n.sent] }).finish();
+
+export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
+  const m = pb.CoverageNotice.decode(bytes);
+  return { shard: m.shard, epoch: m.epoch, coverage: marksIn(m.coverage), sent: m.sent };
+}
+
+/** A dedup shard's snapshot, with the stream sequence it covers and the last sequence it sent each counter shard. */
+export function encodeDedupSnapshot(seq: number, s: DedupSnapshot, sent: readonly number[] = []): Uint8Array {
   return pb.DedupSnapshot.encode({
     seq,
-    clock,
-    versions: s.map(([id, v]) => ({
+    sent: [...sent],
+    clock: s.clock,
+    coverage: marksOut(s.coverage),
+    versions: s.versions.map(([id, v]) => ({
       rsvpId: id,
       mtime: v.mtime,
       weight: v.weight,
@@ -79,13 +149,13 @@ export function encodeDedupSnapshot(seq: number, clock: number, s: DedupSnapshot
   }).finish();
 }
 
-export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; clock: number; state: DedupSnapshot } {
+export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; state: DedupSnapshot; sent: number[] } {
   const m = pb.DedupSnapshot.decode(bytes);
-  const state = m.versions.map((v): [number, LiveVersion] => [
+  const versions = m.versions.map((v): [number, LiveVersion] => [
     v.rsvpId,
     { mtime: v.mtime, weight: v.weight, keys: v.contributes ? v.keys.map(str) : null },
   ]);
-  return { seq: m.seq, clock: m.clock, state };
+  return { seq: m.seq, state: { versions, coverage: marksIn(m.coverage), clock: m.clock }, sent: m.sent };
 }
 
 const buckets = (m: ReadonlyMap<number, number>): pb.Bucket[] => [...m].map(([index, count]) => ({ index, count }));
@@ -102,6 +172,9 @@ export function encodeCounterSnapshot(seq: number, s: CounterSnapshot, sources: 
       hours: buckets(t.hours),
       minutes: buckets(t.minutes),
     })),
+    pending: s.pending.map(deltaOut),
+    coverage: s.sources.map(([shard, marks]) => ({ shard, marks: marksOut(marks) })),
+    applied: marksOut(s.applied),
   }).finish();
 }
 
@@ -111,5 +184,12 @@ export function decodeCounterSnapshot(bytes: Uint8Array): { seq: number; state: 
     str(t.key),
     { name: str(t.name), nameMtime: t.nameMtime, hours: fromBuckets(t.hours), minutes: fromBuckets(t.minutes) },
   ]);
-  return { seq: m.seq, state: { clock: m.clock, topics }, sources: m.sources };
+  const state: CounterSnapshot = {
+    clock: m.clock,
+    topics,
+    pending: m.pending.map(deltaIn),
+    sources: m.coverage.map((c) => [c.shard, marksIn(c.marks)] as const),
+    applied: marksIn(m.applied),
+  };
+  return { seq: m.seq, state, sources: m.sources };
 }

@@ -22,3 +22,4 @@ export * from "./refusals.js";
 export * from "./broker-clients.js";
 export * from "./kafka-retry.js";
 export * from "./history-store.js";
+export * from "./partition-clocks.js";

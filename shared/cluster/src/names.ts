@@ -9,6 +9,8 @@ export interface Names {
   readonly rankSubject: string;
   /** Core NATS: counter shards' top-K answers to the aggregator. */
   readonly topkSubject: string;
+  /** Core NATS: dedup shards' coverage notices to every counter replica. */
+  readonly coverageSubject: string;
   /** KV: live replicas, by `<kind>.<replica>`, expiring without heartbeats. */
   readonly membersBucket: string;
   /** KV: the owner of each shard, by `<kind>.<shard>`, changed only by compare-and-set. */
@@ -32,6 +34,7 @@ export function names(prefix: string): Names {
     counterSubject: (s) => `${prefix}.counter.${s}`,
     rankSubject: `${prefix}.rank`,
     topkSubject: `${prefix}.topk`,
+    coverageSubject: `${prefix}.coverage`,
     membersBucket: `${prefix}_members`,
     shardsBucket: `${prefix}_shards`,
     clockBucket: `${prefix}_clock`,

@@ -1,10 +1,13 @@
 /**
  * Runs owned shards from JetStream: each shard is an actor fed, in order, by an
  * ordered consumer on the shard's subject, starting after the stream sequence
- * its snapshot covers. A message counts as handled only when every output it
- * caused was acknowledged (the logic retries its publishes until then); nothing
- * is ever skipped past. Stopping a shard stops the consumer, lets the actor
- * finish what it holds, and saves a snapshot with the last handled sequence.
+ * its snapshot covers. Stream messages wait in the shard's inbox and are handled
+ * a group at a time (whatever arrived meanwhile, up to GROUP_MAX): one round of
+ * publishes and acknowledgements per group, not per message. A group counts as
+ * handled only when every output it caused was acknowledged (the logic retries
+ * its publishes until then); nothing is ever skipped past. Stopping a shard stops
+ * the consumer, lets the actor finish what it holds, and saves a snapshot with
+ * the last handled sequence.
  */
 import { setMaxListeners } from "node:events";
 import type { JetStreamClient } from "nats";
@@ -14,20 +17,35 @@ import { describe, retry, RetryAbortedError } from "./retry.js";
 import { ShardConsumer } from "./shard-consumer.js";
 import type { SnapshotStore } from "./snapshots.js";
 
-/** A message for a shard actor: a stream message, or an extra one (a rank request, a snapshot tick). */
-export type ShardInput<X> =
-  | { readonly kind: "stream"; readonly seq: number; readonly data: Uint8Array; readonly pending: number }
-  | { readonly kind: "extra"; readonly msg: X };
+/** One message of a shard's stream. */
+export interface StreamMessage {
+  readonly seq: number;
+  readonly data: Uint8Array;
+  /** Messages of the shard's subject still pending after this one. */
+  readonly pending: number;
+}
+
+/** A message for a shard actor: take the next group of stream messages, or an extra one (a rank request, a tick). */
+export type ShardInput<X> = { readonly kind: "group" } | { readonly kind: "extra"; readonly msg: X };
+
+/** Stream messages handled together at most. */
+export const GROUP_MAX = 64;
+/** Stream messages a shard's inbox holds at most before its consumer waits. */
+const INBOX_MAX = 4 * GROUP_MAX;
 
 export interface ShardLogic<X> {
   /**
-   * Handles one stream message; resolves when its outputs are acknowledged. It
-   * retries its publishes until `signal` aborts (the shard is stopping); then it
-   * rejects with RetryAbortedError, and the shard's state is no longer trusted.
+   * Handles a group of stream messages, in order; resolves when their outputs are
+   * acknowledged. It retries its publishes until `signal` aborts (the shard is
+   * stopping); then it rejects with RetryAbortedError, and the shard's state is no
+   * longer trusted.
    */
-  onStream(seq: number, data: Uint8Array, signal: AbortSignal): Promise<void>;
-  /** Handles an extra message; `caughtUp` tells whether the shard has handled every message its stream held when it started. */
-  onExtra(msg: X, caughtUp: boolean): Promise<void>;
+  onStream(group: readonly StreamMessage[], signal: AbortSignal): Promise<void>;
+  /**
+   * Handles an extra message. `at.caughtUp` tells whether the shard has handled every
+   * message its stream held when it started; `at.lastSeq` is the last one it handled.
+   */
+  onExtra(msg: X, at: { readonly caughtUp: boolean; readonly lastSeq: number }): Promise<void>;
   /** The shard's state after `seq`. */
   snapshot(seq: number): Uint8Array;
   /** The trending clock of the last message handled (for the progress the shard reports). */
@@ -61,6 +79,35 @@ export interface JetStreamShardsOptions<X> {
 }
 
 type Input<X> = ShardInput<X> | { kind: "save" };
+
+/** The stream messages that wait for their shard's actor. Putting waits while it is full. */
+export class Inbox {
+  private items: StreamMessage[] = [];
+  private space: (() => void)[] = [];
+
+  constructor(private readonly max: number = INBOX_MAX) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Adds a message; resolves true when the inbox was empty (the actor needs a wake-up). */
+  async put(m: StreamMessage): Promise<boolean> {
+    while (this.items.length >= this.max) await new Promise<void>((resolve) => this.space.push(resolve));
+    this.items.push(m);
+    return this.items.length === 1;
+  }
+
+  /** Takes the oldest `n` messages at most. */
+  take(n: number): StreamMessage[] {
+    const group = this.items.length <= n ? this.items : this.items.slice(0, n);
+    this.items = this.items.length <= n ? [] : this.items.slice(n);
+    const waiting = this.space;
+    this.space = [];
+    for (const w of waiting) w();
+    return group;
+  }
+}
 
 interface Running<X> {
   readonly actor: Actor<Input<X>>;
@@ -139,27 +186,33 @@ export class JetStreamShards<X> implements ShardRunner {
         if (!(err instanceof LeaseExpiredError)) throw err;
       });
     };
-    const actor = new Actor<Input<X>>(
+    const inbox = new Inbox();
+    const actor: Actor<Input<X>> = new Actor<Input<X>>(
       `${this.o.stream}/${shard}`,
       async (m) => {
         if (m.kind === "save") return save();
-        if (m.kind === "extra") return logic.onExtra(m.msg, lastSeq >= catchUpTo);
-        // Stopping: what is not started is left to the next owner. m.seq <= lastSeq: a redelivery after a resubscribe.
-        if (stop.signal.aborted || tainted || m.seq <= lastSeq) return;
+        if (m.kind === "extra") return logic.onExtra(m.msg, { caughtUp: lastSeq >= catchUpTo, lastSeq });
+        // Stopping: what is not started is left to the next owner. seq <= lastSeq: a redelivery after a resubscribe.
+        const taken = inbox.take(GROUP_MAX);
+        if (inbox.size > 0) void actor.tell({ kind: "group" }).catch(() => undefined);
+        if (stop.signal.aborted || tainted) return;
+        const group = taken.filter((g) => g.seq > lastSeq);
+        const last = group[group.length - 1];
+        if (last === undefined) return;
         try {
-          await logic.onStream(m.seq, m.data, abandon.signal);
+          await logic.onStream(group, abandon.signal);
         } catch (err) {
           if (err instanceof RetryAbortedError || err instanceof LeaseExpiredError) {
             // Its ownership abandons the shard at its next beat (a lapsed lease is never renewed).
-            if (!tainted) log.warn("shard gave up on a message; it stops until claimed again", { seq: m.seq, err: describe(err) });
+            if (!tainted) log.warn("shard gave up on a message; it stops until claimed again", { seq: group[0]?.seq, err: describe(err) });
             tainted = true;
             return;
           }
           // Not a transport error (those are retried): a message this shard cannot read. Skip it, loudly.
-          log.error("shard message cannot be handled; skipping it", { seq: m.seq, err: describe(err) });
+          log.error("shard messages cannot be handled; skipping them", { from: group[0]?.seq, to: last.seq, err: describe(err) });
         }
-        lastSeq = m.seq;
-        pendingAfter = m.pending;
+        lastSeq = last.seq;
+        pendingAfter = last.pending;
       },
       { capacity: 8, onError: (err, a) => log.warn("shard task failed", { actor: a, err: describe(err) }) },
     );
@@ -167,9 +220,9 @@ export class JetStreamShards<X> implements ShardRunner {
       this.o.js,
       this.o.subjectOf(shard),
       seq,
-      (s, data, pending) => {
+      async (s, data, pending) => {
         this.o.onPending?.(shard, pending);
-        return actor.tell({ kind: "stream", seq: s, data, pending });
+        if (await inbox.put({ seq: s, data, pending })) await actor.tell({ kind: "group" });
       },
       stop.signal,
       log,

@@ -51,6 +51,8 @@ export interface ShardServiceOptions<X> {
   ) => { logic: ShardLogic<X>; seq: number };
   /** Extra wiring once shards can run (the counter's rank-request subscription). */
   readonly onStart?: (env: ShardServiceEnv, shards: JetStreamShards<X>) => void;
+  /** Undoes what onStart set up, when the replica stops. */
+  readonly onStop?: () => void;
   readonly snapshotEveryMs?: number;
   /** How long a SIGTERM hand-over may take before the replica exits without it. @default 8000 */
   readonly stopDeadlineMs?: number;
@@ -176,6 +178,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const left = await Promise.race([ownership.leave().then(() => "done" as const), deadline]);
   clearTimeout(timer);
   clearInterval(beat);
+  o.onStop?.();
   if (left === "late") {
     shards.abandonAll();
     log.error("hand-over did not finish before the stop deadline; exiting without it", {

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { TopicState } from "@meetuphype/core";
 import {
   decodeCounterSnapshot,
+  decodeCoverageNotice,
   decodeDedupBatch,
   decodeDedupSnapshot,
   decodeDeltaBatch,
   decodeRankRequest,
   decodeShardTopK,
   encodeCounterSnapshot,
+  encodeCoverageNotice,
   encodeDedupBatch,
   encodeDedupSnapshot,
   encodeDeltaBatch,
@@ -17,32 +19,52 @@ import {
 
 const T = 1_700_000_000_000;
 
+const mark = (partition: number, next: number, clock = T) => ({ partition, next, clock });
+
 describe("wire codecs round-trip", () => {
-  it("batches and requests", () => {
+  it("batches and requests, with their marks and cuts", () => {
     const records = [{ rsvpId: 9_007_199_254_740_991, mtime: T, positive: true, guests: 3, topics: [{ key: "js", name: "JS" }] }];
-    expect(decodeDedupBatch(encodeDedupBatch({ now: T, records }))).toEqual({ now: T, records });
-    const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: -4, mtime: T }];
-    expect(decodeDeltaBatch(encodeDeltaBatch({ now: T, deltas }, { shard: 3, seq: 77, part: 1, epoch: 4 }))).toEqual({
-      batch: { kind: "deltas", now: T, deltas },
-      source: { shard: 3, seq: 77, part: 1, epoch: 4 },
-    });
-    expect(decodeDeltaBatch(encodeDeltaBatch({ now: T, deltas })).source).toBeUndefined();
-    expect(decodeRankRequest(encodeRankRequest({ now: T, seq: 5, k: 20 }))).toEqual({ kind: "rank", now: T, seq: 5, k: 20 });
-    const top = { shard: 2, seq: 5, now: T, topics: [{ key: "js", name: "JS", score: 2.5 }], epoch: 3 };
+    const batch = { partition: 2, records, offsets: [41], through: mark(2, 42) };
+    expect(decodeDedupBatch(encodeDedupBatch(batch, "meetup"))).toEqual({ ...batch, topic: "meetup" });
+    const bare = { partition: 1, records: [], offsets: [] };
+    expect(decodeDedupBatch(encodeDedupBatch(bare, "t"))).toEqual({ ...bare, topic: "t" });
+    const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: -4, mtime: T, partition: 2, offset: 41 }];
+    const msg = { shard: 3, epoch: 4, segments: [{ seq: 77, part: 1, deltas }], coverage: [mark(0, 10), mark(2, 42)] };
+    expect(decodeDeltaBatch(encodeDeltaBatch(msg))).toEqual(msg);
+    const req = { now: T, seq: 5, k: 20, cut: [mark(0, 9)], probe: false };
+    expect(decodeRankRequest(encodeRankRequest(req))).toEqual({ kind: "rank", ...req });
+    const top = {
+      shard: 2,
+      seq: 5,
+      now: T,
+      topics: [{ key: "js", name: "JS", score: 2.5 }],
+      epoch: 3,
+      coverage: [mark(1, 3)],
+      ranked: true,
+    };
     expect(decodeShardTopK(encodeShardTopK(top, "r1"))).toEqual(top);
+    const notice = { shard: 4, epoch: 2, coverage: [mark(0, 5)], sent: [0, 17, 3] };
+    expect(decodeCoverageNotice(encodeCoverageNotice(notice))).toEqual(notice);
   });
 
-  it("snapshots, with the sequence and positions they cover", () => {
+  it("snapshots, with the sequence, positions, coverage and held deltas they cover", () => {
     const versions = [
       [1, { mtime: T, weight: 2, keys: ["a", "b"] }],
       [2, { mtime: T + 1, weight: 1, keys: null }],
     ] as const;
-    expect(decodeDedupSnapshot(encodeDedupSnapshot(41, T, versions))).toEqual({ seq: 41, clock: T, state: versions });
+    const dedup = { versions, coverage: [mark(0, 8)], clock: T };
+    expect(decodeDedupSnapshot(encodeDedupSnapshot(41, dedup, [3, 0, 9]))).toEqual({ seq: 41, state: dedup, sent: [3, 0, 9] });
     const topic: TopicState = { name: "JS", nameMtime: T, hours: new Map([[472_222, 3]]), minutes: new Map([[28_333_333, 3]]) };
-    const snap = decodeCounterSnapshot(
-      encodeCounterSnapshot(9, { clock: T, topics: [["js", topic]] }, [{ shard: 1, seq: 40, part: 0, epoch: 2 }]),
-    );
-    expect(snap).toEqual({ seq: 9, state: { clock: T, topics: [["js", topic]] }, sources: [{ shard: 1, seq: 40, part: 0, epoch: 2 }] });
+    const held = { key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 1, mtime: T, partition: 0, offset: 12 };
+    const state = {
+      clock: T,
+      topics: [["js", topic]] as const,
+      pending: [held],
+      sources: [[1, [mark(0, 13)]]] as const,
+      applied: [mark(0, 12)],
+    };
+    const snap = decodeCounterSnapshot(encodeCounterSnapshot(9, state, [{ shard: 1, seq: 40, part: 0, epoch: 2 }]));
+    expect(snap).toEqual({ seq: 9, state, sources: [{ shard: 1, seq: 40, part: 0, epoch: 2 }] });
   });
 });
 
@@ -51,15 +73,35 @@ describe("keys that are not well-formed UTF-16", () => {
     const { decodeDeltaBatch, encodeDeltaBatch, decodeShardTopK, encodeShardTopK, decodeCounterSnapshot, encodeCounterSnapshot } =
       await import("../src/index.js");
     const keys = ["\ud800", "\udc00", "a\ud83d", "ok😀"];
-    const deltas = keys.map((key, i) => ({ key, name: `${key}!`, hour: 1, minute: 60, weight: i + 1, mtime: 3_600_000 }));
-    const back = decodeDeltaBatch(encodeDeltaBatch({ now: 5, deltas })).batch.deltas;
+    const deltas = keys.map((key, i) => ({
+      key,
+      name: `${key}!`,
+      hour: 1,
+      minute: 60,
+      weight: i + 1,
+      mtime: 3_600_000,
+      partition: 0,
+      offset: i,
+    }));
+    const back =
+      decodeDeltaBatch(encodeDeltaBatch({ shard: 0, epoch: 1, segments: [{ seq: 1, part: 0, deltas }], coverage: [] })).segments[0]
+        ?.deltas ?? [];
     expect(back.map((d) => [d.key, d.name])).toEqual(keys.map((k) => [k, `${k}!`]));
     const top = decodeShardTopK(
-      encodeShardTopK({ shard: 1, seq: 2, now: 3, topics: keys.map((key) => ({ key, name: key, score: 1 })) }, "r"),
+      encodeShardTopK(
+        { shard: 1, seq: 2, now: 3, topics: keys.map((key) => ({ key, name: key, score: 1 })), coverage: [], ranked: true },
+        "r",
+      ),
     );
     expect(top.topics.map((t) => t.key)).toEqual(keys);
     const snap = decodeCounterSnapshot(
-      encodeCounterSnapshot(7, { clock: 1, topics: keys.map((k) => [k, { name: k, nameMtime: 1, hours: new Map(), minutes: new Map() }]) }),
+      encodeCounterSnapshot(7, {
+        clock: 1,
+        topics: keys.map((k) => [k, { name: k, nameMtime: 1, hours: new Map(), minutes: new Map() }]),
+        pending: [],
+        sources: [],
+        applied: [],
+      }),
     );
     expect(snap.state.topics.map(([k]) => k)).toEqual(keys);
   });

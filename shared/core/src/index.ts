@@ -10,3 +10,4 @@ export * from "./ranking.js";
 export * from "./topic-counts.js";
 export * from "./wtf8.js";
 export * from "./ranking-history.js";
+export * from "./cut.js";

@@ -4,12 +4,15 @@ import type { ServedParams, ServedSnapshot } from "./types.js";
 
 /** The wire snapshot, cut to `limit` topics (0 = all the server holds). */
 export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): TrendingSnapshot {
+  const topic = s.inputTopic ?? "";
   const topics = limit > 0 ? s.topics.slice(0, limit) : s.topics;
   return {
     asOfMs: s.asOfMs,
     stale: s.stale === true,
     catchingUp: s.catchingUp === true,
-    pendingMessages: s.pendingMessages ?? 0,
+    pendingMessages: s.recordsBehind ?? 0,
+    recordsBehind: s.recordsBehind ?? 0,
+    cut: (s.cut ?? []).map((c) => ({ topic, partition: c.partition, nextOffset: c.next })),
     topics: topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
     parameters: {
       topN: p.topN,
@@ -28,6 +31,8 @@ export function fromWire(w: TrendingSnapshot): ServedSnapshot {
     topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
     ...(w.stale ? { stale: true } : {}),
     ...(w.catchingUp ? { catchingUp: true } : {}),
-    ...(w.pendingMessages > 0 ? { pendingMessages: w.pendingMessages } : {}),
+    ...(w.recordsBehind > 0 ? { recordsBehind: w.recordsBehind } : {}),
+    cut: w.cut.map((c) => ({ partition: c.partition, next: c.nextOffset })),
+    ...(w.cut[0] !== undefined ? { inputTopic: w.cut[0].topic } : {}),
   };
 }

@@ -13,10 +13,20 @@ export interface ServedSnapshot {
   readonly topics: readonly ServedTopic[];
   /** The last complete ranking, served while the pipeline recovers. */
   readonly stale?: boolean;
-  /** Some shard is behind: exact at `asOfMs`, which is held back (distributed mode). */
+  /** Records wait behind the cut: the ranking is exact for a cut behind the input. */
   readonly catchingUp?: boolean;
-  /** Messages waiting in the shards' streams when the ranking was asked for. */
-  readonly pendingMessages?: number;
+  /** Records in the input beyond the cut. */
+  readonly recordsBehind?: number;
+  /** The input cut the ranking is exact for: per partition, the first offset it does not cover. */
+  readonly cut?: readonly ServedPosition[];
+  /** The input the cut is in: the Kafka topic, or a file's name. */
+  readonly inputTopic?: string;
+}
+
+/** Where a ranking's input ends in one partition. */
+export interface ServedPosition {
+  readonly partition: number;
+  readonly next: number;
 }
 
 /** The current ranking (undefined until there is a complete one), and a way to hear of each change. */

@@ -4,9 +4,9 @@
  * run the same logic classes over NATS.
  */
 import { Actor, InMemoryTransport, ShardHost, type Clock, type Logger } from "@meetuphype/actors";
-import { ClockMode, versionRetentionMs, type TrendingParams } from "@meetuphype/core";
+import { clockOf, ClockMode, versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
 import type { DeadLetterSink } from "./dead-letter.js";
-import { subjects, type CounterMessage, type DedupBatch, type ShardTopK } from "./messages.js";
+import { subjects, type CounterMessage, type DedupBatch, type RankRequest, type ShardTopK } from "./messages.js";
 import type { Snapshot } from "./snapshot.js";
 import { AggregatorLogic } from "./stages/aggregator.js";
 import { CounterLogic, type CounterSnapshot } from "./stages/counter.js";
@@ -27,23 +27,34 @@ export interface EmbeddedOptions {
   readonly deadLetter?: DeadLetterSink;
 }
 
+/** Where a batch of lines sits in the input: its partition and each line's offset (a file: partition 0, line numbers). */
+export interface InputAt {
+  readonly partition: number;
+  readonly offsets: readonly number[];
+}
+
 export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
   private readonly transport = new InMemoryTransport();
   private readonly subj = subjects("");
-  private readonly ingest: Actor<readonly string[]>;
+  private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined }>;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: ShardHost<DedupBatch, DedupSnapshot>;
   private readonly counters: ShardHost<CounterMessage, CounterSnapshot>;
   private readonly aggregator: AggregatorLogic;
-  private readonly waiting = new Map<number, (s: Snapshot) => void>();
+  private readonly waiting = new Map<number, (s: Snapshot | undefined) => void>();
   private readonly counterShards: number;
+  private readonly dedupShards: number;
+  /** Per input partition: the next offset, and the largest valid mtime before it. */
+  private readonly partitions = new Map<number, { next: number; clock: number }>();
   private seq = 0;
   private failures = 0;
+  /** The clock of the latest ranked cut: dedup shards let versions expire by it. */
+  private expiry = 0;
 
   constructor(private readonly opts: EmbeddedOptions) {
     const { params, logger } = opts;
-    const dedupShards = opts.dedupShards ?? 16;
+    const dedupShards = (this.dedupShards = opts.dedupShards ?? 16);
     this.counterShards = opts.counterShards ?? 32;
     const actor = {
       capacity: opts.mailboxCapacity ?? 16,
@@ -53,20 +64,28 @@ export class EmbeddedPipeline {
       },
     };
     this.ingestLogic = new IngestLogic(params.includeEventNames, dedupShards, this.stats);
-    this.ingest = new Actor("ingest", (lines) => this.onLines(lines), actor);
+    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at), actor);
     const retention = versionRetentionMs(params.windowDays, params.idleMinutes);
     this.dedups = new ShardHost({
       name: "dedup",
       transport: this.transport,
       subjectOf: this.subj.dedup,
       actor,
-      create: (_shard, snap) => {
+      create: (shard, snap) => {
         const logic = new DedupLogic(retention, this.counterShards, this.stats, snap);
         return {
           handle: async (batch: DedupBatch) => {
-            for (const [shard, deltas] of logic.process(batch)) {
-              await this.transport.publish<CounterMessage>(this.subj.counter(shard), { kind: "deltas", now: batch.now, deltas });
-            }
+            logic.expireBy(this.expiry);
+            const { deltas } = logic.process(batch);
+            // Every counter shard hears of the coverage, with or without deltas: in-process, a message costs little.
+            const coverage = logic.coverage;
+            for (let c = 0; c < this.counterShards; c++)
+              await this.transport.publish<CounterMessage>(this.subj.counter(c), {
+                kind: "deltas",
+                source: shard,
+                deltas: deltas.get(c) ?? [],
+                coverage,
+              });
           },
           snapshot: () => logic.snapshot(),
         };
@@ -78,7 +97,7 @@ export class EmbeddedPipeline {
       subjectOf: this.subj.counter,
       actor,
       create: (shard, snap) => {
-        const logic = new CounterLogic(shard, params, snap);
+        const logic = new CounterLogic(shard, params, dedupShards, snap);
         return {
           handle: async (msg: CounterMessage) => {
             const top = logic.handle(msg);
@@ -88,13 +107,19 @@ export class EmbeddedPipeline {
         };
       },
     });
-    this.aggregator = new AggregatorLogic(this.counterShards, params.topN);
+    this.aggregator = new AggregatorLogic(this.counterShards, params.topN, (cut) =>
+      params.clock === ClockMode.Event ? clockOf(cut) : opts.clock.now(),
+    );
     this.transport.subscribe<ShardTopK>(this.subj.aggregator, (msg) => {
-      const snap = this.aggregator.accept(msg);
-      if (snap === undefined) return;
-      const resolve = this.waiting.get(msg.seq);
-      this.waiting.delete(msg.seq);
-      resolve?.(snap);
+      const step = this.aggregator.accept(msg);
+      if (step === undefined) return;
+      if (step.kind === "rank") {
+        // Not awaited: a counter is waiting on this handler, and the request goes to its mailbox.
+        void this.toCounters(step.request).catch((err: unknown) => this.settle(msg.seq, undefined, err));
+        return;
+      }
+      this.expiry = Math.max(this.expiry, step.snapshot.asOfMs);
+      this.settle(msg.seq, step.snapshot);
     });
     for (let s = 0; s < dedupShards; s++) this.dedups.acquire(s);
     for (let s = 0; s < this.counterShards; s++) this.counters.acquire(s);
@@ -105,9 +130,12 @@ export class EmbeddedPipeline {
     return this.failures;
   }
 
-  /** Feeds a batch of raw lines; waits while the ingest mailbox is full. */
-  push(lines: readonly string[]): Promise<void> {
-    return this.ingest.tell(lines);
+  /**
+   * Feeds a batch of raw lines; waits while the ingest mailbox is full. `at` places them in
+   * the input (a Kafka batch); by default they follow the lines before them in partition 0.
+   */
+  push(lines: readonly string[], at?: InputAt): Promise<void> {
+    return this.ingest.tell({ lines, at });
   }
 
   /** Resolves when every stage has handled everything pushed so far. */
@@ -122,14 +150,33 @@ export class EmbeddedPipeline {
     return this.opts.params.clock === ClockMode.Event ? this.ingestLogic.clock : this.opts.clock.now();
   }
 
-  /** Asks every counter shard for its top-K at the current clock and merges the answers. */
+  /**
+   * The ranking over the input every counter shard has every delta of: probes the
+   * shards' coverage, then asks each for its top-K over the meet (a cut) and merges.
+   */
   async rank(): Promise<Snapshot> {
     const seq = ++this.seq;
-    const now = this.now();
-    const done = new Promise<Snapshot>((resolve) => this.waiting.set(seq, resolve));
-    const req: CounterMessage = { kind: "rank", now, seq, k: this.opts.params.topN };
+    const done = new Promise<Snapshot | undefined>((resolve) => this.waiting.set(seq, resolve));
+    await this.toCounters(this.aggregator.probe(seq));
+    const snap = await done;
+    if (snap === undefined) throw new Error(`ranking round ${seq} did not complete`);
+    return snap;
+  }
+
+  /** The input cut of the latest ranking asked for. */
+  get cut(): Marks {
+    return this.aggregator.cut;
+  }
+
+  private async toCounters(req: RankRequest): Promise<void> {
     await Promise.all(Array.from({ length: this.counterShards }, (_, s) => this.transport.publish(this.subj.counter(s), req)));
-    return done;
+  }
+
+  private settle(seq: number, snap: Snapshot | undefined, err?: unknown): void {
+    if (err !== undefined) this.opts.logger.error("a ranking request was not delivered", { err });
+    const resolve = this.waiting.get(seq);
+    this.waiting.delete(seq);
+    resolve?.(snap);
   }
 
   async stop(): Promise<void> {
@@ -138,10 +185,22 @@ export class EmbeddedPipeline {
     await this.counters.stop();
   }
 
-  private async onLines(lines: readonly string[]): Promise<void> {
+  private async onLines(lines: readonly string[], at: InputAt | undefined): Promise<void> {
+    const partition = at?.partition ?? 0;
+    const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
+    const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
     const res = this.ingestLogic.process(lines);
-    const now = this.opts.params.clock === ClockMode.Event ? res.eventNow : this.opts.clock.now();
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
-    for (const [shard, records] of res.byShard) await this.transport.publish<DedupBatch>(this.subj.dedup(shard), { now, records });
+    let clock = known.clock;
+    for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;
+    const next = lines.length === 0 ? known.next : offsetOf(lines.length - 1) + 1;
+    this.partitions.set(partition, { next, clock });
+    const through = { partition, next, clock };
+    // Every dedup shard hears that it has all of its share of the partition up to `next`.
+    for (let shard = 0; shard < this.dedupShards; shard++) {
+      const records = res.byShard.get(shard) ?? [];
+      const offsets = (res.indices.get(shard) ?? []).map(offsetOf);
+      await this.transport.publish<DedupBatch>(this.subj.dedup(shard), { partition, records, offsets, through });
+    }
   }
 }

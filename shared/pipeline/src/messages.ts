@@ -2,32 +2,51 @@
  * The messages between stages, and the subjects they travel on. The same
  * shapes cross NATS as protobuf in distributed mode.
  */
-import type { RankedTopic, RejectReason, Rsvp, TopicDelta } from "@meetuphype/core";
+import type { Mark, Marks, RankedTopic, RejectReason, Rsvp, TopicDelta } from "@meetuphype/core";
 
-/** Valid records for one dedup shard, with the sender's trending clock. */
+/**
+ * Valid records of one input partition for one dedup shard, with each record's
+ * offset; `through`, when present, says that every record of the partition before
+ * it that belongs to this shard has now been sent (a message may carry only that).
+ */
 export interface DedupBatch {
-  readonly now: number;
+  readonly partition: number;
   readonly records: readonly Rsvp[];
+  /** Parallel to `records`. */
+  readonly offsets: readonly number[];
+  readonly through?: Mark;
 }
 
-/** Topic deltas for one counter shard, with the sender's trending clock. */
+/** A topic delta with the input position of the record that caused it. */
+export interface PositionedDelta extends TopicDelta {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** Topic deltas for one counter shard from dedup shard `source`, with that shard's coverage after them. */
 export interface DeltaBatch {
   readonly kind: "deltas";
-  readonly now: number;
-  readonly deltas: readonly TopicDelta[];
+  readonly source: number;
+  readonly deltas: readonly PositionedDelta[];
+  readonly coverage: Marks;
 }
 
-/** Asks a counter shard for its top-K at `now`. */
+/**
+ * Asks a counter shard for its top-K at `now` over the input cut `cut`; a probe
+ * asks only for its coverage.
+ */
 export interface RankRequest {
   readonly kind: "rank";
   readonly now: number;
   readonly seq: number;
   readonly k: number;
+  readonly cut: Marks;
+  readonly probe: boolean;
 }
 
 export type CounterMessage = DeltaBatch | RankRequest;
 
-/** One counter shard's best topics at `now`, in answer to rank request `seq`. */
+/** One counter shard's answer to rank request `seq`: its coverage, and its best topics at `now` over the cut. */
 export interface ShardTopK {
   readonly shard: number;
   readonly seq: number;
@@ -35,6 +54,10 @@ export interface ShardTopK {
   readonly topics: readonly RankedTopic[];
   /** Distributed mode: the lease epoch under which the shard answered (the latest epoch's answer wins). */
   readonly epoch?: number;
+  /** How far the shard has every delta of the input. */
+  readonly coverage: Marks;
+  /** Whether `topics` is the top-K over the request's cut (not for a probe, nor a cut the shard cannot rank). */
+  readonly ranked: boolean;
 }
 
 /** A record that failed validation, on its way to the dead-letter place. */

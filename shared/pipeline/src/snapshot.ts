@@ -1,6 +1,12 @@
 /** A ranking as served: what WatchTrending streams and the console prints. */
 import { sameRanking, type RankedTopic } from "@meetuphype/core";
 
+/** Where a ranking's input ends in one partition: the first offset it does not cover. */
+export interface CutPosition {
+  readonly partition: number;
+  readonly next: number;
+}
+
 export interface SnapshotTopic extends RankedTopic {
   readonly rank: number;
 }
@@ -11,10 +17,14 @@ export interface Snapshot {
   readonly topics: readonly SnapshotTopic[];
   /** The last complete ranking, served while the pipeline recovers (distributed mode). */
   readonly stale?: boolean;
-  /** Some shard is behind (distributed mode): the ranking is exact at `asOfMs`, which is held back. */
+  /** Records wait behind the cut (the input held them a while ago): the ranking is exact for a cut behind the input. */
   readonly catchingUp?: boolean;
-  /** Messages waiting in the shards' streams when the ranking was asked for. */
-  readonly pendingMessages?: number;
+  /** Records in the input beyond the cut, as the input's end was last read. */
+  readonly recordsBehind?: number;
+  /** The input cut the ranking is exact for: per partition, the first offset it does not cover. */
+  readonly cut?: readonly CutPosition[];
+  /** The input the cut is in: the Kafka topic, or a file's name. */
+  readonly inputTopic?: string;
 }
 
 export const emptySnapshot: Snapshot = Object.freeze({ asOfMs: 0, topics: [] });
@@ -28,11 +38,7 @@ export function snapshotCaveat(s: Snapshot): string | undefined {
   const parts: string[] = [];
   if (s.stale === true) parts.push("stale: the last complete ranking, served while the pipeline recovers");
   if (s.catchingUp === true)
-    parts.push(
-      (s.pendingMessages ?? 0) > 0
-        ? `catching up: ${s.pendingMessages} messages waiting in the shards`
-        : "catching up: not every shard has reported yet",
-    );
+    parts.push((s.recordsBehind ?? 0) > 0 ? `catching up: ${s.recordsBehind} records behind the input` : "catching up with the input");
   return parts.length === 0 ? undefined : parts.join("; ");
 }
 

@@ -62,8 +62,8 @@ export async function dedupStreamPositions(natsUrl: string, stream: string, subj
     const sub = await nc.jetstream().subscribe(subjects, opts);
     for await (const m of sub) {
       const b = decodeDedupBatch(m.data);
-      for (const o of b.source?.offsets ?? []) {
-        const k = `${b.source?.partition}:${o}`;
+      for (const o of b.offsets) {
+        const k = `${b.partition}:${o}`;
         seen.set(k, (seen.get(k) ?? 0) + 1);
       }
       if (m.seq >= last) break;

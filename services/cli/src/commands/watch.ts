@@ -24,8 +24,9 @@ Options:
 ${optionHelp(WATCH_OPTIONS)}`;
 
 function snapshotLine(s: ServedSnapshot): string {
-  const { asOfMs, topics, stale = false, catchingUp = false, pendingMessages = 0 } = s;
-  return `${JSON.stringify({ asOfMs, stale, catchingUp, pendingMessages, topics })}\n`;
+  const { asOfMs, topics, stale = false, catchingUp = false, recordsBehind = 0 } = s;
+  const cut = (s.cut ?? []).map((c) => ({ topic: s.inputTopic ?? "", partition: c.partition, nextOffset: c.next }));
+  return `${JSON.stringify({ asOfMs, stale, catchingUp, recordsBehind, pendingMessages: recordsBehind, cut, topics })}\n`;
 }
 
 export async function watchCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {

@@ -1,41 +1,88 @@
 /**
- * Aggregator: collects every counter shard's top-K for one rank request and
- * merges them into the global top-N. A shard's list replaces its previous one,
- * so a topic that left a shard's top-K leaves the ranking too.
+ * Aggregator: ranks in rounds of two steps. A probe asks every counter shard how
+ * far it has every delta (its coverage); the meet of the answers, never behind a
+ * cut asked before, is the round's cut, and a rank request asks every shard for
+ * its top-K over that cut at the cut's clock. Once every shard ranked it, the
+ * merge is the model's global top-N over exactly that cut. For one shard, the
+ * answer of the latest lease epoch counts; a round in which a shard cannot rank
+ * the cut yields nothing (the last ranking stays served). Pure.
  */
-import { mergeTopK } from "@meetuphype/core";
-import type { ShardTopK } from "../messages.js";
+import { join, meet, mergeTopK, type Marks } from "@meetuphype/core";
+import type { RankRequest, ShardTopK } from "../messages.js";
 import { toSnapshot, type Snapshot } from "../snapshot.js";
 
-export class AggregatorLogic {
-  private readonly pending = new Map<number, Map<number, ShardTopK>>();
+interface Round {
+  phase: "probe" | "rank";
+  readonly answers: Map<number, ShardTopK>;
+  cut: Marks;
+}
 
+/** What an answer leads to: the round's rank request once every shard was probed, or the merged ranking. */
+export type RoundStep =
+  { readonly kind: "rank"; readonly request: RankRequest } | { readonly kind: "ranking"; readonly snapshot: Snapshot };
+
+/** Rounds kept open at most (a round whose answers never all come is dropped when newer ones start). */
+const OPEN_ROUNDS = 16;
+
+export class AggregatorLogic {
+  private readonly rounds = new Map<number, Round>();
+  private asked: Marks = [];
+
+  /**
+   * @param nowOf the ranking's `now` for a cut: its clock (event clock) or the wall clock.
+   */
   constructor(
     private readonly counterShards: number,
     private readonly topN: number,
+    private readonly nowOf: (cut: Marks) => number,
   ) {}
 
-  /** Records a shard's answer; returns the merged snapshot once all shards answered `seq`. */
-  accept(msg: ShardTopK): Snapshot | undefined {
-    let answers = this.pending.get(msg.seq);
-    if (answers === undefined) {
-      answers = new Map();
-      this.pending.set(msg.seq, answers);
-    }
-    // Two answers for one shard: the one from the later lease epoch (the shard's current owner) wins.
-    const prev = answers.get(msg.shard);
+  /** The latest cut asked for: every later one covers it. */
+  get cut(): Marks {
+    return this.asked;
+  }
+
+  /** Starts round `seq`: the probe to send to every counter shard. */
+  probe(seq: number): RankRequest {
+    this.rounds.set(seq, { phase: "probe", answers: new Map(), cut: [] });
+    for (const s of this.rounds.keys()) if (s <= seq - OPEN_ROUNDS) this.rounds.delete(s);
+    return { kind: "rank", seq, now: 0, k: this.topN, cut: [], probe: true };
+  }
+
+  /** Takes a shard's answer; returns the round's next step when this answer completes a step. */
+  accept(msg: ShardTopK): RoundStep | undefined {
+    const round = this.rounds.get(msg.seq);
+    if (round === undefined) return undefined;
+    const prev = round.answers.get(msg.shard);
     if (prev !== undefined && (prev.epoch ?? 0) > (msg.epoch ?? 0)) return undefined;
-    answers.set(msg.shard, msg);
-    if (answers.size < this.counterShards) return undefined;
-    this.pending.delete(msg.seq);
-    // Older requests can no longer complete usefully: the newer answer supersedes them.
-    for (const seq of this.pending.keys()) if (seq < msg.seq) this.pending.delete(seq);
-    return toSnapshot(
+    round.answers.set(msg.shard, msg);
+    if (round.answers.size < this.counterShards) return undefined;
+    if (round.phase === "probe") {
+      const cut = join(
+        this.asked,
+        meet(
+          [...round.answers.values()].map((a) => a.coverage),
+          this.counterShards,
+        ),
+      );
+      this.asked = cut;
+      round.phase = "rank";
+      round.cut = cut;
+      round.answers.clear();
+      return { kind: "rank", request: { kind: "rank", seq: msg.seq, now: this.nowOf(cut), k: this.topN, cut, probe: false } };
+    }
+    this.rounds.delete(msg.seq);
+    // A shard that cannot rank the cut (behind it, or past it after a restart): this round yields nothing.
+    for (const a of round.answers.values()) if (!a.ranked) return undefined;
+    // Older rounds can no longer complete usefully: this ranking's cut covers theirs.
+    for (const s of this.rounds.keys()) if (s < msg.seq) this.rounds.delete(s);
+    const snapshot = toSnapshot(
       msg.now,
       mergeTopK(
-        [...answers.values()].map((a) => a.topics),
+        [...round.answers.values()].map((a) => a.topics),
         this.topN,
       ),
     );
+    return { kind: "ranking", snapshot: { ...snapshot, cut: round.cut } };
   }
 }

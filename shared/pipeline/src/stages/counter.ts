@@ -1,45 +1,111 @@
-/** Counter: one shard of topic keys; one entity per topic; answers rank requests with its top-K. */
-import { TopicCounts, type TopicState, type TrendingParams } from "@meetuphype/core";
-import type { CounterMessage, ShardTopK } from "../messages.js";
+/**
+ * Counter: one shard of topic keys; one entity per topic. Deltas are held until a
+ * rank request's cut includes the input position that caused them: the counts are
+ * always exactly those of the last ranked cut, so the shard's top-K is the model's
+ * over that cut. It answers a cut only when it has every delta inside it (its
+ * coverage, the meet of what each dedup shard has told it) and has applied nothing
+ * beyond it; otherwise it answers with its coverage alone.
+ */
+import { Coverage, covers, meet, TopicCounts, type Marks, type TopicState, type TrendingParams } from "@meetuphype/core";
+import type { DeltaBatch, PositionedDelta, RankRequest, ShardTopK } from "../messages.js";
 
-export type CounterSnapshot = { readonly clock: number; readonly topics: readonly (readonly [string, TopicState])[] };
+export interface CounterSnapshot {
+  readonly clock: number;
+  readonly topics: readonly (readonly [string, TopicState])[];
+  /** Deltas received and not yet inside a ranked cut, in arrival order. */
+  readonly pending: readonly PositionedDelta[];
+  /** Each dedup shard's coverage, as last received. */
+  readonly sources: readonly (readonly [number, Marks])[];
+  /** The cut the counts include. */
+  readonly applied: Marks;
+}
 
 export class CounterLogic {
   private readonly counts: TopicCounts;
+  private pending: PositionedDelta[] = [];
+  private readonly sources = new Map<number, Coverage>();
+  private applied: Marks = [];
 
   constructor(
     readonly shard: number,
     params: Pick<TrendingParams, "windowDays" | "idleMinutes" | "decay">,
+    private readonly dedupShards: number,
     snapshot?: CounterSnapshot,
   ) {
     this.counts = new TopicCounts(params);
     if (snapshot !== undefined) {
       this.counts.advance(snapshot.clock);
       for (const [k, t] of snapshot.topics) this.counts.restore(k, t);
+      this.pending = [...snapshot.pending];
+      for (const [s, marks] of snapshot.sources) this.sources.set(s, new Coverage(marks));
+      this.applied = snapshot.applied;
     }
   }
 
-  /** Applies deltas, or answers a rank request (returned). */
-  handle(msg: CounterMessage): ShardTopK | undefined {
-    this.counts.advance(msg.now);
+  /** Takes a batch of deltas from a dedup shard (held until a ranked cut includes them). */
+  accept(batch: DeltaBatch): void {
+    for (const d of batch.deltas) this.pending.push(d);
+    let c = this.sources.get(batch.source);
+    if (c === undefined) this.sources.set(batch.source, (c = new Coverage()));
+    c.advanceAll(batch.coverage);
+  }
+
+  /** How far this shard has every delta: the meet of the dedup shards' coverages. */
+  get coverage(): Marks {
+    return meet(
+      [...this.sources.values()].map((c) => c.marksList),
+      this.dedupShards,
+    );
+  }
+
+  /** Answers a rank request: the top-K over its cut at its `now` when it can be exact, else the coverage alone. */
+  rank(req: RankRequest): ShardTopK {
+    const coverage = this.coverage;
+    const answer = { shard: this.shard, seq: req.seq, now: req.now, coverage };
+    if (req.probe || !covers(coverage, req.cut) || !covers(req.cut, this.applied)) return { ...answer, topics: [], ranked: false };
+    this.counts.advance(req.now);
+    const cut = new Coverage(req.cut);
+    const later: PositionedDelta[] = [];
+    for (const d of this.pending) {
+      if (cut.includes(d.partition, d.offset)) this.counts.apply(d);
+      else later.push(d);
+    }
+    this.pending = later;
+    this.applied = req.cut;
+    this.counts.prune();
+    return { ...answer, topics: this.counts.top(req.k), ranked: true };
+  }
+
+  /** Handles either kind of message: deltas are taken, a rank request is answered. */
+  handle(msg: DeltaBatch | RankRequest): ShardTopK | undefined {
     if (msg.kind === "deltas") {
-      for (const d of msg.deltas) this.counts.apply(d);
+      this.accept(msg);
       return undefined;
     }
-    this.counts.prune();
-    return { shard: this.shard, seq: msg.seq, now: msg.now, topics: this.counts.top(msg.k) };
+    return this.rank(msg);
   }
 
   get size(): number {
     return this.counts.size;
   }
 
-  /** The largest trending time the shard has seen. */
+  /** Deltas waiting for a ranked cut that includes them. */
+  get pendingDeltas(): number {
+    return this.pending.length;
+  }
+
+  /** The trending time of the last ranked cut. */
   get clock(): number {
     return this.counts.clock;
   }
 
   snapshot(): CounterSnapshot {
-    return { clock: this.counts.clock, topics: [...this.counts.entries()] };
+    return {
+      clock: this.counts.clock,
+      topics: [...this.counts.entries()],
+      pending: [...this.pending],
+      sources: [...this.sources].map(([s, c]) => [s, c.marksList] as const),
+      applied: this.applied,
+    };
   }
 }

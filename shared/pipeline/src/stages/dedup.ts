@@ -1,12 +1,35 @@
-/** Dedup: one shard of rsvp_ids; keeps the live version of each and emits topic deltas per counter shard. */
-import { shardOf, VersionOutcome, VersionTracker, type LiveVersion, type TopicDelta } from "@meetuphype/core";
-import type { DedupBatch } from "../messages.js";
+/**
+ * Dedup: one shard of rsvp_ids; keeps the live version of each and emits topic
+ * deltas per counter shard, each tagged with the input position of the record
+ * that caused it. It tracks how far it has received its share of each input
+ * partition (its coverage), which travels with its deltas.
+ *
+ * Versions expire by the clock of the latest ranked cut, never by a clock ahead of
+ * it: a record expired that way cannot count in that cut or any later one, so every
+ * cut's ranking stays exact (docs/architecture.md, "Exact cuts").
+ */
+import { Coverage, shardOf, VersionOutcome, VersionTracker, type LiveVersion, type Marks } from "@meetuphype/core";
+import type { DedupBatch, PositionedDelta } from "../messages.js";
 import type { PipelineStats } from "../stats.js";
 
-export type DedupSnapshot = readonly (readonly [number, LiveVersion])[];
+export interface DedupSnapshot {
+  readonly versions: readonly (readonly [number, LiveVersion])[];
+  readonly coverage: Marks;
+  /** The clock versions expire by. */
+  readonly clock: number;
+}
+
+export interface DedupOutput {
+  /** The deltas per counter shard, in order. */
+  readonly deltas: Map<number, PositionedDelta[]>;
+  /** Whether the coverage moved. */
+  readonly moved: boolean;
+}
 
 export class DedupLogic {
   private readonly tracker: VersionTracker;
+  private readonly covered: Coverage;
+  private expiry = 0;
 
   constructor(
     retentionMs: number,
@@ -15,25 +38,41 @@ export class DedupLogic {
     snapshot?: DedupSnapshot,
   ) {
     this.tracker = new VersionTracker(retentionMs);
-    for (const [id, v] of snapshot ?? []) this.tracker.restore(id, v);
+    for (const [id, v] of snapshot?.versions ?? []) this.tracker.restore(id, v);
+    this.covered = new Coverage(snapshot?.coverage);
+    this.expiry = snapshot?.clock ?? 0;
   }
 
-  /** Applies a batch; returns the deltas it causes, grouped by counter shard, in order. */
-  process(batch: DedupBatch): Map<number, TopicDelta[]> {
-    this.tracker.forget(batch.now);
-    const out = new Map<number, TopicDelta[]>();
-    for (const r of batch.records) {
-      const res = this.tracker.apply(r, batch.now);
+  /** Lets versions expire by `clock`: the clock of a cut that has been ranked (a smaller value is ignored). */
+  expireBy(clock: number): void {
+    if (clock <= this.expiry) return;
+    this.expiry = clock;
+    this.tracker.forget(clock);
+  }
+
+  /** Applies a batch; adds the deltas it causes to `into` (per counter shard, in order). */
+  process(batch: DedupBatch, into: Map<number, PositionedDelta[]> = new Map()): DedupOutput {
+    const { partition, records, offsets } = batch;
+    for (let i = 0; i < records.length; i++) {
+      const res = this.tracker.apply(records[i]!, this.expiry);
       if (res.outcome === VersionOutcome.Ignored) this.stats.ignoredVersions++;
       else if (res.outcome === VersionOutcome.Expired) this.stats.expiredVersions++;
+      const offset = offsets[i] ?? 0;
       for (const d of res.deltas) {
         const shard = shardOf(d.key, this.counterShards);
-        const list = out.get(shard);
-        if (list === undefined) out.set(shard, [d]);
-        else list.push(d);
+        const p: PositionedDelta = { ...d, partition, offset };
+        const list = into.get(shard);
+        if (list === undefined) into.set(shard, [p]);
+        else list.push(p);
       }
     }
-    return out;
+    const moved = batch.through === undefined ? false : this.covered.advance(batch.through);
+    return { deltas: into, moved };
+  }
+
+  /** How far this shard has received its share of each input partition. */
+  get coverage(): Marks {
+    return this.covered.marksList;
   }
 
   get size(): number {
@@ -41,6 +80,6 @@ export class DedupLogic {
   }
 
   snapshot(): DedupSnapshot {
-    return [...this.tracker.entries()];
+    return { versions: [...this.tracker.entries()], coverage: this.coverage, clock: this.expiry };
   }
 }

@@ -61,9 +61,23 @@ export interface HistoryPoint {
   topics: TrendingTopic[];
 }
 
-/** TrendingSnapshot is one ranking at one trending clock value. */
+/** InputPosition is where a ranking's input ends in one partition of the input topic. */
+export interface InputPosition {
+  topic: string;
+  partition: number;
+  /** The first offset the ranking does not cover. */
+  nextOffset: number;
+}
+
+/**
+ * TrendingSnapshot is the model's ranking over an exact cut of the input: for each partition
+ * of the input topic, a prefix (`cut`).
+ */
 export interface TrendingSnapshot {
-  /** The trending clock ("now") of this ranking, in ms since the epoch. */
+  /**
+   * The trending clock ("now") of this ranking, in ms since the epoch: with the event clock,
+   * the largest valid mtime inside the cut; with the processing clock, the wall clock.
+   */
   asOfMs: number;
   /** The ranked topics, best first. */
   topics: TrendingTopic[];
@@ -73,21 +87,25 @@ export interface TrendingSnapshot {
     | undefined;
   /**
    * True while the pipeline recovers (shards moving, a broker back after a fault): this is
-   * the last complete ranking, served instead of a partial one, and it may be behind.
+   * the last complete ranking, served while no newer one can be computed. It is exact for
+   * its (older) cut.
    */
   stale: boolean;
   /**
-   * True while the pipeline catches up (distributed mode): some dedup or counter shard has
-   * messages waiting, or has stopped reporting. The ranking is then held at the slowest
-   * shard's clock (as_of_ms) and behind the newest records; the shards that are ahead rank
-   * at their own clock, so it is close to, not exactly, the ranking of as_of_ms.
+   * True while records wait behind the cut: the input held, some time before this ranking,
+   * records that its cut does not include yet (records_behind says how many the input holds
+   * now beyond the cut). The ranking is exact for its cut, which is behind the input.
    */
   catchingUp: boolean;
-  /**
-   * Messages waiting in the dedup and counter shards' streams when this ranking was asked
-   * for (as their owners last reported them); 0 in the embedded mode.
-   */
+  /** Deprecated: the same number as records_behind (it used to count the shards' stream messages). */
   pendingMessages: number;
+  /**
+   * The cut: for each partition of the input, the first offset this ranking does not cover.
+   * A partition that is not named is not covered at all.
+   */
+  cut: InputPosition[];
+  /** Records in the input beyond the cut, as the input's end offsets were last read. */
+  recordsBehind: number;
 }
 
 /** TrendingTopic is one ranked topic. */
@@ -497,8 +515,122 @@ export const HistoryPoint: MessageFns<HistoryPoint> = {
   },
 };
 
+function createBaseInputPosition(): InputPosition {
+  return { topic: "", partition: 0, nextOffset: 0 };
+}
+
+export const InputPosition: MessageFns<InputPosition> = {
+  encode(message: InputPosition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.topic !== "") {
+      writer.uint32(10).string(message.topic);
+    }
+    if (message.partition !== 0) {
+      writer.uint32(16).int32(message.partition);
+    }
+    if (message.nextOffset !== 0) {
+      writer.uint32(24).int64(message.nextOffset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InputPosition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInputPosition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.partition = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.nextOffset = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InputPosition {
+    return {
+      topic: isSet(object.topic) ? globalThis.String(object.topic) : "",
+      partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
+      nextOffset: isSet(object.nextOffset)
+        ? globalThis.Number(object.nextOffset)
+        : isSet(object.next_offset)
+        ? globalThis.Number(object.next_offset)
+        : 0,
+    };
+  },
+
+  toJSON(message: InputPosition): unknown {
+    const obj: any = {};
+    if (message.topic !== "") {
+      obj.topic = message.topic;
+    }
+    if (message.partition !== 0) {
+      obj.partition = Math.round(message.partition);
+    }
+    if (message.nextOffset !== 0) {
+      obj.nextOffset = Math.round(message.nextOffset);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<InputPosition>): InputPosition {
+    return InputPosition.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<InputPosition>): InputPosition {
+    const message = createBaseInputPosition();
+    message.topic = object.topic ?? "";
+    message.partition = object.partition ?? 0;
+    message.nextOffset = object.nextOffset ?? 0;
+    return message;
+  },
+};
+
 function createBaseTrendingSnapshot(): TrendingSnapshot {
-  return { asOfMs: 0, topics: [], parameters: undefined, stale: false, catchingUp: false, pendingMessages: 0 };
+  return {
+    asOfMs: 0,
+    topics: [],
+    parameters: undefined,
+    stale: false,
+    catchingUp: false,
+    pendingMessages: 0,
+    cut: [],
+    recordsBehind: 0,
+  };
 }
 
 export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
@@ -520,6 +652,12 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     }
     if (message.pendingMessages !== 0) {
       writer.uint32(48).uint64(message.pendingMessages);
+    }
+    for (const v of message.cut) {
+      InputPosition.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.recordsBehind !== 0) {
+      writer.uint32(64).uint64(message.recordsBehind);
     }
     return writer;
   },
@@ -585,6 +723,22 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
             message.pendingMessages = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cut.push(InputPosition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.recordsBehind = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -617,6 +771,12 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
         : isSet(object.pending_messages)
         ? globalThis.Number(object.pending_messages)
         : 0,
+      cut: globalThis.Array.isArray(object?.cut) ? object.cut.map((e: any) => InputPosition.fromJSON(e)) : [],
+      recordsBehind: isSet(object.recordsBehind)
+        ? globalThis.Number(object.recordsBehind)
+        : isSet(object.records_behind)
+        ? globalThis.Number(object.records_behind)
+        : 0,
     };
   },
 
@@ -640,6 +800,12 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     if (message.pendingMessages !== 0) {
       obj.pendingMessages = Math.round(message.pendingMessages);
     }
+    if (message.cut?.length) {
+      obj.cut = message.cut.map((e) => InputPosition.toJSON(e));
+    }
+    if (message.recordsBehind !== 0) {
+      obj.recordsBehind = Math.round(message.recordsBehind);
+    }
     return obj;
   },
 
@@ -656,6 +822,8 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
     message.stale = object.stale ?? false;
     message.catchingUp = object.catchingUp ?? false;
     message.pendingMessages = object.pendingMessages ?? 0;
+    message.cut = object.cut?.map((e) => InputPosition.fromPartial(e)) || [];
+    message.recordsBehind = object.recordsBehind ?? 0;
     return message;
   },
 };

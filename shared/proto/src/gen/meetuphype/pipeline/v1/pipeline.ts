@@ -26,13 +26,30 @@ export interface Rsvp {
   topics: Topic[];
 }
 
+/**
+ * Mark says how far one input partition is covered: every record of it before
+ * `next_offset`. Marks make up the exact cuts every ranking is computed over.
+ */
+export interface Mark {
+  partition: number;
+  nextOffset: number;
+  /** The event clock of that prefix of the partition: its largest valid mtime (0 when none). */
+  clock: number;
+}
+
 /** DedupBatch carries valid records for one dedup shard (subject <prefix>.dedup.<shard>). */
 export interface DedupBatch {
-  /** The sender's trending clock. */
-  now: number;
   records: Rsvp[];
   /** Where the records were read (ingest): the Kafka partition and each record's offset. */
-  source: KafkaSource | undefined;
+  source:
+    | KafkaSource
+    | undefined;
+  /**
+   * The prefix of source.partition this message completes for its shard: every record of that
+   * partition before `through.next_offset` that belongs to this shard was sent in this message
+   * or an earlier one. Absent: no claim. A message may carry no records and only this mark.
+   */
+  through: Mark | undefined;
 }
 
 /**
@@ -54,19 +71,44 @@ export interface TopicDelta {
   minute: number;
   weight: number;
   mtime: number;
+  /**
+   * The input position of the record whose version change caused the delta: a counter applies
+   * it once a ranking's cut includes that position.
+   */
+  partition: number;
+  offset: number;
 }
 
-/** DeltaBatch carries topic deltas for one counter shard (subject <prefix>.counter.<shard>). */
+/**
+ * DeltaBatch carries topic deltas for one counter shard (subject <prefix>.counter.<shard>),
+ * from one dedup shard: one segment per input message of that shard (or part of one).
+ */
 export interface DeltaBatch {
-  now: number;
-  deltas: TopicDelta[];
+  segments: DeltaSegment[];
   /**
-   * Where the deltas came from: the dedup shard, the dedup-stream sequence of the input
-   * message, and the part of its output for this counter shard. A counter ignores a batch
-   * at or before the last position it applied from that dedup shard, so a replay after a
-   * crash cannot count twice. A batch without a source is always applied.
+   * The dedup shard's coverage of the input after the last segment: every delta it owes this
+   * counter shard for records before these marks was sent in this message or an earlier one.
    */
-  source: SourcePosition | undefined;
+  coverage: Mark[];
+  /**
+   * The dedup shard and the lease epoch of the replica that published it. A counter shard that
+   * has applied a batch from a later epoch ignores earlier ones: a replica that lost its lease
+   * cannot change counts (fencing).
+   */
+  shard: number;
+  epoch: number;
+}
+
+/**
+ * DeltaSegment is the output, for one counter shard, of one dedup-stream message. A counter
+ * ignores a segment at or before the last position it applied from that dedup shard, so a
+ * replay after a crash cannot count twice.
+ */
+export interface DeltaSegment {
+  /** The dedup-stream sequence of the input message, and the part of its output. */
+  seq: number;
+  part: number;
+  deltas: TopicDelta[];
 }
 
 /** SourcePosition is a position in one dedup shard's output. */
@@ -82,11 +124,31 @@ export interface SourcePosition {
   epoch: number;
 }
 
-/** RankRequest asks every counter shard for its top-K at `now` (subject <prefix>.rank). */
+/**
+ * CoverageNotice is a dedup shard's coverage, announced to every counter shard (core NATS,
+ * subject <prefix>.coverage) so that a counter shard it sent no deltas to lately still
+ * learns how far it is covered. A counter shard takes it once it has handled the message
+ * `sent[c]` of its own stream (its index c): everything the dedup shard sent it before the
+ * coverage was reached.
+ */
+export interface CoverageNotice {
+  shard: number;
+  epoch: number;
+  coverage: Mark[];
+  /** Per counter shard, the stream sequence of the last message this dedup shard sent it (0: none). */
+  sent: number[];
+}
+
+/**
+ * RankRequest asks every counter shard for its top-K at `now` over the input cut `cut`
+ * (subject <prefix>.rank). A probe asks only for each shard's coverage.
+ */
 export interface RankRequest {
   now: number;
   seq: number;
   k: number;
+  cut: Mark[];
+  probe: boolean;
 }
 
 /** RankedTopic is a scored topic. */
@@ -109,6 +171,13 @@ export interface ShardTopK {
    * epoch wins.
    */
   epoch: number;
+  /** How far the shard could rank: the input it has every delta for. */
+  coverage: Mark[];
+  /**
+   * Whether `topics` is the shard's top-K over the request's cut (false: a probe, or a cut the
+   * shard cannot rank exactly: beyond its coverage or before what it already applied).
+   */
+  ranked: boolean;
 }
 
 /** LiveVersion is the live version of one rsvp_id in a dedup snapshot. */
@@ -125,8 +194,12 @@ export interface LiveVersion {
 /** DedupSnapshot is a dedup shard's state after stream sequence `seq`. */
 export interface DedupSnapshot {
   seq: number;
+  /** The clock versions expire by (the latest ranked cut's clock). */
   clock: number;
   versions: LiveVersion[];
+  coverage: Mark[];
+  /** Per counter shard, the stream sequence of the last message this shard sent it. */
+  sent: number[];
 }
 
 /** Bucket is one hour or minute bucket of a topic. */
@@ -151,6 +224,18 @@ export interface CounterSnapshot {
   topics: TopicEntity[];
   /** The last position applied from each dedup shard. */
   sources: SourcePosition[];
+  /** Deltas received but not yet inside a ranked cut, in arrival order. */
+  pending: TopicDelta[];
+  /** Each dedup shard's coverage as last received. */
+  coverage: SourceCoverage[];
+  /** The cut the counts include. */
+  applied: Mark[];
+}
+
+/** SourceCoverage is one dedup shard's coverage, as a counter shard last received it. */
+export interface SourceCoverage {
+  shard: number;
+  marks: Mark[];
 }
 
 function createBaseTopic(): Topic {
@@ -375,20 +460,125 @@ export const Rsvp: MessageFns<Rsvp> = {
   },
 };
 
+function createBaseMark(): Mark {
+  return { partition: 0, nextOffset: 0, clock: 0 };
+}
+
+export const Mark: MessageFns<Mark> = {
+  encode(message: Mark, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partition !== 0) {
+      writer.uint32(8).int32(message.partition);
+    }
+    if (message.nextOffset !== 0) {
+      writer.uint32(16).int64(message.nextOffset);
+    }
+    if (message.clock !== 0) {
+      writer.uint32(24).int64(message.clock);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Mark {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMark();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.partition = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextOffset = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.clock = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Mark {
+    return {
+      partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
+      nextOffset: isSet(object.nextOffset)
+        ? globalThis.Number(object.nextOffset)
+        : isSet(object.next_offset)
+        ? globalThis.Number(object.next_offset)
+        : 0,
+      clock: isSet(object.clock) ? globalThis.Number(object.clock) : 0,
+    };
+  },
+
+  toJSON(message: Mark): unknown {
+    const obj: any = {};
+    if (message.partition !== 0) {
+      obj.partition = Math.round(message.partition);
+    }
+    if (message.nextOffset !== 0) {
+      obj.nextOffset = Math.round(message.nextOffset);
+    }
+    if (message.clock !== 0) {
+      obj.clock = Math.round(message.clock);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Mark>): Mark {
+    return Mark.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Mark>): Mark {
+    const message = createBaseMark();
+    message.partition = object.partition ?? 0;
+    message.nextOffset = object.nextOffset ?? 0;
+    message.clock = object.clock ?? 0;
+    return message;
+  },
+};
+
 function createBaseDedupBatch(): DedupBatch {
-  return { now: 0, records: [], source: undefined };
+  return { records: [], source: undefined, through: undefined };
 }
 
 export const DedupBatch: MessageFns<DedupBatch> = {
   encode(message: DedupBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.now !== 0) {
-      writer.uint32(8).int64(message.now);
-    }
     for (const v of message.records) {
       Rsvp.encode(v!, writer.uint32(18).fork()).join();
     }
     if (message.source !== undefined) {
       KafkaSource.encode(message.source, writer.uint32(26).fork()).join();
+    }
+    if (message.through !== undefined) {
+      Mark.encode(message.through, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -406,14 +596,6 @@ export const DedupBatch: MessageFns<DedupBatch> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
-              break;
-            }
-
-            message.now = longToNumber(reader.int64());
-            continue;
-          }
           case 2: {
             if (tag !== 18) {
               break;
@@ -430,6 +612,14 @@ export const DedupBatch: MessageFns<DedupBatch> = {
             message.source = KafkaSource.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.through = Mark.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -444,22 +634,22 @@ export const DedupBatch: MessageFns<DedupBatch> = {
 
   fromJSON(object: any): DedupBatch {
     return {
-      now: isSet(object.now) ? globalThis.Number(object.now) : 0,
       records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => Rsvp.fromJSON(e)) : [],
       source: isSet(object.source) ? KafkaSource.fromJSON(object.source) : undefined,
+      through: isSet(object.through) ? Mark.fromJSON(object.through) : undefined,
     };
   },
 
   toJSON(message: DedupBatch): unknown {
     const obj: any = {};
-    if (message.now !== 0) {
-      obj.now = Math.round(message.now);
-    }
     if (message.records?.length) {
       obj.records = message.records.map((e) => Rsvp.toJSON(e));
     }
     if (message.source !== undefined) {
       obj.source = KafkaSource.toJSON(message.source);
+    }
+    if (message.through !== undefined) {
+      obj.through = Mark.toJSON(message.through);
     }
     return obj;
   },
@@ -469,10 +659,12 @@ export const DedupBatch: MessageFns<DedupBatch> = {
   },
   fromPartial(object: DeepPartial<DedupBatch>): DedupBatch {
     const message = createBaseDedupBatch();
-    message.now = object.now ?? 0;
     message.records = object.records?.map((e) => Rsvp.fromPartial(e)) || [];
     message.source = (object.source !== undefined && object.source !== null)
       ? KafkaSource.fromPartial(object.source)
+      : undefined;
+    message.through = (object.through !== undefined && object.through !== null)
+      ? Mark.fromPartial(object.through)
       : undefined;
     return message;
   },
@@ -594,7 +786,16 @@ export const KafkaSource: MessageFns<KafkaSource> = {
 };
 
 function createBaseTopicDelta(): TopicDelta {
-  return { key: Buffer.alloc(0), name: Buffer.alloc(0), hour: 0, minute: 0, weight: 0, mtime: 0 };
+  return {
+    key: Buffer.alloc(0),
+    name: Buffer.alloc(0),
+    hour: 0,
+    minute: 0,
+    weight: 0,
+    mtime: 0,
+    partition: 0,
+    offset: 0,
+  };
 }
 
 export const TopicDelta: MessageFns<TopicDelta> = {
@@ -616,6 +817,12 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     }
     if (message.mtime !== 0) {
       writer.uint32(48).int64(message.mtime);
+    }
+    if (message.partition !== 0) {
+      writer.uint32(56).int32(message.partition);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(64).int64(message.offset);
     }
     return writer;
   },
@@ -681,6 +888,22 @@ export const TopicDelta: MessageFns<TopicDelta> = {
             message.mtime = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.partition = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.offset = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -701,6 +924,8 @@ export const TopicDelta: MessageFns<TopicDelta> = {
       minute: isSet(object.minute) ? globalThis.Number(object.minute) : 0,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
       mtime: isSet(object.mtime) ? globalThis.Number(object.mtime) : 0,
+      partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
     };
   },
 
@@ -724,6 +949,12 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     if (message.mtime !== 0) {
       obj.mtime = Math.round(message.mtime);
     }
+    if (message.partition !== 0) {
+      obj.partition = Math.round(message.partition);
+    }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
     return obj;
   },
 
@@ -738,24 +969,29 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     message.minute = object.minute ?? 0;
     message.weight = object.weight ?? 0;
     message.mtime = object.mtime ?? 0;
+    message.partition = object.partition ?? 0;
+    message.offset = object.offset ?? 0;
     return message;
   },
 };
 
 function createBaseDeltaBatch(): DeltaBatch {
-  return { now: 0, deltas: [], source: undefined };
+  return { segments: [], coverage: [], shard: 0, epoch: 0 };
 }
 
 export const DeltaBatch: MessageFns<DeltaBatch> = {
   encode(message: DeltaBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.now !== 0) {
-      writer.uint32(8).int64(message.now);
+    for (const v of message.segments) {
+      DeltaSegment.encode(v!, writer.uint32(34).fork()).join();
     }
-    for (const v of message.deltas) {
-      TopicDelta.encode(v!, writer.uint32(18).fork()).join();
+    for (const v of message.coverage) {
+      Mark.encode(v!, writer.uint32(42).fork()).join();
     }
-    if (message.source !== undefined) {
-      SourcePosition.encode(message.source, writer.uint32(26).fork()).join();
+    if (message.shard !== 0) {
+      writer.uint32(48).uint32(message.shard);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(56).uint64(message.epoch);
     }
     return writer;
   },
@@ -773,28 +1009,36 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            message.now = longToNumber(reader.int64());
+            message.segments.push(DeltaSegment.decode(reader, reader.uint32()));
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 5: {
+            if (tag !== 42) {
               break;
             }
 
-            message.deltas.push(TopicDelta.decode(reader, reader.uint32()));
+            message.coverage.push(Mark.decode(reader, reader.uint32()));
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
+          case 6: {
+            if (tag !== 48) {
               break;
             }
 
-            message.source = SourcePosition.decode(reader, reader.uint32());
+            message.shard = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
             continue;
           }
         }
@@ -811,22 +1055,28 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
 
   fromJSON(object: any): DeltaBatch {
     return {
-      now: isSet(object.now) ? globalThis.Number(object.now) : 0,
-      deltas: globalThis.Array.isArray(object?.deltas) ? object.deltas.map((e: any) => TopicDelta.fromJSON(e)) : [],
-      source: isSet(object.source) ? SourcePosition.fromJSON(object.source) : undefined,
+      segments: globalThis.Array.isArray(object?.segments)
+        ? object.segments.map((e: any) => DeltaSegment.fromJSON(e))
+        : [],
+      coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
+      shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
     };
   },
 
   toJSON(message: DeltaBatch): unknown {
     const obj: any = {};
-    if (message.now !== 0) {
-      obj.now = Math.round(message.now);
+    if (message.segments?.length) {
+      obj.segments = message.segments.map((e) => DeltaSegment.toJSON(e));
     }
-    if (message.deltas?.length) {
-      obj.deltas = message.deltas.map((e) => TopicDelta.toJSON(e));
+    if (message.coverage?.length) {
+      obj.coverage = message.coverage.map((e) => Mark.toJSON(e));
     }
-    if (message.source !== undefined) {
-      obj.source = SourcePosition.toJSON(message.source);
+    if (message.shard !== 0) {
+      obj.shard = Math.round(message.shard);
+    }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
     }
     return obj;
   },
@@ -836,11 +1086,111 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
   },
   fromPartial(object: DeepPartial<DeltaBatch>): DeltaBatch {
     const message = createBaseDeltaBatch();
-    message.now = object.now ?? 0;
+    message.segments = object.segments?.map((e) => DeltaSegment.fromPartial(e)) || [];
+    message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
+    message.shard = object.shard ?? 0;
+    message.epoch = object.epoch ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeltaSegment(): DeltaSegment {
+  return { seq: 0, part: 0, deltas: [] };
+}
+
+export const DeltaSegment: MessageFns<DeltaSegment> = {
+  encode(message: DeltaSegment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seq !== 0) {
+      writer.uint32(8).uint64(message.seq);
+    }
+    if (message.part !== 0) {
+      writer.uint32(16).uint32(message.part);
+    }
+    for (const v of message.deltas) {
+      TopicDelta.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeltaSegment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeltaSegment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.seq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.part = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deltas.push(TopicDelta.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeltaSegment {
+    return {
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      part: isSet(object.part) ? globalThis.Number(object.part) : 0,
+      deltas: globalThis.Array.isArray(object?.deltas) ? object.deltas.map((e: any) => TopicDelta.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: DeltaSegment): unknown {
+    const obj: any = {};
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.part !== 0) {
+      obj.part = Math.round(message.part);
+    }
+    if (message.deltas?.length) {
+      obj.deltas = message.deltas.map((e) => TopicDelta.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeltaSegment>): DeltaSegment {
+    return DeltaSegment.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeltaSegment>): DeltaSegment {
+    const message = createBaseDeltaSegment();
+    message.seq = object.seq ?? 0;
+    message.part = object.part ?? 0;
     message.deltas = object.deltas?.map((e) => TopicDelta.fromPartial(e)) || [];
-    message.source = (object.source !== undefined && object.source !== null)
-      ? SourcePosition.fromPartial(object.source)
-      : undefined;
     return message;
   },
 };
@@ -962,8 +1312,139 @@ export const SourcePosition: MessageFns<SourcePosition> = {
   },
 };
 
+function createBaseCoverageNotice(): CoverageNotice {
+  return { shard: 0, epoch: 0, coverage: [], sent: [] };
+}
+
+export const CoverageNotice: MessageFns<CoverageNotice> = {
+  encode(message: CoverageNotice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shard !== 0) {
+      writer.uint32(8).uint32(message.shard);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(16).uint64(message.epoch);
+    }
+    for (const v of message.coverage) {
+      Mark.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.sent.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.sent) {
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CoverageNotice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCoverageNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.shard = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.coverage.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.sent.push(longToNumber(reader.uint64()));
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.sent.push(longToNumber(reader.uint64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CoverageNotice {
+    return {
+      shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
+      coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
+      sent: globalThis.Array.isArray(object?.sent) ? object.sent.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: CoverageNotice): unknown {
+    const obj: any = {};
+    if (message.shard !== 0) {
+      obj.shard = Math.round(message.shard);
+    }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
+    }
+    if (message.coverage?.length) {
+      obj.coverage = message.coverage.map((e) => Mark.toJSON(e));
+    }
+    if (message.sent?.length) {
+      obj.sent = message.sent.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CoverageNotice>): CoverageNotice {
+    return CoverageNotice.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CoverageNotice>): CoverageNotice {
+    const message = createBaseCoverageNotice();
+    message.shard = object.shard ?? 0;
+    message.epoch = object.epoch ?? 0;
+    message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
+    message.sent = object.sent?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseRankRequest(): RankRequest {
-  return { now: 0, seq: 0, k: 0 };
+  return { now: 0, seq: 0, k: 0, cut: [], probe: false };
 }
 
 export const RankRequest: MessageFns<RankRequest> = {
@@ -976,6 +1457,12 @@ export const RankRequest: MessageFns<RankRequest> = {
     }
     if (message.k !== 0) {
       writer.uint32(24).uint32(message.k);
+    }
+    for (const v of message.cut) {
+      Mark.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.probe !== false) {
+      writer.uint32(40).bool(message.probe);
     }
     return writer;
   },
@@ -1017,6 +1504,22 @@ export const RankRequest: MessageFns<RankRequest> = {
             message.k = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cut.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.probe = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1034,6 +1537,8 @@ export const RankRequest: MessageFns<RankRequest> = {
       now: isSet(object.now) ? globalThis.Number(object.now) : 0,
       seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
       k: isSet(object.k) ? globalThis.Number(object.k) : 0,
+      cut: globalThis.Array.isArray(object?.cut) ? object.cut.map((e: any) => Mark.fromJSON(e)) : [],
+      probe: isSet(object.probe) ? globalThis.Boolean(object.probe) : false,
     };
   },
 
@@ -1048,6 +1553,12 @@ export const RankRequest: MessageFns<RankRequest> = {
     if (message.k !== 0) {
       obj.k = Math.round(message.k);
     }
+    if (message.cut?.length) {
+      obj.cut = message.cut.map((e) => Mark.toJSON(e));
+    }
+    if (message.probe !== false) {
+      obj.probe = message.probe;
+    }
     return obj;
   },
 
@@ -1059,6 +1570,8 @@ export const RankRequest: MessageFns<RankRequest> = {
     message.now = object.now ?? 0;
     message.seq = object.seq ?? 0;
     message.k = object.k ?? 0;
+    message.cut = object.cut?.map((e) => Mark.fromPartial(e)) || [];
+    message.probe = object.probe ?? false;
     return message;
   },
 };
@@ -1165,7 +1678,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
 };
 
 function createBaseShardTopK(): ShardTopK {
-  return { shard: 0, seq: 0, now: 0, topics: [], replica: "", epoch: 0 };
+  return { shard: 0, seq: 0, now: 0, topics: [], replica: "", epoch: 0, coverage: [], ranked: false };
 }
 
 export const ShardTopK: MessageFns<ShardTopK> = {
@@ -1187,6 +1700,12 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     }
     if (message.epoch !== 0) {
       writer.uint32(48).uint64(message.epoch);
+    }
+    for (const v of message.coverage) {
+      Mark.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.ranked !== false) {
+      writer.uint32(64).bool(message.ranked);
     }
     return writer;
   },
@@ -1252,6 +1771,22 @@ export const ShardTopK: MessageFns<ShardTopK> = {
             message.epoch = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.coverage.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.ranked = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1272,6 +1807,8 @@ export const ShardTopK: MessageFns<ShardTopK> = {
       topics: globalThis.Array.isArray(object?.topics) ? object.topics.map((e: any) => RankedTopic.fromJSON(e)) : [],
       replica: isSet(object.replica) ? globalThis.String(object.replica) : "",
       epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
+      coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
+      ranked: isSet(object.ranked) ? globalThis.Boolean(object.ranked) : false,
     };
   },
 
@@ -1295,6 +1832,12 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     if (message.epoch !== 0) {
       obj.epoch = Math.round(message.epoch);
     }
+    if (message.coverage?.length) {
+      obj.coverage = message.coverage.map((e) => Mark.toJSON(e));
+    }
+    if (message.ranked !== false) {
+      obj.ranked = message.ranked;
+    }
     return obj;
   },
 
@@ -1309,6 +1852,8 @@ export const ShardTopK: MessageFns<ShardTopK> = {
     message.topics = object.topics?.map((e) => RankedTopic.fromPartial(e)) || [];
     message.replica = object.replica ?? "";
     message.epoch = object.epoch ?? 0;
+    message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
+    message.ranked = object.ranked ?? false;
     return message;
   },
 };
@@ -1451,7 +1996,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
 };
 
 function createBaseDedupSnapshot(): DedupSnapshot {
-  return { seq: 0, clock: 0, versions: [] };
+  return { seq: 0, clock: 0, versions: [], coverage: [], sent: [] };
 }
 
 export const DedupSnapshot: MessageFns<DedupSnapshot> = {
@@ -1464,6 +2009,16 @@ export const DedupSnapshot: MessageFns<DedupSnapshot> = {
     }
     for (const v of message.versions) {
       LiveVersion.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.coverage) {
+      Mark.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.sent.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.sent) {
+        writer.uint64(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1505,6 +2060,32 @@ export const DedupSnapshot: MessageFns<DedupSnapshot> = {
             message.versions.push(LiveVersion.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.coverage.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.sent.push(longToNumber(reader.uint64()));
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.sent.push(longToNumber(reader.uint64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1524,6 +2105,8 @@ export const DedupSnapshot: MessageFns<DedupSnapshot> = {
       versions: globalThis.Array.isArray(object?.versions)
         ? object.versions.map((e: any) => LiveVersion.fromJSON(e))
         : [],
+      coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
+      sent: globalThis.Array.isArray(object?.sent) ? object.sent.map((e: any) => globalThis.Number(e)) : [],
     };
   },
 
@@ -1538,6 +2121,12 @@ export const DedupSnapshot: MessageFns<DedupSnapshot> = {
     if (message.versions?.length) {
       obj.versions = message.versions.map((e) => LiveVersion.toJSON(e));
     }
+    if (message.coverage?.length) {
+      obj.coverage = message.coverage.map((e) => Mark.toJSON(e));
+    }
+    if (message.sent?.length) {
+      obj.sent = message.sent.map((e) => Math.round(e));
+    }
     return obj;
   },
 
@@ -1549,6 +2138,8 @@ export const DedupSnapshot: MessageFns<DedupSnapshot> = {
     message.seq = object.seq ?? 0;
     message.clock = object.clock ?? 0;
     message.versions = object.versions?.map((e) => LiveVersion.fromPartial(e)) || [];
+    message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
+    message.sent = object.sent?.map((e) => e) || [];
     return message;
   },
 };
@@ -1776,7 +2367,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
 };
 
 function createBaseCounterSnapshot(): CounterSnapshot {
-  return { seq: 0, clock: 0, topics: [], sources: [] };
+  return { seq: 0, clock: 0, topics: [], sources: [], pending: [], coverage: [], applied: [] };
 }
 
 export const CounterSnapshot: MessageFns<CounterSnapshot> = {
@@ -1792,6 +2383,15 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     }
     for (const v of message.sources) {
       SourcePosition.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.pending) {
+      TopicDelta.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.coverage) {
+      SourceCoverage.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.applied) {
+      Mark.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -1841,6 +2441,30 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
             message.sources.push(SourcePosition.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pending.push(TopicDelta.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.coverage.push(SourceCoverage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.applied.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1861,6 +2485,11 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
       sources: globalThis.Array.isArray(object?.sources)
         ? object.sources.map((e: any) => SourcePosition.fromJSON(e))
         : [],
+      pending: globalThis.Array.isArray(object?.pending) ? object.pending.map((e: any) => TopicDelta.fromJSON(e)) : [],
+      coverage: globalThis.Array.isArray(object?.coverage)
+        ? object.coverage.map((e: any) => SourceCoverage.fromJSON(e))
+        : [],
+      applied: globalThis.Array.isArray(object?.applied) ? object.applied.map((e: any) => Mark.fromJSON(e)) : [],
     };
   },
 
@@ -1878,6 +2507,15 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     if (message.sources?.length) {
       obj.sources = message.sources.map((e) => SourcePosition.toJSON(e));
     }
+    if (message.pending?.length) {
+      obj.pending = message.pending.map((e) => TopicDelta.toJSON(e));
+    }
+    if (message.coverage?.length) {
+      obj.coverage = message.coverage.map((e) => SourceCoverage.toJSON(e));
+    }
+    if (message.applied?.length) {
+      obj.applied = message.applied.map((e) => Mark.toJSON(e));
+    }
     return obj;
   },
 
@@ -1890,6 +2528,94 @@ export const CounterSnapshot: MessageFns<CounterSnapshot> = {
     message.clock = object.clock ?? 0;
     message.topics = object.topics?.map((e) => TopicEntity.fromPartial(e)) || [];
     message.sources = object.sources?.map((e) => SourcePosition.fromPartial(e)) || [];
+    message.pending = object.pending?.map((e) => TopicDelta.fromPartial(e)) || [];
+    message.coverage = object.coverage?.map((e) => SourceCoverage.fromPartial(e)) || [];
+    message.applied = object.applied?.map((e) => Mark.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSourceCoverage(): SourceCoverage {
+  return { shard: 0, marks: [] };
+}
+
+export const SourceCoverage: MessageFns<SourceCoverage> = {
+  encode(message: SourceCoverage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shard !== 0) {
+      writer.uint32(8).uint32(message.shard);
+    }
+    for (const v of message.marks) {
+      Mark.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SourceCoverage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSourceCoverage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.shard = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.marks.push(Mark.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SourceCoverage {
+    return {
+      shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
+      marks: globalThis.Array.isArray(object?.marks) ? object.marks.map((e: any) => Mark.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: SourceCoverage): unknown {
+    const obj: any = {};
+    if (message.shard !== 0) {
+      obj.shard = Math.round(message.shard);
+    }
+    if (message.marks?.length) {
+      obj.marks = message.marks.map((e) => Mark.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SourceCoverage>): SourceCoverage {
+    return SourceCoverage.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SourceCoverage>): SourceCoverage {
+    const message = createBaseSourceCoverage();
+    message.shard = object.shard ?? 0;
+    message.marks = object.marks?.map((e) => Mark.fromPartial(e)) || [];
     return message;
   },
 };
