@@ -50,6 +50,11 @@ export class SourcePositions {
     return true;
   }
 
+  /** Whether `epoch` is fenced for `shard`: a later one has been seen. Changes nothing. */
+  fenced(shard: number, epoch: number): boolean {
+    return epoch < (this.last.get(shard)?.epoch ?? 0);
+  }
+
   list(): SourcePosition[] {
     return [...this.last].map(([shard, l]) => ({ shard, seq: l.seq, part: l.part, epoch: l.epoch }));
   }

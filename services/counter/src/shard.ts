@@ -35,8 +35,10 @@ export function counterShard(
   const positions = new SourcePositions(restored?.sources);
   // Notices that name a message of this shard's stream not handled yet: taken once it is.
   const waiting = new Map<number, CoverageNotice>();
+  // A notice never moves the epoch: it comes by another path than the stream, and may overtake messages
+  // of the epoch before it that are still in the stream, which must not be fenced for that.
   const takeNotice = (n: CoverageNotice, lastSeq: number): void => {
-    if (!positions.see(n.shard, n.epoch)) return;
+    if (positions.fenced(n.shard, n.epoch)) return;
     if ((n.sent[shard] ?? 0) <= lastSeq) {
       logic.accept({ kind: "deltas", source: n.shard, deltas: [], coverage: n.coverage });
       if (waiting.get(n.shard) === n) waiting.delete(n.shard);
@@ -75,9 +77,9 @@ export function counterShard(
           takeNotice(msg.notice, at.lastSeq);
           return Promise.resolve();
         }
-        // A shard still replaying (behind its stream) does not answer: its coverage is behind anyway, and
-        // an answer would only hold the cut back. Nor does a replica whose lease lapsed.
-        if (!at.caughtUp || !lease.valid()) return Promise.resolve();
+        // A shard still replaying answers too: its counts are exact for any cut between what it applied and
+        // its coverage, and a cut it cannot rank yet it says so. A replica whose lease lapsed does not answer.
+        if (!lease.valid()) return Promise.resolve();
         const top = logic.rank(msg);
         env.nc.publish(env.names.topkSubject, encodeShardTopK({ ...top, epoch: lease.epoch }, env.replica));
         return Promise.resolve();
