@@ -1,6 +1,7 @@
 /**
  * How far the input goes: the input topic's end offsets, read every second from
- * Kafka's admin API. A ranking's flags come from its cut against them: the records
+ * Kafka's admin API (connecting when it first can: the ranking does not wait for
+ * Kafka; while the offsets cannot be read, rankings are not marked catching up). A ranking's flags come from its cut against them: the records
  * beyond the cut, and whether the cut is behind what the topic held CATCH_UP_MS
  * before (then records are waiting, not merely in flight: catching up).
  */
@@ -32,6 +33,7 @@ export class InputEnds {
   private reads: EndsAt[] = [];
   private readonly timer: NodeJS.Timeout;
   private failing = false;
+  private connected = false;
 
   constructor(
     private readonly admin: Admin,
@@ -50,6 +52,10 @@ export class InputEnds {
 
   private async read(): Promise<void> {
     try {
+      if (!this.connected) {
+        await this.admin.connect();
+        this.connected = true;
+      }
       const offsets = await this.admin.fetchTopicOffsets(this.topic);
       const at = this.now();
       this.reads.push({ at, ends: new Map(offsets.map((o) => [o.partition, Number(o.high)])) });
@@ -63,7 +69,8 @@ export class InputEnds {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.admin.disconnect().catch(() => undefined);
   }
 }

@@ -89,7 +89,6 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
   // The input's end offsets: a ranking's cut against them says whether records wait (catching up).
   const admin = createKafka({ clientId: "meetuphype-aggregator", brokers: cfg.brokers, security: cfg.kafkaSecurity, logger }).admin();
-  await retry(() => admin.connect(), { what: `connecting to Kafka at ${cfg.brokers.join(",")}`, logger, signal: ctx.signal });
   const ends = new InputEnds(admin, cfg.topic, logger);
   // A sign of life for `meetuphype status`: the last ranking's time, in the members bucket (it expires without heartbeats).
   const members = await js.views.kv(n.membersBucket);
@@ -157,8 +156,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   await members.delete(me).catch(() => undefined);
   await health.close();
   await server.close(2000);
-  ends.close();
-  await admin.disconnect().catch(() => undefined);
+  await ends.close();
   await nc.drain();
   return 0;
 }

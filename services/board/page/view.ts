@@ -28,6 +28,7 @@ export interface Snapshot {
   readonly stale: boolean;
   readonly catchingUp: boolean;
   readonly pendingMessages: number;
+  readonly recordsBehind?: number;
 }
 
 export interface Upstream {
@@ -117,7 +118,10 @@ export function statusLine(o: { pageConnected: boolean; upstream: Upstream | und
   if (o.snapshot === undefined) return { kind: "connecting", text: "Waiting for the first ranking…" };
   if (o.snapshot.stale) return { kind: "stale", text: "Stale: the pipeline is recovering; this is the last complete ranking." };
   if (o.snapshot.catchingUp)
-    return { kind: "catching-up", text: `Catching up: ${o.snapshot.pendingMessages} messages wait; the ranking is exact at its time.` };
+    return {
+      kind: "catching-up",
+      text: `Catching up: ${o.snapshot.recordsBehind ?? o.snapshot.pendingMessages} records wait; the ranking is exact for the records before them.`,
+    };
   return { kind: "live", text: "Live" };
 }
 

@@ -41,8 +41,8 @@ describe("the status line", () => {
       statusLine({ pageConnected: true, upstream: { connected: false, since: 0, reason: "agg:50051: gone" }, snapshot: snap() }).text,
     ).toBe("Disconnected: the board lost its ranking source (agg:50051: gone). Reconnecting…");
     expect(statusLine({ pageConnected: true, upstream: up, snapshot: snap({ stale: true }) }).kind).toBe("stale");
-    expect(statusLine({ pageConnected: true, upstream: up, snapshot: snap({ catchingUp: true, pendingMessages: 7 }) }).text).toMatch(
-      /7 messages wait/,
+    expect(statusLine({ pageConnected: true, upstream: up, snapshot: snap({ catchingUp: true, recordsBehind: 7 }) }).text).toMatch(
+      /7 records wait/,
     );
     expect(statusLine({ pageConnected: false, upstream: undefined, snapshot: undefined }).kind).toBe("connecting");
     expect(

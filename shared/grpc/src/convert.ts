@@ -32,7 +32,8 @@ export function fromWire(w: TrendingSnapshot): ServedSnapshot {
     ...(w.stale ? { stale: true } : {}),
     ...(w.catchingUp ? { catchingUp: true } : {}),
     ...(w.recordsBehind > 0 ? { recordsBehind: w.recordsBehind } : {}),
-    cut: w.cut.map((c) => ({ partition: c.partition, next: c.nextOffset })),
-    ...(w.cut[0] !== undefined ? { inputTopic: w.cut[0].topic } : {}),
+    ...(w.cut[0] !== undefined
+      ? { cut: w.cut.map((c) => ({ partition: c.partition, next: c.nextOffset })), inputTopic: w.cut[0].topic }
+      : {}),
   };
 }

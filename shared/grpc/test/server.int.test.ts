@@ -39,6 +39,13 @@ describe("TrendingService over gRPC", () => {
         { rank: 1, key: "a", name: "A", score: 3 },
         { rank: 2, key: "b", name: "B", score: 1 },
       ],
+      catchingUp: true,
+      recordsBehind: 3,
+      cut: [
+        { partition: 0, next: 7 },
+        { partition: 2, next: 1 },
+      ],
+      inputTopic: "meetup",
     };
     const client = trendingClient(await start(src));
     expect(await getTrending(client, 0)).toEqual(src.snapshot);
