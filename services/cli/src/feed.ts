@@ -4,7 +4,8 @@ import { lineBatches, syntheticBatches, type Progress, type SyntheticFeedOptions
 import type { OpenedInput } from "./io.js";
 
 export interface Sink {
-  push(lines: readonly string[]): Promise<void>;
+  /** `at`: where the lines sit in the input (a Kafka batch); by default they follow the lines before them in partition 0. */
+  push(lines: readonly string[], at?: { readonly partition: number; readonly offsets: readonly number[] }): Promise<void>;
 }
 
 const BATCH = 1000;

@@ -43,7 +43,8 @@ export async function feedKafka(sink: Sink, o: KafkaFeedOptions, logger: Logger,
     autoCommit: false,
     eachBatch: async ({ batch }) => {
       const values = batch.messages.map((m) => (m.value === null ? "" : m.value.toString("utf8")));
-      await sink.push(values);
+      // Placed at their Kafka offsets: the rankings' cuts name the topic's partitions and offsets.
+      await sink.push(values, { partition: batch.partition, offsets: batch.messages.map((m) => Number(m.offset)) });
       lines += values.length;
       const high = ends.get(batch.partition) ?? 0n;
       if (BigInt(batch.lastOffset()) + 1n >= high) remaining.delete(batch.partition);

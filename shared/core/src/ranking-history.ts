@@ -20,17 +20,16 @@ export const HISTORY_RESOLUTION_MS = 60_000;
 export const HISTORY_HORIZON_MS = 3 * 3_600_000;
 
 /**
- * The point a served ranking gives, or undefined when it gives none: a stale stand-in, or a
- * ranking served while the pipeline catches up (held at the slowest shard's clock while the
- * other shards rank at their own, later one), is not the ranking of its `asOfMs`.
+ * The point a served ranking gives, or undefined when it gives none: a stale stand-in repeats
+ * a ranking served before. Every other ranking, catching up or not, is exact for its cut and
+ * so is the ranking of its `asOfMs` (docs/architecture.md, "Exact cuts").
  */
 export function historyPointOf(s: {
   readonly asOfMs: number;
   readonly topics: readonly HistoryTopic[];
   readonly stale?: boolean;
-  readonly catchingUp?: boolean;
 }): HistoryPoint | undefined {
-  if (s.stale === true || s.catchingUp === true) return undefined;
+  if (s.stale === true) return undefined;
   return { asOfMs: s.asOfMs, topics: s.topics.map(({ key, name, score }) => ({ key, name, score })) };
 }
 

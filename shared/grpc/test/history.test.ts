@@ -29,7 +29,7 @@ const ranking = (asOfMs: number, score: number, flags: Partial<ServedSnapshot> =
 });
 
 describe("recordHistory", () => {
-  it("keeps exact rankings only: a stale stand-in or a catching-up ranking never becomes a point", () => {
+  it("keeps every ranking of a cut, catching up or not, but never a stale stand-in", () => {
     const minute = 60_000;
     const src = source(ranking(10 * minute, 1));
     const history = new RankingHistory();
@@ -37,16 +37,16 @@ describe("recordHistory", () => {
     const stop = recordHistory(src, history, (bucket) => kept.push(bucket));
     src.publish(ranking(11 * minute, 2));
     src.publish(ranking(11 * minute + 500, 99, { stale: true }));
-    // The clock held back into minute 10 while a shard catches up: the point of minute 10 stays.
-    src.publish(ranking(10 * minute + 30_000, 98, { catchingUp: true }));
+    // Records wait behind this cut: it is still the exact ranking of its time, a point of minute 11.
+    src.publish(ranking(11 * minute + 30_000, 5, { catchingUp: true }));
     src.publish(ranking(12 * minute, 3));
     stop();
     src.publish(ranking(13 * minute, 4));
     expect(history.list().map((p) => [p.asOfMs, p.topics[0]?.score])).toEqual([
       [10 * minute, 1],
-      [11 * minute, 2],
+      [11 * minute + 30_000, 5],
       [12 * minute, 3],
     ]);
-    expect(kept).toEqual([10, 11, 12]);
+    expect(kept).toEqual([10, 11, 11, 12]);
   });
 });

@@ -25,6 +25,8 @@ export interface EmbeddedOptions {
   /** Mailbox capacity of every actor, in messages (batches). @default 16 */
   readonly mailboxCapacity?: number;
   readonly deadLetter?: DeadLetterSink;
+  /** What the rankings name their cuts in: the Kafka topic, or the input's name. @default "" */
+  readonly inputTopic?: string;
 }
 
 /** Where a batch of lines sits in the input: its partition and each line's offset (a file: partition 0, line numbers). */
@@ -119,7 +121,7 @@ export class EmbeddedPipeline {
         return;
       }
       this.expiry = Math.max(this.expiry, step.snapshot.asOfMs);
-      this.settle(msg.seq, step.snapshot);
+      this.settle(msg.seq, { ...step.snapshot, inputTopic: opts.inputTopic ?? "" });
     });
     for (let s = 0; s < dedupShards; s++) this.dedups.acquire(s);
     for (let s = 0; s < this.counterShards; s++) this.counters.acquire(s);

@@ -53,7 +53,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const logger = createLogger(cfg.logLevel, cfg.logFormat, (l) => ctx.stderr.write(`${l}\n`));
   const input = cfg.input === undefined ? undefined : await openInput(cfg.input, ctx.stdin);
   const deadLetter = cfg.deadLetter === undefined ? undefined : new FileDeadLetter(cfg.deadLetter);
+  // What the rankings' cuts are in: the Kafka topic, or the input file (partition 0, counting lines).
+  const inputTopic = cfg.kafka !== undefined ? cfg.kafka.topic : (input?.label ?? "synthetic");
   const pipeline = new EmbeddedPipeline({
+    inputTopic,
     params: cfg.params,
     clock: ctx.clock,
     logger,
