@@ -3,7 +3,7 @@
  * upstream, and the ranking's recent past. Each change goes to every viewer.
  */
 import { historyPointOf, RankingHistory, type HistoryPoint } from "@meetuphype/core";
-import type { ServedHistory } from "@meetuphype/grpc";
+import { keyFromWire, type ServedHistory } from "@meetuphype/grpc";
 import type { TrendingSnapshot } from "@meetuphype/proto";
 import type { Fanout } from "./fanout.js";
 
@@ -15,8 +15,13 @@ export interface UpstreamState {
   readonly reason?: string;
 }
 
+/** GetTrending's fields as the board serves them in JSON: each key exact (JSON carries lone surrogates), no bytes. */
+export type BoardSnapshot = Omit<TrendingSnapshot, "topics"> & {
+  readonly topics: readonly { rank: number; key: string; name: string; score: number }[];
+};
+
 export class BoardState {
-  snapshot: TrendingSnapshot | undefined;
+  snapshot: BoardSnapshot | undefined;
   upstream: UpstreamState;
   history: RankingHistory;
   private readonly recordsHistory: boolean;
@@ -37,7 +42,8 @@ export class BoardState {
     return this.upstream.connected && this.snapshot !== undefined;
   }
 
-  setSnapshot(s: TrendingSnapshot): void {
+  setSnapshot(w: TrendingSnapshot): void {
+    const s: BoardSnapshot = { ...w, topics: w.topics.map((t) => ({ rank: t.rank, key: keyFromWire(t), name: t.name, score: t.score })) };
     this.snapshot = s;
     const point = this.recordsHistory ? historyPointOf(s) : undefined;
     if (point !== undefined) this.history.record(point);

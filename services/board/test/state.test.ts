@@ -5,7 +5,7 @@ import { BoardState, Fanout, type Sink } from "../src/index.js";
 const MIN = 60_000;
 const snap = (minute: number, stale = false): TrendingSnapshot => ({
   asOfMs: minute * MIN,
-  topics: [{ rank: 1, key: "a", name: "A", score: minute }],
+  topics: [{ rank: 1, key: "a", name: "A", score: minute, keyWtf8: Buffer.alloc(0) }],
   stale,
   catchingUp: false,
   pendingMessages: 0,

@@ -5,7 +5,7 @@
  */
 import type { JetStreamClient, KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
-import { HISTORY_HORIZON_MS, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
+import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import { HistoryPoint as WirePoint } from "@meetuphype/proto";
 import type { Names } from "./names.js";
 import { describe } from "./retry.js";
@@ -29,7 +29,8 @@ export async function openHistoryStore(js: JetStreamClient, n: Names, history: R
     if (e === null || e.value.length === 0) continue;
     try {
       const w = WirePoint.decode(e.value);
-      history.record({ asOfMs: w.asOfMs, topics: w.topics.map(({ key: k, name, score }) => ({ key: k, name, score })) });
+      const topics = w.topics.map((t) => ({ key: t.keyWtf8.length > 0 ? wtf8Decode(t.keyWtf8) : t.key, name: t.name, score: t.score }));
+      history.record({ asOfMs: w.asOfMs, topics });
       loaded++;
     } catch (err) {
       logger.warn("an unreadable history point is skipped", { key, err: describe(err) });
@@ -39,7 +40,14 @@ export async function openHistoryStore(js: JetStreamClient, n: Names, history: R
   return {
     save: async (bucket, p, dropped) => {
       try {
-        const topics = p.topics.map((t, i) => ({ rank: i + 1, key: t.key, name: t.name, score: t.score }));
+        // The key's WTF-8 bytes too: a key with a lone surrogate comes back as itself.
+        const topics = p.topics.map((t, i) => ({
+          rank: i + 1,
+          key: t.key,
+          name: t.name,
+          score: t.score,
+          keyWtf8: Buffer.from(wtf8Encode(t.key)),
+        }));
         await kv.put(keyOf(bucket), WirePoint.encode({ asOfMs: p.asOfMs, topics }).finish());
         for (const b of dropped) await kv.delete(keyOf(b));
       } catch (err) {

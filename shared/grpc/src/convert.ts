@@ -1,5 +1,6 @@
 /** Conversion between served snapshots and the wire type. */
-import type { TrendingSnapshot } from "@meetuphype/proto";
+import { wtf8Decode, wtf8Encode } from "@meetuphype/core";
+import type { TrendingSnapshot, TrendingTopic } from "@meetuphype/proto";
 import type { ServedParams, ServedSnapshot } from "./types.js";
 
 /** The wire snapshot, cut to `limit` topics (0 = all the server holds). */
@@ -13,7 +14,7 @@ export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): Trend
     pendingMessages: s.recordsBehind ?? 0,
     recordsBehind: s.recordsBehind ?? 0,
     cut: (s.cut ?? []).map((c) => ({ topic, partition: c.partition, nextOffset: c.next })),
-    topics: topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
+    topics: topics.map((t) => topicToWire(t.rank, t)),
     parameters: {
       topN: p.topN,
       windowDays: p.windowDays,
@@ -28,7 +29,7 @@ export function toWire(s: ServedSnapshot, limit: number, p: ServedParams): Trend
 export function fromWire(w: TrendingSnapshot): ServedSnapshot {
   return {
     asOfMs: w.asOfMs,
-    topics: w.topics.map((t) => ({ rank: t.rank, key: t.key, name: t.name, score: t.score })),
+    topics: w.topics.map((t) => ({ rank: t.rank, key: keyFromWire(t), name: t.name, score: t.score })),
     ...(w.stale ? { stale: true } : {}),
     ...(w.catchingUp ? { catchingUp: true } : {}),
     ...(w.recordsBehind > 0 ? { recordsBehind: w.recordsBehind } : {}),
@@ -37,3 +38,12 @@ export function fromWire(w: TrendingSnapshot): ServedSnapshot {
       : {}),
   };
 }
+
+/** A topic on the wire: its key also as WTF-8 bytes, so that keys with lone surrogates stay distinct (trending.proto). */
+export function topicToWire(rank: number, t: { readonly key: string; readonly name: string; readonly score: number }): TrendingTopic {
+  const b = wtf8Encode(t.key);
+  return { rank, key: t.key, name: t.name, score: t.score, keyWtf8: Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
+}
+
+/** A wire topic's exact key: from its WTF-8 bytes when the server sent them. */
+export const keyFromWire = (t: Pick<TrendingTopic, "key" | "keyWtf8">): string => (t.keyWtf8.length > 0 ? wtf8Decode(t.keyWtf8) : t.key);

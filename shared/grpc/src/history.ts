@@ -1,6 +1,7 @@
 /** GetTrendingHistory: the ranking's recent past (one point a minute), server and client side. */
 import { Metadata, type handleUnaryCall } from "@grpc/grpc-js";
 import type { GetTrendingHistoryRequest, TrendingHistory, TrendingServiceClient } from "@meetuphype/proto";
+import { keyFromWire, topicToWire } from "./convert.js";
 import { historyBucket, historyPointOf, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import type { ServedSnapshot, SnapshotSource } from "./types.js";
 
@@ -22,14 +23,14 @@ export const historyToWire = (h: ServedHistory): TrendingHistory => ({
   horizonMs: h.horizonMs,
   points: h.points.map((p) => ({
     asOfMs: p.asOfMs,
-    topics: p.topics.map((t, i) => ({ rank: i + 1, key: t.key, name: t.name, score: t.score })),
+    topics: p.topics.map((t, i) => topicToWire(i + 1, t)),
   })),
 });
 
 export const historyFromWire = (w: TrendingHistory): ServedHistory => ({
   resolutionMs: w.resolutionMs,
   horizonMs: w.horizonMs,
-  points: w.points.map((p) => ({ asOfMs: p.asOfMs, topics: p.topics.map(({ key, name, score }) => ({ key, name, score })) })),
+  points: w.points.map((p) => ({ asOfMs: p.asOfMs, topics: p.topics.map((t) => ({ key: keyFromWire(t), name: t.name, score: t.score })) })),
 });
 
 export function getTrendingHistoryHandler(source: HistorySource | undefined): handleUnaryCall<GetTrendingHistoryRequest, TrendingHistory> {

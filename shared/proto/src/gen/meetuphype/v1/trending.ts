@@ -118,6 +118,14 @@ export interface TrendingTopic {
   name: string;
   /** The decayed score at as_of_ms. */
   score: number;
+  /**
+   * The key's exact code units as WTF-8 (UTF-8 that also encodes lone surrogates). A key
+   * holding a lone surrogate ("\ud800") cannot cross `key`, a proto string, unchanged: it
+   * arrives as U+FFFD there, like any other lone surrogate, so two distinct keys could look
+   * alike. Decode this field to tell them apart; for every well-formed key it is the UTF-8 of
+   * `key`.
+   */
+  keyWtf8: Buffer;
 }
 
 /** TrendingParameters are the trending-model parameters in force. */
@@ -829,7 +837,7 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
 };
 
 function createBaseTrendingTopic(): TrendingTopic {
-  return { rank: 0, key: "", name: "", score: 0 };
+  return { rank: 0, key: "", name: "", score: 0, keyWtf8: Buffer.alloc(0) };
 }
 
 export const TrendingTopic: MessageFns<TrendingTopic> = {
@@ -845,6 +853,9 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
     }
     if (message.score !== 0) {
       writer.uint32(33).double(message.score);
+    }
+    if (message.keyWtf8.length !== 0) {
+      writer.uint32(42).bytes(message.keyWtf8);
     }
     return writer;
   },
@@ -894,6 +905,14 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
             message.score = reader.double();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.keyWtf8 = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -912,6 +931,11 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
       key: isSet(object.key) ? globalThis.String(object.key) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      keyWtf8: isSet(object.keyWtf8)
+        ? Buffer.from(bytesFromBase64(object.keyWtf8))
+        : isSet(object.key_wtf8)
+        ? Buffer.from(bytesFromBase64(object.key_wtf8))
+        : Buffer.alloc(0),
     };
   },
 
@@ -929,6 +953,9 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
     if (message.score !== 0) {
       obj.score = floatToJson(message.score);
     }
+    if (message.keyWtf8.length !== 0) {
+      obj.keyWtf8 = base64FromBytes(message.keyWtf8);
+    }
     return obj;
   },
 
@@ -941,6 +968,7 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
     message.key = object.key ?? "";
     message.name = object.name ?? "";
     message.score = object.score ?? 0;
+    message.keyWtf8 = object.keyWtf8 ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -1223,6 +1251,14 @@ export const TrendingServiceClient = makeGenericClientConstructor(
   service: typeof TrendingServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
