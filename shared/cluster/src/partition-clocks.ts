@@ -29,6 +29,8 @@ export function decodePartitionClock(partition: number, value: Uint8Array | unde
 
 export class PartitionClocks {
   private readonly known = new Map<number, Mark>();
+  /** The revision this replica last wrote per partition: the next write tries it first (one round trip). */
+  private readonly revisions = new Map<number, number>();
 
   constructor(
     private readonly kv: KV,
@@ -58,13 +60,23 @@ export class PartitionClocks {
     this.known.set(m.partition, m);
     const key = partitionClockKey(m.partition);
     const value = enc.encode(JSON.stringify({ next: m.next, clock: m.clock }));
+    const mine = this.revisions.get(m.partition);
+    if (mine !== undefined) {
+      try {
+        this.revisions.set(m.partition, await this.kv.update(key, value, mine));
+        return;
+      } catch {
+        // Someone else wrote since (the partition moved and came back): read, then decide.
+        this.revisions.delete(m.partition);
+      }
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       const e = await this.kv.get(key);
       const stored = decodePartitionClock(m.partition, e?.value);
       if (stored !== undefined && stored.next >= m.next) return;
       try {
-        if (e === null || e.operation !== "PUT") await this.kv.create(key, value);
-        else await this.kv.update(key, value, e.revision);
+        const rev = e === null || e.operation !== "PUT" ? await this.kv.create(key, value) : await this.kv.update(key, value, e.revision);
+        this.revisions.set(m.partition, rev);
         return;
       } catch (err) {
         // Another replica wrote meanwhile (a partition that just moved): read again.
