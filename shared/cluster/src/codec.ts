@@ -1,12 +1,33 @@
 /** Conversion between the pipeline's messages and their protobuf wire form. */
-import { wtf8Decode as str, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
+import { wtf8Decode, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
 import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
 import { pipeline as pb } from "@meetuphype/proto";
 
 // Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
+// They recur in nearly every message (a few thousand topics), so their bytes and strings are cached.
+const CACHE_LIMIT = 100_000;
+const bytesOf = new Map<string, Buffer>();
+const stringOf = new Map<string, string>();
 const bin = (s: string): Buffer => {
-  const u = wtf8Encode(s);
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  let b = bytesOf.get(s);
+  if (b === undefined) {
+    const u = wtf8Encode(s);
+    b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    if (bytesOf.size >= CACHE_LIMIT) bytesOf.clear();
+    bytesOf.set(s, b);
+  }
+  return b;
+};
+const str = (b: Uint8Array): string => {
+  // Latin-1 maps each byte to one code unit: a cheap, exact key for the bytes.
+  const k = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  let s = stringOf.get(k);
+  if (s === undefined) {
+    s = wtf8Decode(b);
+    if (stringOf.size >= CACHE_LIMIT) stringOf.clear();
+    stringOf.set(k, s);
+  }
+  return s;
 };
 const topicIn = (t: { key: Uint8Array; name: Uint8Array }) => ({ key: str(t.key), name: str(t.name) });
 const topicOut = (t: { key: string; name: string }) => ({ key: bin(t.key), name: bin(t.name) });
@@ -46,8 +67,31 @@ export function decodeDedupBatch(bytes: Uint8Array): DedupBatch & { topic: strin
 /** A position in one dedup shard's output (see pipeline.proto SourcePosition). */
 export type SourcePosition = pb.SourcePosition;
 
-const deltaOut = (d: PositionedDelta): pb.TopicDelta => ({ ...d, ...topicOut(d) });
-const deltaIn = (d: pb.TopicDelta): PositionedDelta => ({ ...d, ...topicIn(d) });
+const EMPTY = Buffer.alloc(0);
+// A retraction carries its key as its name (versions.ts): on the wire its name is left empty.
+const deltaOut = (d: PositionedDelta): pb.TopicDelta => ({
+  key: bin(d.key),
+  name: d.weight < 0 && d.name === d.key ? EMPTY : bin(d.name),
+  hour: d.hour,
+  minute: d.minute,
+  weight: d.weight,
+  mtime: d.mtime,
+  partition: d.partition,
+  offset: d.offset,
+});
+const deltaIn = (d: pb.TopicDelta): PositionedDelta => {
+  const key = str(d.key);
+  return {
+    key,
+    name: d.weight < 0 && d.name.length === 0 ? key : str(d.name),
+    hour: d.hour,
+    minute: d.minute,
+    weight: d.weight,
+    mtime: d.mtime,
+    partition: d.partition,
+    offset: d.offset,
+  };
+};
 
 /** The output of one dedup-stream message (or a part of it) for one counter shard. */
 export interface DeltaSegment {
