@@ -1,5 +1,5 @@
 /** Conversion between the pipeline's messages and their protobuf wire form. */
-import { wtf8Decode, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
+import { hourOf, minuteOf, wtf8Decode, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
 import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
 import { pipeline as pb } from "@meetuphype/proto";
 
@@ -72,8 +72,6 @@ const EMPTY = Buffer.alloc(0);
 const deltaOut = (d: PositionedDelta): pb.TopicDelta => ({
   key: bin(d.key),
   name: d.weight < 0 && d.name === d.key ? EMPTY : bin(d.name),
-  hour: d.hour,
-  minute: d.minute,
   weight: d.weight,
   mtime: d.mtime,
   partition: d.partition,
@@ -84,8 +82,8 @@ const deltaIn = (d: pb.TopicDelta): PositionedDelta => {
   return {
     key,
     name: d.weight < 0 && d.name.length === 0 ? key : str(d.name),
-    hour: d.hour,
-    minute: d.minute,
+    hour: hourOf(d.mtime),
+    minute: minuteOf(d.mtime),
     weight: d.weight,
     mtime: d.mtime,
     partition: d.partition,

@@ -66,10 +66,10 @@ export interface KafkaSource {
 /** TopicDelta is one signed change to a topic's hour and minute buckets. */
 export interface TopicDelta {
   key: Buffer;
+  /** Empty in a retraction: its name is its key. */
   name: Buffer;
-  hour: number;
-  minute: number;
   weight: number;
+  /** The mtime of the version the delta adds or retracts. */
   mtime: number;
   /**
    * The input position of the record whose version change caused the delta: a counter applies
@@ -786,16 +786,7 @@ export const KafkaSource: MessageFns<KafkaSource> = {
 };
 
 function createBaseTopicDelta(): TopicDelta {
-  return {
-    key: Buffer.alloc(0),
-    name: Buffer.alloc(0),
-    hour: 0,
-    minute: 0,
-    weight: 0,
-    mtime: 0,
-    partition: 0,
-    offset: 0,
-  };
+  return { key: Buffer.alloc(0), name: Buffer.alloc(0), weight: 0, mtime: 0, partition: 0, offset: 0 };
 }
 
 export const TopicDelta: MessageFns<TopicDelta> = {
@@ -805,12 +796,6 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     }
     if (message.name.length !== 0) {
       writer.uint32(18).bytes(message.name);
-    }
-    if (message.hour !== 0) {
-      writer.uint32(24).int64(message.hour);
-    }
-    if (message.minute !== 0) {
-      writer.uint32(32).int64(message.minute);
     }
     if (message.weight !== 0) {
       writer.uint32(40).sint32(message.weight);
@@ -854,22 +839,6 @@ export const TopicDelta: MessageFns<TopicDelta> = {
             }
 
             message.name = Buffer.from(reader.bytes());
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.hour = longToNumber(reader.int64());
-            continue;
-          }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.minute = longToNumber(reader.int64());
             continue;
           }
           case 5: {
@@ -920,8 +889,6 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     return {
       key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
       name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
-      hour: isSet(object.hour) ? globalThis.Number(object.hour) : 0,
-      minute: isSet(object.minute) ? globalThis.Number(object.minute) : 0,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
       mtime: isSet(object.mtime) ? globalThis.Number(object.mtime) : 0,
       partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
@@ -936,12 +903,6 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     }
     if (message.name.length !== 0) {
       obj.name = base64FromBytes(message.name);
-    }
-    if (message.hour !== 0) {
-      obj.hour = Math.round(message.hour);
-    }
-    if (message.minute !== 0) {
-      obj.minute = Math.round(message.minute);
     }
     if (message.weight !== 0) {
       obj.weight = Math.round(message.weight);
@@ -965,8 +926,6 @@ export const TopicDelta: MessageFns<TopicDelta> = {
     const message = createBaseTopicDelta();
     message.key = object.key ?? Buffer.alloc(0);
     message.name = object.name ?? Buffer.alloc(0);
-    message.hour = object.hour ?? 0;
-    message.minute = object.minute ?? 0;
     message.weight = object.weight ?? 0;
     message.mtime = object.mtime ?? 0;
     message.partition = object.partition ?? 0;
