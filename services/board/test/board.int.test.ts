@@ -135,7 +135,16 @@ describe("the board's HTTP API", () => {
     const res = await get(board.http, "/api/trending");
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(["asOfMs", "catchingUp", "cut", "parameters", "pendingMessages", "recordsBehind", "stale", "topics"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "asOfMs",
+      "catchingUp",
+      "cut",
+      "parameters",
+      "pendingMessages",
+      "recordsBehind",
+      "stale",
+      "topics",
+    ]);
 
     const page = await get(board.http, "/");
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'; style-src 'self'/);

@@ -1,5 +1,15 @@
 /** Conversion between the pipeline's messages and their protobuf wire form. */
-import { hourOf, minuteOf, wtf8Decode, wtf8Encode, type LiveVersion, type Mark, type Marks, type Rsvp, type TopicState } from "@meetuphype/core";
+import {
+  hourOf,
+  minuteOf,
+  wtf8Decode,
+  wtf8Encode,
+  type LiveVersion,
+  type Mark,
+  type Marks,
+  type Rsvp,
+  type TopicState,
+} from "@meetuphype/core";
 import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
 import { pipeline as pb } from "@meetuphype/proto";
 

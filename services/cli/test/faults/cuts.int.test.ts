@@ -83,7 +83,8 @@ describe("every served ranking is exact for the cut it names", () => {
       const model = referenceRanking(inCut, DEFAULT_PARAMS);
       const diffs = rankingDifferences([...s.topics], model);
       if (s.asOfMs !== model.asOfMs) diffs.push(`asOfMs ${s.asOfMs} vs model ${model.asOfMs}`);
-      if (diffs.length > 0) wrong.push(`snapshot ${i} (${inCut.length} records${s.stale === true ? ", stale" : ""}): ${diffs.slice(0, 3).join("; ")}`);
+      if (diffs.length > 0)
+        wrong.push(`snapshot ${i} (${inCut.length} records${s.stale === true ? ", stale" : ""}): ${diffs.slice(0, 3).join("; ")}`);
     }
     console.log(`cuts: ${snaps.length} snapshots, ${partial} of them partial, ${behind} catching up, ${wrong.length} not exact`);
     expect(wrong.slice(0, 5)).toEqual([]);

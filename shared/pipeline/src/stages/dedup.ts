@@ -60,7 +60,16 @@ export class DedupLogic {
       const offset = offsets[i] ?? 0;
       for (const d of res.deltas) {
         const shard = shardOf(d.key, this.counterShards);
-        const p: PositionedDelta = { key: d.key, name: d.name, hour: d.hour, minute: d.minute, weight: d.weight, mtime: d.mtime, partition, offset };
+        const p: PositionedDelta = {
+          key: d.key,
+          name: d.name,
+          hour: d.hour,
+          minute: d.minute,
+          weight: d.weight,
+          mtime: d.mtime,
+          partition,
+          offset,
+        };
         const list = into.get(shard);
         if (list === undefined) into.set(shard, [p]);
         else list.push(p);
