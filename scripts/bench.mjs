@@ -1,13 +1,15 @@
 // `npm run bench`: prints throughput, latency and memory figures with the
 // machine they were measured on. Nothing is asserted; docs/benchmarks.md keeps
 // the results. BENCH_RECORDS sets the input size; BENCH_ONLY=embedded or
-// BENCH_ONLY=distributed or BENCH_ONLY=board runs one part (BENCH_VIEWERS: the board's viewers).
+// BENCH_ONLY=distributed or BENCH_ONLY=board or BENCH_ONLY=dedup-memory runs one part (BENCH_VIEWERS: the
+// board's viewers).
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { benchEmbedded } from "./bench/embedded.mjs";
 import { benchDistributed } from "./bench/distributed.mjs";
 import { benchBoard } from "./bench/board.mjs";
+import { benchDedupMemory } from "./bench/dedup-memory.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "services", "cli", "bin", "meetuphype.js");
@@ -21,7 +23,9 @@ const print = (title, rows) => {
 console.log(
   `machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
-const embedded = only === "distributed" || only === "board" ? undefined : await benchEmbedded({ root, cli, records });
+if (only === undefined || only === "dedup-memory") print("dedup memory", benchDedupMemory({ records }));
+const embedded =
+  only === "distributed" || only === "board" || only === "dedup-memory" ? undefined : await benchEmbedded({ root, cli, records });
 if (embedded) print("embedded pipeline", embedded.rows);
 if (only === undefined || only === "board") print("board fan-out", await benchBoard({ cli }));
 if (only === undefined || only === "distributed") {

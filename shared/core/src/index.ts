@@ -11,3 +11,4 @@ export * from "./topic-counts.js";
 export * from "./wtf8.js";
 export * from "./ranking-history.js";
 export * from "./cut.js";
+export * from "./version-table.js";

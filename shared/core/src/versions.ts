@@ -6,6 +6,7 @@
 import { contributes, contributionDeltas, type TopicDelta } from "./contribution.js";
 import type { Rsvp } from "./record.js";
 import { HOUR_MS, hourOf, minuteOf } from "./time.js";
+import { VersionTable } from "./version-table.js";
 
 export const VersionOutcome = {
   /** First version seen of this rsvp_id: it became live. */
@@ -42,15 +43,11 @@ function retractionDeltas(v: LiveVersion): TopicDelta[] {
   return v.keys.map((key) => ({ key, name: key, hour, minute, weight: -v.weight, mtime: v.mtime }));
 }
 
-const INTERN_LIMIT = 65_536;
-
 const NONE: readonly TopicDelta[] = [];
 
 export class VersionTracker {
-  private readonly live = new Map<number, LiveVersion>();
+  private readonly live = new VersionTable();
   private lastSweepHorizon = -Infinity;
-  /** Topic keys are shared between versions, so that a million live versions hold few strings. */
-  private readonly interned = new Map<string, string>();
 
   /** @param retentionMs how long versions are remembered behind `now` (see versionRetentionMs). */
   constructor(private readonly retentionMs: number) {}
@@ -61,8 +58,9 @@ export class VersionTracker {
 
   /** Applies one version seen at trending time `now`; returns the deltas it causes. */
   apply(r: Rsvp, now: number): VersionResult {
-    const prev = this.live.get(r.rsvpId);
-    if (prev !== undefined && r.mtime <= prev.mtime) return { outcome: VersionOutcome.Ignored, deltas: NONE };
+    const prevMtime = this.live.mtimeOf(r.rsvpId);
+    if (prevMtime !== undefined && r.mtime <= prevMtime) return { outcome: VersionOutcome.Ignored, deltas: NONE };
+    const prev = prevMtime === undefined ? undefined : this.live.get(r.rsvpId);
     if (r.mtime < now - this.retentionMs) {
       // Too old to count now or later. A remembered older version is also out of
       // the window, so dropping both changes no ranking.
@@ -72,7 +70,7 @@ export class VersionTracker {
     this.live.set(r.rsvpId, {
       mtime: r.mtime,
       weight: 1 + r.guests,
-      keys: contributes(r) ? r.topics.map((t) => this.intern(t.key)) : null,
+      keys: contributes(r) ? r.topics.map((t) => t.key) : null,
     });
     const added = contributionDeltas(r, 1);
     if (prev === undefined) return { outcome: VersionOutcome.New, deltas: added };
@@ -88,22 +86,7 @@ export class VersionTracker {
     const horizon = now - this.retentionMs;
     if (horizon - this.lastSweepHorizon < HOUR_MS) return 0;
     this.lastSweepHorizon = horizon;
-    let dropped = 0;
-    for (const [id, v] of this.live) {
-      if (v.mtime < horizon) {
-        this.live.delete(id);
-        dropped++;
-      }
-    }
-    return dropped;
-  }
-
-  private intern(key: string): string {
-    const known = this.interned.get(key);
-    if (known !== undefined) return known;
-    if (this.interned.size >= INTERN_LIMIT) this.interned.clear();
-    this.interned.set(key, key);
-    return key;
+    return this.live.deleteOlderThan(horizon);
   }
 
   /** The live versions, for a state snapshot (handoff). */

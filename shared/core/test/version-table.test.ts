@@ -1,0 +1,64 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { VersionTable, type LiveVersion } from "../src/index.js";
+
+describe("VersionTable", () => {
+  it("behaves like a Map of live versions under any sequence of sets, deletes and sweeps", () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant("set" as const),
+        id: fc.integer({ min: 1, max: 300 }),
+        mtime: fc.integer({ min: 1, max: 1000 }),
+        weight: fc.integer({ min: 1, max: 1001 }),
+        keys: fc.option(fc.array(fc.constantFrom("js", "go", "hiking", "\ud800", "a:b", ""), { maxLength: 3 }), { nil: null }),
+      }),
+      fc.record({ kind: fc.constant("delete" as const), id: fc.integer({ min: 1, max: 300 }) }),
+      fc.record({ kind: fc.constant("sweep" as const), horizon: fc.integer({ min: 0, max: 1000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+        const t = new VersionTable(4);
+        const m = new Map<number, LiveVersion>();
+        for (const o of ops) {
+          if (o.kind === "set") {
+            const v = { mtime: o.mtime, weight: o.weight, keys: o.keys };
+            t.set(o.id, v);
+            m.set(o.id, v);
+          } else if (o.kind === "delete") expect(t.delete(o.id)).toBe(m.delete(o.id));
+          else {
+            let n = 0;
+            for (const [id, v] of m) if (v.mtime < o.horizon && m.delete(id)) n++;
+            expect(t.deleteOlderThan(o.horizon)).toBe(n);
+          }
+        }
+        expect(t.size).toBe(m.size);
+        expect(new Map(t.entries())).toEqual(m);
+        for (const [id, v] of m) expect(t.get(id)).toEqual(v);
+        expect(t.get(301)).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps one key set for the versions that share it, and frees it with the last of them", () => {
+    const t = new VersionTable();
+    for (let id = 1; id <= 1000; id++) t.set(id, { mtime: id, weight: 1, keys: ["js", "go"] });
+    t.set(5000, { mtime: 1, weight: 1, keys: ["go", "js"] });
+    expect(t.keySetCount).toBe(2);
+    t.deleteOlderThan(2000);
+    expect(t.keySetCount).toBe(0);
+    expect(t.size).toBe(0);
+  });
+
+  it("holds rsvp_ids up to 2^53 - 1 apart", () => {
+    const t = new VersionTable();
+    const big = Number.MAX_SAFE_INTEGER;
+    t.set(big, { mtime: 1, weight: 2, keys: null });
+    t.set(big - 1, { mtime: 3, weight: 4, keys: ["x"] });
+    t.set(2 ** 32, { mtime: 5, weight: 6, keys: null });
+    expect(t.get(big)).toEqual({ mtime: 1, weight: 2, keys: null });
+    expect(t.get(big - 1)).toEqual({ mtime: 3, weight: 4, keys: ["x"] });
+    expect(t.get(2 ** 32)?.mtime).toBe(5);
+    expect(t.get(1)).toBeUndefined();
+  });
+});
