@@ -35,6 +35,9 @@ export interface InputAt {
   readonly offsets: readonly number[];
 }
 
+/** Pushes between the rounds the pipeline starts by itself. */
+const ROUND_EVERY_PUSHES = 32;
+
 export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
   private readonly transport = new InMemoryTransport();
@@ -50,6 +53,7 @@ export class EmbeddedPipeline {
   /** Per input partition: the next offset, and the largest valid mtime before it. */
   private readonly partitions = new Map<number, { next: number; clock: number }>();
   private seq = 0;
+  private pushes = 0;
   private failures = 0;
   /** The clock of the latest ranked cut: dedup shards let versions expire by it. */
   private expiry = 0;
@@ -137,6 +141,9 @@ export class EmbeddedPipeline {
    * the input (a Kafka batch); by default they follow the lines before them in partition 0.
    */
   push(lines: readonly string[], at?: InputAt): Promise<void> {
+    // Now and then a round nobody waits for: the counters apply what the cut passed, so the deltas
+    // they hold stay few even when nothing else asks for a ranking (`run --once` over a large file).
+    if (++this.pushes % ROUND_EVERY_PUSHES === 0) void this.rank().catch(() => undefined);
     return this.ingest.tell({ lines, at });
   }
 
@@ -176,9 +183,12 @@ export class EmbeddedPipeline {
 
   private settle(seq: number, snap: Snapshot | undefined, err?: unknown): void {
     if (err !== undefined) this.opts.logger.error("a ranking request was not delivered", { err });
-    const resolve = this.waiting.get(seq);
-    this.waiting.delete(seq);
-    resolve?.(snap);
+    // A ranking also answers the rounds before it that it superseded (their cuts are behind its own).
+    for (const [s, resolve] of this.waiting) {
+      if (s > seq || (s < seq && snap === undefined)) continue;
+      this.waiting.delete(s);
+      resolve(snap);
+    }
   }
 
   async stop(): Promise<void> {
