@@ -129,6 +129,17 @@ describe("meetuphype errors", () => {
     expect(res.stderr).toContain("cannot read input /nonexistent/rsvps.jsonl");
   });
 
+  it("run --once on input where no line is valid exits 1, with the rejections by reason on standard error", async () => {
+    const bad = await runCli(["run", "--once", "--input", "-"], { stdin: '{oops\n[]\n{"rsvp_id": 1}\n{oops\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("run: 4 of 4 lines rejected (invalid_json: 2, invalid_mtime: 1, not_an_object: 1)");
+    expect(bad.stderr).toContain("no line of");
+    const good = JSON.stringify({ rsvp_id: 1, mtime: 1_700_000_000_000, response: "yes", group: { group_topics: [{ urlkey: "js" }] } });
+    const some = await runCli(["run", "--once", "--input", "-"], { stdin: `${good}\n{oops\n` });
+    expect(some.code).toBe(0);
+    expect(some.stderr).toContain("run: 1 of 2 lines rejected (invalid_json: 1)");
+  });
+
   it("logs JSON lines with LOG_FORMAT=json, and an absent broker at warn while it waits", async () => {
     const dedup = startCli(["dedup", "--nats-url", `nats://127.0.0.1:${await freePort()}`, "--health-port", "0"], { LOG_FORMAT: "json" });
     const first = await eventually("a log line", () => {

@@ -30,3 +30,23 @@ describe("status as text", () => {
     expect(text).toContain("aggregator: none live");
   });
 });
+
+describe("ingest lag per partition", () => {
+  it("regression: a commit that lands after the end offsets were read never shows a negative lag", async () => {
+    const { lagByPartition } = await import("../src/commands/status.js");
+    const ends = [
+      { partition: 1, high: "272", low: "0" },
+      { partition: 0, high: "10", low: "4" },
+      { partition: 2, high: "5", low: "0" },
+    ];
+    const committed = [
+      { partition: 1, offset: "276" },
+      { partition: 2, offset: "3" },
+    ];
+    expect(lagByPartition(ends, committed)).toEqual([
+      { partition: 0, end: 10, committed: -1, lag: 6 },
+      { partition: 1, end: 272, committed: 276, lag: 0 },
+      { partition: 2, end: 5, committed: 3, lag: 2 },
+    ]);
+  });
+});

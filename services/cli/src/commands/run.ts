@@ -43,6 +43,16 @@ function check(cfg: RunConfig): void {
   if (cfg.json && !cfg.once) throw new ConfigError("--json goes with --once (to stream JSON, use `meetuphype watch --json`)");
 }
 
+/** The rejections by reason, most first ("invalid_json: 3, invalid_mtime: 1"); undefined when none. */
+export function rejectionSummary(rejected: Readonly<Record<string, number>>): string | undefined {
+  const rows = Object.entries(rejected).filter(([, n]) => n > 0);
+  if (rows.length === 0) return undefined;
+  return rows
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([reason, n]) => `${reason}: ${n}`)
+    .join(", ");
+}
+
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const cfg = runConfig(argv, ctx.env);
   if (cfg.help) {
@@ -81,6 +91,13 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       await pipeline.drain();
       const snap = await pipeline.rank();
       await writeOut(ctx.stdout, cfg.json ? `${JSON.stringify(snapshotJson(snap, pipeline.stats))}\n` : formatConsole(snap));
+      const { lines, accepted } = pipeline.stats;
+      const summary = rejectionSummary(pipeline.stats.rejected);
+      if (summary !== undefined) ctx.stderr.write(`run: ${lines - accepted} of ${lines} lines rejected (${summary})\n`);
+      if (lines > 0 && accepted === 0) {
+        ctx.stderr.write(`run: no line of ${inputTopic} was accepted, so the ranking is empty\n`);
+        return 1;
+      }
       return 0;
     }
     const hub = new SnapshotHub();
@@ -106,7 +123,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       source: cfg.kafka !== undefined ? `kafka:${cfg.kafka.topic}` : (input?.label ?? "synthetic"),
     });
     const feeding = feed().then(
-      (n) => logger.info("input finished; serving the final ranking until interrupted", { lines: n }),
+      (n) => (ctx.signal.aborted ? undefined : logger.info("input finished; serving the final ranking until interrupted", { lines: n })),
       (err: unknown) => logger.error("input failed; serving what was read", { err }),
     );
     while (!ctx.signal.aborted) {

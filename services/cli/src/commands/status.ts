@@ -73,6 +73,25 @@ interface LagQuery {
   readonly groupId: string;
 }
 
+/**
+ * Each partition's end, committed offset (-1: none yet) and lag: what waits after the committed
+ * offset (from the log's start when nothing is committed), never below 0. Pure.
+ */
+export function lagByPartition(
+  ends: readonly { partition: number; high: string; low: string }[],
+  committed: readonly { partition: number; offset: string }[],
+): { partition: number; end: number; committed: number; lag: number }[] {
+  const done = new Map(committed.map((p) => [p.partition, BigInt(p.offset)]));
+  return ends
+    .map((e) => {
+      const end = BigInt(e.high);
+      const c = done.get(e.partition) ?? -1n;
+      const lag = c < 0n ? end - BigInt(e.low) : end - c;
+      return { partition: e.partition, end: Number(end), committed: Number(c), lag: Number(lag < 0n ? 0n : lag) };
+    })
+    .sort((a, b) => a.partition - b.partition);
+}
+
 async function ingestLag(q: LagQuery, logger: Logger): Promise<IngestLag> {
   const { brokers, topic, groupId } = q;
   const kafka = createKafka({ clientId: "meetuphype-status", brokers, security: q.security, logger, log: false, retry: { retries: 2 } });
@@ -81,21 +100,11 @@ async function ingestLag(q: LagQuery, logger: Logger): Promise<IngestLag> {
     throw connectionError("Kafka", brokers.join(","), err, { secured: kafkaSecured(q.security), hint: "set KAFKA_BROKERS, or --no-kafka" });
   });
   try {
-    const [ends, [committed], group] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-      admin.describeGroups([groupId]),
-    ]);
-    const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    const partitions = ends
-      .map((e) => {
-        const end = BigInt(e.high);
-        const c = done.get(e.partition) ?? -1n;
-        // No commit yet: everything from the log's start waits.
-        const lag = c < 0n ? end - BigInt(e.low) : end - c;
-        return { partition: e.partition, end: Number(end), committed: Number(c), lag: Number(lag) };
-      })
-      .sort((a, b) => a.partition - b.partition);
+    // The committed offsets first, then the end offsets: read the other way round (or at once), a commit
+    // landing in between showed a negative lag on a healthy pipeline.
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [ends, group] = await Promise.all([admin.fetchTopicOffsets(topic), admin.describeGroups([groupId])]);
+    const partitions = lagByPartition(ends, committed?.partitions ?? []);
     return { topic, groupId, members: group.groups[0]?.members.length ?? 0, partitions };
   } finally {
     await admin.disconnect();
