@@ -101,6 +101,14 @@ export const WATCH_OPTIONS: readonly OptionSpec[] = [
   { flag: "addr", env: "TRENDING_ADDR", type: "string", default: "localhost:50051", help: "host:port of TrendingService" },
   { flag: "limit", env: "LIMIT", type: "int", default: 0, help: "topics per snapshot (0 = the server's topN)", check: intIn(0, 10_000) },
   { flag: "once", type: "bool", default: false, help: "print the first snapshot, then exit" },
+  {
+    flag: "timeout-ms",
+    env: "WATCH_TIMEOUT_MS",
+    type: "int",
+    default: 10_000,
+    help: "with --once: give up (exit 1) when no ranking came within this long (0 = wait for ever)",
+    check: intIn(0, 1e9),
+  },
   { flag: "json", type: "bool", default: false, help: "one JSON object per snapshot" },
   {
     flag: "retries",
@@ -230,6 +238,8 @@ export interface WatchConfig {
   readonly addr: string;
   readonly limit: number;
   readonly once: boolean;
+  /** With `once`: how long to wait for a ranking (0: for ever). */
+  readonly timeoutMs: number;
   readonly json: boolean;
   readonly retries: number;
   readonly tls: ReturnType<typeof clientTlsFrom>;
@@ -242,6 +252,7 @@ export function watchConfig(argv: readonly string[], env: Readonly<Record<string
     addr: str(v, "addr") ?? "localhost:50051",
     limit: num(v, "limit"),
     once: bool(v, "once"),
+    timeoutMs: num(v, "timeout-ms"),
     json: bool(v, "json"),
     retries: num(v, "retries"),
     tls: clientTlsFrom(v),

@@ -1,7 +1,7 @@
 /**
  * `meetuphype watch` against a server that is not up yet, goes away and comes
  * back: it reconnects with backoff, says so on standard error, and gives up
- * only after `--retries` failures in a row.
+ * only after `--retries` failures in a row (or, with --once, after --timeout-ms).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, exited, freePort, runCli, startCli, startServing } from "@meetuphype/testkit";
@@ -29,6 +29,14 @@ describe("meetuphype watch", () => {
     expect(res.code).toBe(1);
     expect(res.stderr.match(/reconnecting in \d+\.\d s/g)).toHaveLength(2);
     expect(res.stderr).toMatch(/cannot watch 127\.0\.0\.1:\d+: .* \(3 attempts\)\. .*Set --addr/);
+  });
+
+  it("--once gives up after --timeout-ms when nothing answers, saying what to check", async () => {
+    const t0 = Date.now();
+    const res = await runCli(["watch", "--addr", `127.0.0.1:${await freePort()}`, "--once", "--timeout-ms", "1500"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/no ranking from 127\.0\.0\.1:\d+ within 1\.5 s.*--timeout-ms/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
   it("waits for a server that is not up yet, and reconnects when it goes away and comes back", async () => {
