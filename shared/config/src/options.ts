@@ -19,6 +19,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** A password, token or key: masked wherever the configuration is shown. */
   readonly secret?: boolean;
+  /** The effective value when the option is not set, from the others' values (shown by --print-config). */
+  readonly derived?: { readonly from: string; readonly value: (v: Readonly<OptionValues>) => string };
 }
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;

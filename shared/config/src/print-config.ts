@@ -23,6 +23,8 @@ export function effectiveConfig(
   const rows = specs
     .filter((s) => s.flag !== "help")
     .map((s) => {
+      if (values[s.flag] === undefined && s.derived !== undefined)
+        return [`${s.flag}`, maskSecrets(s, s.derived.value(values)), `default, from ${s.derived.from}`] as const;
       const from = sources[s.flag] === "env" ? `env ${s.env ?? ""}` : sources[s.flag] === "flag" ? `--${s.flag}` : "default";
       return [`${s.flag}`, maskSecrets(s, values[s.flag]), from] as const;
     });

@@ -27,3 +27,21 @@ describe("--print-config", () => {
     expect(out).not.toMatch(/^help/m);
   });
 });
+
+describe("--print-config of a derived default", () => {
+  it("shows the effective value of an unset option whose default follows another (the dead-letter topic)", () => {
+    const withDlq: OptionSpec[] = [
+      { flag: "kafka-topic", env: "KAFKA_TOPIC", type: "string", default: "meetup", help: "" },
+      {
+        flag: "kafka-dlq-topic",
+        type: "string",
+        help: "",
+        derived: { from: "--kafka-topic", value: (v) => `${String(v["kafka-topic"])}.dlq` },
+      },
+    ];
+    expect(effectiveConfig(withDlq, [], { KAFKA_TOPIC: "rsvps" })).toMatch(
+      /^kafka-dlq-topic +rsvps\.dlq +\(default, from --kafka-topic\)$/m,
+    );
+    expect(effectiveConfig(withDlq, ["--kafka-dlq-topic", "bad"], {})).toMatch(/^kafka-dlq-topic +bad +\(--kafka-dlq-topic\)$/m);
+  });
+});
