@@ -6,7 +6,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "@meetuphype/actors";
-import { DEFAULT_RECONNECT, getTrendingHistory, nextDelay, trendingClient, type ClientTls, type ServedHistory } from "@meetuphype/grpc";
+import {
+  DEFAULT_RECONNECT,
+  getTrendingHistory,
+  grpcReason,
+  nextDelay,
+  trendingClient,
+  type ClientTls,
+  type ServedHistory,
+} from "@meetuphype/grpc";
 import type { TrendingSnapshot } from "@meetuphype/proto";
 import type { BoardState } from "./state.js";
 
@@ -22,16 +30,19 @@ export interface UpstreamOptions {
 }
 
 const reasonOf = (err: unknown): string =>
-  err !== null && typeof err === "object" && "details" in err && typeof err.details === "string" && err.details !== ""
-    ? err.details
-    : err instanceof Error
-      ? err.message
-      : String(err);
+  grpcReason(
+    err !== null && typeof err === "object" && "details" in err && typeof err.details === "string" && err.details !== ""
+      ? err.details
+      : err instanceof Error
+        ? err.message
+        : String(err),
+  );
 
 /** Follows the upstream until `signal` aborts. */
 export async function followUpstream(o: UpstreamOptions): Promise<void> {
   const client = trendingClient(o.addr, o.tls, { keepaliveMs: o.keepaliveMs ?? 5000 });
   let failures = 0;
+  let everConnected = false;
   try {
     while (!o.signal.aborted) {
       let received = false;
@@ -44,6 +55,7 @@ export async function followUpstream(o: UpstreamOptions): Promise<void> {
         await watch(client, o, (s) => {
           if (!received) connected(o, history);
           received = true;
+          everConnected = true;
           o.state.setSnapshot(s);
         });
         why = "the server ended the stream";
@@ -54,7 +66,9 @@ export async function followUpstream(o: UpstreamOptions): Promise<void> {
       o.state.setUpstream({ connected: false, since: o.now(), reason: `${o.addr}: ${why}` });
       failures = received ? 1 : failures + 1;
       const delay = nextDelay({ ...DEFAULT_RECONNECT, retries: -1 }, failures, Math.random()) ?? DEFAULT_RECONNECT.maxDelayMs;
-      o.logger.warn("the upstream is gone; reconnecting", { addr: o.addr, reason: why, inMs: delay });
+      // Before it ever connected, the upstream is awaited (it may start after the board), not gone.
+      if (everConnected) o.logger.warn("the upstream is gone; reconnecting", { addr: o.addr, reason: why, inMs: delay });
+      else o.logger.warn("waiting for the upstream", { addr: o.addr, reason: why, inMs: delay });
       await sleep(delay, undefined, { signal: o.signal }).catch(() => undefined);
     }
   } finally {

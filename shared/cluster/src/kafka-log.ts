@@ -10,6 +10,12 @@ import type { Logger } from "@meetuphype/actors";
 const TRANSIENT =
   /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|Connection (error|timeout|closed)|Closed connection|connect to seed broker|not available|no leader|NOT_LEADER|LEADER_NOT_AVAILABLE|does not host this topic-partition|coordinator (is )?(not available|loading)|The group is rebalancing|Request timed out/i;
 
+/**
+ * Another replica created the topic first: kafkajs logs the response at ERROR, then treats it
+ * as done (every topic already exists). Normal at start-up when replicas start together.
+ */
+const ALREADY_THERE = /Topic creation errors|TOPIC_ALREADY_EXISTS|Topic with this name already exists/i;
+
 /** The level an entry of kafkajs goes out at. Pure. */
 export function kafkaEntryLevel(
   level: logLevel,
@@ -18,6 +24,7 @@ export function kafkaEntryLevel(
 ): "error" | "warn" | "info" | "debug" {
   if (level === logLevel.ERROR) {
     const text = `${message} ${typeof fields.error === "string" ? fields.error : ""}`;
+    if (ALREADY_THERE.test(text)) return "info";
     return TRANSIENT.test(text) || fields.retryCount !== undefined ? "warn" : "error";
   }
   if (level === logLevel.WARN) return "warn";

@@ -17,6 +17,8 @@ describe("kafkajs log levels", () => {
     expect(kafkaEntryLevel(logLevel.ERROR, "[Consumer] Crash: KafkaJSNonRetriableError", { error: "SASL authentication failed" })).toBe(
       "error",
     );
+    // Two replicas starting together both create the topic: the one that comes second is told it exists.
+    expect(kafkaEntryLevel(logLevel.ERROR, "Response CreateTopics(key: 19, version: 3)", { error: "Topic creation errors" })).toBe("info");
     expect(kafkaEntryLevel(logLevel.WARN, "x", {})).toBe("warn");
     expect(kafkaEntryLevel(logLevel.INFO, "x", {})).toBe("info");
     expect(kafkaEntryLevel(logLevel.DEBUG, "x", {})).toBe("debug");

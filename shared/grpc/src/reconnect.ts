@@ -18,3 +18,11 @@ export function nextDelay(policy: ReconnectPolicy, failures: number, random: num
   // ±20 %: many watchers of one restarted server do not all come back in the same instant.
   return Math.round(base * (0.8 + 0.4 * random));
 }
+
+/**
+ * A gRPC failure's text for people: grpc-js ends some with an empty "Resolution note: ",
+ * which is dropped. Pure.
+ */
+export function grpcReason(details: string): string {
+  return details.replace(/[.;,]?\s*Resolution note:\s*$/, "").trim();
+}

@@ -17,3 +17,14 @@ describe("the reconnect policy of watch", () => {
     expect(nextDelay({ ...DEFAULT_RECONNECT, retries: -1 }, 10_000, 0.5)).toBe(10_000);
   });
 });
+
+describe("grpcReason", () => {
+  it("drops grpc-js's empty 'Resolution note:' tail and keeps the rest", async () => {
+    const { grpcReason } = await import("../src/reconnect.js");
+    expect(grpcReason("No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ")).toBe(
+      "No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1",
+    );
+    expect(grpcReason("Resolution note: dns failed")).toBe("Resolution note: dns failed");
+    expect(grpcReason("Connection dropped")).toBe("Connection dropped");
+  });
+});

@@ -13,7 +13,7 @@ import { formatConsole, snapshotCaveat } from "@meetuphype/pipeline";
 import { WATCH_OPTIONS, watchConfig, type WatchConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
-import { DEFAULT_RECONNECT, nextDelay } from "@meetuphype/grpc";
+import { DEFAULT_RECONNECT, grpcReason, nextDelay } from "@meetuphype/grpc";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 
@@ -90,7 +90,7 @@ async function watchLoop(cfg: WatchConfig, ctx: CommandContext, client: ReturnTy
       why = "the server ended the stream";
     } catch (err) {
       const e = err as ServiceError;
-      why = e.details ?? e.message;
+      why = grpcReason(e.details ?? e.message);
     } finally {
       ctx.signal.removeEventListener("abort", onAbort);
       clearTimeout(timer);
