@@ -1,7 +1,8 @@
 // `npm run bench`: prints throughput, latency and memory figures with the
 // machine they were measured on. Nothing is asserted; docs/benchmarks.md keeps
 // the results. BENCH_RECORDS sets the input size; BENCH_ONLY=embedded or
-// BENCH_ONLY=distributed or BENCH_ONLY=board or BENCH_ONLY=dedup-memory runs one part (BENCH_VIEWERS: the
+// BENCH_ONLY=distributed or BENCH_ONLY=board or BENCH_ONLY=dedup-memory runs one part (BENCH_EMIT_MS: the
+// aggregator's emit interval in the distributed part, default 250; BENCH_VIEWERS: the
 // board's viewers).
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
