@@ -7,7 +7,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { commandLogger } from "@meetuphype/actors";
 import {
+  aggregatorKey,
+  encodeAggregatorBeat,
   openHistoryStore,
+  reachableAt,
   connectNats,
   createKafka,
   decodeShardTopK,
@@ -92,7 +95,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const ends = new InputEnds(admin, cfg.topic, logger);
   // A sign of life for `meetuphype status`: the last ranking's time, in the members bucket (it expires without heartbeats).
   const members = await js.views.kv(n.membersBucket);
-  const me = `aggregator.${replicaId(ctx.env.HOSTNAME)}`;
+  const me = aggregatorKey(replicaId(ctx.env.HOSTNAME));
   let heartbeatAt = 0;
   const nowOf = (cut: Marks): number => (cfg.params.clock === ClockMode.Event ? clockOf(cut) : ctx.clock.now());
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN, nowOf);
@@ -134,8 +137,14 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     if (at - heartbeatAt >= 1000) {
       heartbeatAt = at;
       const s = hub.snapshot;
-      const beat = { lastRankingAt: fresh.lastCompleteAt, asOfMs: s?.asOfMs, catchingUp: s?.catchingUp === true, stale: s?.stale === true };
-      members.put(me, new TextEncoder().encode(JSON.stringify(beat))).catch(() => undefined);
+      const beat = encodeAggregatorBeat({
+        ...(fresh.lastCompleteAt === undefined ? {} : { lastRankingAt: fresh.lastCompleteAt }),
+        ...(s === undefined ? {} : { asOfMs: s.asOfMs }),
+        catchingUp: s?.catchingUp === true,
+        stale: s?.stale === true,
+        health: reachableAt(cfg.healthHost, health.port),
+      });
+      members.put(me, beat).catch(() => undefined);
     }
     // While shards move or recover, the last complete ranking stays, marked stale; its flags follow the input.
     const held = hub.snapshot;

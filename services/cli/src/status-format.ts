@@ -43,13 +43,14 @@ export function formatStatus(s: ClusterStatus, ingest: IngestLag | undefined): s
   const parts: string[] = [`pipeline "${s.prefix}" at ${iso(s.at)}`];
   parts.push(
     table([
-      ["REPLICA", "KIND", "SHARDS", "OWNS", "LEAVING"],
+      ["REPLICA", "KIND", "SHARDS", "OWNS", "LEAVING", "HEALTH AND METRICS"],
       ...s.replicas.map((r) => [
         r.id,
         r.kind,
         String(r.shardsOwned),
         ranges(s.shards.filter((x) => x.kind === r.kind && x.owner === r.id)),
         r.leaving ? "yes" : "",
+        r.health === undefined ? "-" : `http://${r.health}/metrics`,
       ]),
     ]),
   );
@@ -82,7 +83,7 @@ export function formatStatus(s: ClusterStatus, ingest: IngestLag | undefined): s
       : s.aggregators
           .map(
             (a) =>
-              `aggregator ${a.id}: last ranking ${secs(a.lastRankingAt === undefined ? undefined : s.at - a.lastRankingAt)} ago, as of ${iso(a.asOfMs)}${a.catchingUp ? ", catching up" : ""}${a.stale ? ", stale" : ""}`,
+              `aggregator ${a.id}: last ranking ${secs(a.lastRankingAt === undefined ? undefined : s.at - a.lastRankingAt)} ago, as of ${iso(a.asOfMs)}${a.catchingUp ? ", catching up" : ""}${a.stale ? ", stale" : ""}${a.health === undefined ? "" : `; health and metrics at http://${a.health}/`}`,
           )
           .join("\n"),
   );

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { assembleStatus } from "@meetuphype/cluster";
+import { assembleStatus, jsonBytes } from "@meetuphype/cluster";
 import { formatStatus } from "../src/status-format.js";
 
 describe("status as text", () => {
   it("shows each replica's shards as ranges, the shard table, ingest lag and problems", () => {
-    const shards = [0, 1, 2, 3, 5].map((i) => ({ key: `counter.${i}`, value: { owner: "c1", epoch: 1 }, at: 0 }));
+    const shards = [0, 1, 2, 3, 5].map((i) => ({ key: `counter.${i}`, value: jsonBytes({ owner: "c1", epoch: 1 }), at: 0 }));
     const s = assembleStatus(
       "mh",
       {
-        members: [{ key: "counter.c1", value: {}, at: 0 }],
-        shards: [...shards, { key: "counter.4", value: { owner: null, epoch: 1 }, at: 0 }],
+        members: [{ key: "counter.c1", value: jsonBytes({ health: "10.0.0.5:8080" }), at: 0 }],
+        shards: [...shards, { key: "counter.4", value: jsonBytes({ owner: null, epoch: 1 }), at: 0 }],
         progress: [],
         clock: [],
         snapshots: [],
@@ -23,7 +23,7 @@ describe("status as text", () => {
       members: 1,
       partitions: [{ partition: 0, end: 10, committed: 7, lag: 3 }],
     });
-    expect(text).toMatch(/^c1 +counter +5 +0-3,5$/m);
+    expect(text).toMatch(/^c1 +counter +5 +0-3,5 +http:\/\/10\.0\.0\.5:8080\/metrics$/m);
     expect(text).toMatch(/^counter\.4 +\(none\) +1 +- +- +-$/m);
     expect(text).toMatch(/^0 +10 +7 +3$/m);
     expect(text).toContain("  - counter shards without an owner: 4");

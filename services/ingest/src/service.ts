@@ -8,6 +8,8 @@ import {
   describe,
   ensureResources,
   startProducer,
+  encodeIngestClock,
+  ingestClockKey,
   names,
   natsHealth,
   PartitionClocks,
@@ -124,7 +126,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     if (now > published && Date.now() - publishedAt >= 1000) {
       published = now;
       publishedAt = Date.now();
-      clockKv.put(`ingest.${replica}`, new TextEncoder().encode(String(now))).catch(() => undefined);
+      clockKv.put(ingestClockKey(replica), encodeIngestClock(now)).catch(() => undefined);
     }
   };
   const consumer = consumeSupervised(

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 /** The HTTP endpoint of a service: /healthz (alive), /readyz (connected and owning its shards) and /metrics (Prometheus). */
 import { createServer, type Server } from "node:http";
 import type { Metrics } from "@meetuphype/metrics";
@@ -56,4 +57,9 @@ export async function startHealthServer(
     port: typeof a === "object" && a !== null ? a.port : at.port,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Where a listener bound to `host` and `port` is reached from elsewhere: this host's name for a wildcard address. */
+export function reachableAt(host: string, port: number): string {
+  return `${host === "0.0.0.0" || host === "::" || host === "" ? hostname() : host}:${port}`;
 }

@@ -5,6 +5,7 @@
  * its shards over: the others stop assigning shards to it, but nobody takes a
  * shard it still holds (its leases are still renewed).
  */
+import { encodeMember, leavingKey, leavingPrefix, memberKey, memberPrefix, type MemberInfo } from "./control-plane.js";
 import type { LeaseKv } from "./lease-kv.js";
 import type { ShardKind } from "./names.js";
 
@@ -13,8 +14,6 @@ export interface Member {
   readonly leaving: boolean;
 }
 
-const enc = new TextEncoder();
-
 export class Membership {
   private leavingNow = false;
 
@@ -22,12 +21,14 @@ export class Membership {
     private readonly kv: LeaseKv,
     private readonly kind: ShardKind,
     readonly id: string,
+    /** What the entry says of this replica (its health address). */
+    private readonly info: MemberInfo = {},
   ) {}
 
   /** Keeps this replica listed (call at least once per TTL). */
   async beat(): Promise<void> {
-    await this.kv.put(`${this.kind}.${this.id}`, enc.encode("{}"));
-    if (this.leavingNow) await this.kv.put(`leaving.${this.kind}.${this.id}`, enc.encode("{}"));
+    await this.kv.put(memberKey(this.kind, this.id), encodeMember(this.info));
+    if (this.leavingNow) await this.kv.put(leavingKey(this.kind, this.id), encodeMember(this.info));
   }
 
   /** Marks this replica as leaving: no shard is assigned to it any more. */
@@ -38,16 +39,16 @@ export class Membership {
 
   /** Removes this replica from the list (after it handed everything over). */
   async remove(): Promise<void> {
-    await this.kv.delete(`${this.kind}.${this.id}`);
-    await this.kv.delete(`leaving.${this.kind}.${this.id}`);
+    await this.kv.delete(memberKey(this.kind, this.id));
+    await this.kv.delete(leavingKey(this.kind, this.id));
   }
 
   /** The listed replicas of this kind, sorted, each with whether it is leaving. */
   async members(): Promise<Member[]> {
-    const [live, leaving] = await Promise.all([this.kv.keys(`${this.kind}.`), this.kv.keys(`leaving.${this.kind}.`)]);
-    const gone = new Set(leaving.map((k) => k.slice(`leaving.${this.kind}.`.length)));
+    const [live, leaving] = await Promise.all([this.kv.keys(memberPrefix(this.kind)), this.kv.keys(leavingPrefix(this.kind))]);
+    const gone = new Set(leaving.map((k) => k.slice(leavingPrefix(this.kind).length)));
     return live
-      .map((k) => k.slice(this.kind.length + 1))
+      .map((k) => k.slice(memberPrefix(this.kind).length))
       .sort()
       .map((id) => ({ id, leaving: gone.has(id) }));
   }

@@ -21,6 +21,7 @@
  */
 import type { Logger } from "@meetuphype/actors";
 import { shardsOf } from "./assignment.js";
+import { decodeLease, encodeLease, leaseKey, type Lease } from "./control-plane.js";
 import { CasConflictError, type LeaseKv } from "./lease-kv.js";
 import type { Member, Membership } from "./membership.js";
 import type { ShardKind } from "./names.js";
@@ -47,10 +48,7 @@ export interface OwnershipOptions {
   readonly onHandover?: (ms: number) => void;
 }
 
-interface Claim {
-  readonly owner: string | null;
-  readonly epoch: number;
-}
+type Claim = Lease;
 
 interface Held {
   rev: number;
@@ -59,11 +57,8 @@ interface Held {
   renewedAt: number;
 }
 
-const enc = (c: Claim): Uint8Array => new TextEncoder().encode(JSON.stringify(c));
-const dec = (v: Uint8Array): Claim => {
-  const c = JSON.parse(new TextDecoder().decode(v)) as Partial<Claim>;
-  return { owner: c.owner ?? null, epoch: typeof c.epoch === "number" ? c.epoch : 0 };
-};
+const enc = encodeLease;
+const dec = decodeLease;
 
 export class ShardOwnership {
   private readonly held = new Map<number, Held>();
@@ -154,7 +149,7 @@ export class ShardOwnership {
   }
 
   private key(shard: number): string {
-    return `${this.o.kind}.${shard}`;
+    return leaseKey(this.o.kind, shard);
   }
 
   private locked<T>(shard: number, fn: () => Promise<T>): Promise<T> {

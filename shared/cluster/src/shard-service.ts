@@ -9,7 +9,7 @@ import type { Logger } from "@meetuphype/actors";
 import { createMetrics, type Metrics } from "@meetuphype/metrics";
 import { connectNats, natsHealth } from "./connect.js";
 import type { NatsSecurity } from "@meetuphype/config";
-import { startHealthServer } from "./health.js";
+import { reachableAt, startHealthServer } from "./health.js";
 import { natsLeaseKv } from "./lease-kv.js";
 import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";
@@ -140,7 +140,9 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     ...(o.snapshotEveryMs !== undefined ? { snapshotEveryMs: o.snapshotEveryMs } : {}),
   });
   o.onStart?.(env, shards);
-  const membership = new Membership(natsLeaseKv(await js.views.kv(n.membersBucket)), o.kind, replica);
+  const membership = new Membership(natsLeaseKv(await js.views.kv(n.membersBucket)), o.kind, replica, {
+    health: reachableAt(o.healthHost ?? "0.0.0.0", health.port),
+  });
   const ownership = new ShardOwnership({
     kv: natsLeaseKv(await js.views.kv(n.shardsBucket)),
     membership,

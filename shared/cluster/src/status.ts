@@ -6,13 +6,23 @@
  * writes to a bucket.
  */
 import type { NatsConnection } from "nats";
+import {
+  decodeAggregatorBeat,
+  decodeIngestClock,
+  decodeLease,
+  decodeMember,
+  decodeProgress,
+  leaseKey,
+  parseMemberKey,
+  progressKey,
+} from "./control-plane.js";
 import { PENDING_SLACK, PROGRESS_SILENT_MS } from "./progress.js";
 import type { Names } from "./names.js";
 
-/** One KV entry as read: its value (JSON, or undefined when it is not) and when it was written. */
+/** One KV entry as read: its value's bytes and when it was written. */
 export interface RawEntry {
   readonly key: string;
-  readonly value: unknown;
+  readonly value: Uint8Array;
   readonly at: number;
 }
 
@@ -30,6 +40,8 @@ export interface ReplicaStatus {
   readonly id: string;
   readonly leaving: boolean;
   readonly shardsOwned: number;
+  /** Its health, readiness and metrics listener (`host:port`), as it says. */
+  readonly health: string | undefined;
 }
 
 export interface ShardStatus {
@@ -50,6 +62,7 @@ export interface AggregatorStatus {
   readonly asOfMs: number | undefined;
   readonly catchingUp: boolean;
   readonly stale: boolean;
+  readonly health: string | undefined;
 }
 
 export interface ClusterStatus {
@@ -71,16 +84,15 @@ export interface ShardCounts {
 
 const SHARD_KINDS = ["dedup", "counter"] as const;
 
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-}
-const numOr = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-
 /** The status, from the raw entries. Pure. */
 export function assembleStatus(prefix: string, raw: RawStatus, counts: ShardCounts, now: number): ClusterStatus {
-  const leaving = new Set(raw.members.filter((m) => m.key.startsWith("leaving.")).map((m) => m.key.slice("leaving.".length)));
-  const lease = new Map(raw.shards.map((e) => [e.key, obj(e.value)]));
-  const progress = new Map(raw.progress.map((e) => [e.key, e]));
+  const members = raw.members.flatMap((m) => {
+    const k = parseMemberKey(m.key);
+    return k === undefined ? [] : [{ ...k, entry: m }];
+  });
+  const leaving = new Set(members.flatMap((m) => (m.role === "leaving" ? [`${m.kind}.${m.replica}`] : [])));
+  const lease = new Map(raw.shards.map((e) => [e.key, decodeLease(e.value)]));
+  const progress = new Map(raw.progress.map((e) => [e.key, { report: decodeProgress(e.value), at: e.at }]));
   const snaps = new Map(raw.snapshots.map((s) => [s.name, s.at]));
   const problems: string[] = [];
   const shards: ShardStatus[] = [];
@@ -88,65 +100,57 @@ export function assembleStatus(prefix: string, raw: RawStatus, counts: ShardCoun
     const unowned: number[] = [];
     const behind: number[] = [];
     for (let shard = 0; shard < counts[kind]; shard++) {
-      const l = lease.get(`${kind}.${shard}`) ?? {};
-      const p = progress.get(`${kind}.${shard}`);
-      const owner = typeof l.owner === "string" ? l.owner : null;
-      const pending = numOr(obj(p?.value).pending);
+      const l = lease.get(leaseKey(kind, shard)) ?? { owner: null, epoch: 0 };
+      const p = progress.get(progressKey(kind, shard));
+      const pending = p?.report?.pending;
       const snapAt = snaps.get(`${kind}-${shard}`);
       shards.push({
         kind,
         shard,
-        owner,
-        epoch: numOr(l.epoch) ?? 0,
+        owner: l.owner,
+        epoch: l.epoch,
         pending,
-        clockMs: numOr(obj(p?.value).clock),
+        clockMs: p?.report?.clock,
         reportAgeMs: p === undefined ? undefined : now - p.at,
         snapshotAgeMs: snapAt === undefined ? undefined : now - snapAt,
       });
-      if (owner === null) unowned.push(shard);
+      if (l.owner === null) unowned.push(shard);
       else if (p === undefined || now - p.at > PROGRESS_SILENT_MS || (pending ?? 0) > PENDING_SLACK) behind.push(shard);
     }
     if (unowned.length > 0) problems.push(`${kind} shards without an owner: ${unowned.join(",")}`);
     if (behind.length > 0) problems.push(`${kind} shards behind or silent: ${behind.join(",")}`);
   }
-  const replicas: ReplicaStatus[] = raw.members
-    .filter((m) => !m.key.startsWith("leaving.") && !m.key.startsWith("aggregator."))
-    .map((m) => {
-      const dot = m.key.indexOf(".");
-      const kind = m.key.slice(0, dot);
-      const id = m.key.slice(dot + 1);
-      return { kind, id, leaving: leaving.has(m.key), shardsOwned: shards.filter((s) => s.kind === kind && s.owner === id).length };
-    })
+  const replicas: ReplicaStatus[] = members
+    .flatMap((m) => (m.role === "member" ? [m] : []))
+    .map((m) => ({
+      kind: m.kind,
+      id: m.replica,
+      leaving: leaving.has(`${m.kind}.${m.replica}`),
+      shardsOwned: shards.filter((s) => s.kind === m.kind && s.owner === m.replica).length,
+      health: decodeMember(m.entry.value).health,
+    }))
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
   for (const kind of SHARD_KINDS) if (!replicas.some((r) => r.kind === kind)) problems.push(`no live ${kind} replica`);
-  const aggregators: AggregatorStatus[] = raw.members
-    .filter((m) => m.key.startsWith("aggregator."))
+  const aggregators: AggregatorStatus[] = members
+    .flatMap((m) => (m.role === "aggregator" ? [m] : []))
     .map((m) => {
-      const v = obj(m.value);
+      const b = decodeAggregatorBeat(m.entry.value);
       return {
-        id: m.key.slice("aggregator.".length),
-        lastRankingAt: numOr(v.lastRankingAt),
-        asOfMs: numOr(v.asOfMs),
-        catchingUp: v.catchingUp === true,
-        stale: v.stale === true,
+        id: m.replica,
+        lastRankingAt: b.lastRankingAt,
+        asOfMs: b.asOfMs,
+        catchingUp: b.catchingUp,
+        stale: b.stale,
+        health: b.health,
       };
     });
   if (aggregators.length === 0) problems.push("no live aggregator");
   const ingestClocks: Record<string, number> = {};
   for (const e of raw.clock) {
-    const v = numOr(e.value);
+    const v = decodeIngestClock(e.value);
     if (e.key.startsWith("ingest.") && v !== undefined) ingestClocks[e.key.slice("ingest.".length)] = v;
   }
   return { prefix, at: now, replicas, shards, aggregators, ingestClocks, problems };
-}
-
-const dec = new TextDecoder();
-function parse(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(dec.decode(bytes)) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 async function entries(nc: NatsConnection, bucket: string): Promise<RawEntry[]> {
@@ -156,7 +160,7 @@ async function entries(nc: NatsConnection, bucket: string): Promise<RawEntry[]> 
   for await (const key of await kv.keys()) keys.push(key);
   const out: RawEntry[] = [];
   for (const e of await Promise.all(keys.map((k) => kv.get(k))))
-    if (e !== null && e.operation === "PUT") out.push({ key: e.key, value: parse(e.value), at: e.created.getTime() });
+    if (e !== null && e.operation === "PUT") out.push({ key: e.key, value: e.value, at: e.created.getTime() });
   return out;
 }
 

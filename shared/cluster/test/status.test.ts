@@ -1,30 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { assembleStatus, type RawStatus } from "../src/index.js";
+import { assembleStatus, jsonBytes, type RawStatus } from "../src/index.js";
 
 const now = 1_000_000;
 const raw = (over: Partial<RawStatus> = {}): RawStatus => ({
   members: [
-    { key: "dedup.d1", value: {}, at: now - 500 },
-    { key: "counter.c1", value: {}, at: now - 500 },
-    { key: "counter.c2", value: {}, at: now - 500 },
-    { key: "leaving.counter.c2", value: {}, at: now - 100 },
-    { key: "aggregator.a1", value: { lastRankingAt: now - 300, asOfMs: 42, catchingUp: false, stale: false }, at: now - 300 },
+    { key: "dedup.d1", value: jsonBytes({}), at: now - 500 },
+    { key: "counter.c1", value: jsonBytes({}), at: now - 500 },
+    { key: "counter.c2", value: jsonBytes({}), at: now - 500 },
+    { key: "leaving.counter.c2", value: jsonBytes({}), at: now - 100 },
+    { key: "aggregator.a1", value: jsonBytes({ lastRankingAt: now - 300, asOfMs: 42, catchingUp: false, stale: false }), at: now - 300 },
   ],
   shards: [
-    { key: "dedup.0", value: { owner: "d1", epoch: 3 }, at: now },
-    { key: "dedup.1", value: { owner: "d1", epoch: 1 }, at: now },
-    { key: "counter.0", value: { owner: "c1", epoch: 2 }, at: now },
-    { key: "counter.1", value: { owner: "c2", epoch: 5 }, at: now },
-    { key: "counter.2", value: { owner: "c1", epoch: 1 }, at: now },
+    { key: "dedup.0", value: jsonBytes({ owner: "d1", epoch: 3 }), at: now },
+    { key: "dedup.1", value: jsonBytes({ owner: "d1", epoch: 1 }), at: now },
+    { key: "counter.0", value: jsonBytes({ owner: "c1", epoch: 2 }), at: now },
+    { key: "counter.1", value: jsonBytes({ owner: "c2", epoch: 5 }), at: now },
+    { key: "counter.2", value: jsonBytes({ owner: "c1", epoch: 1 }), at: now },
   ],
   progress: [
-    { key: "dedup.0", value: { clock: 10, pending: 0 }, at: now - 400 },
-    { key: "dedup.1", value: { clock: 11, pending: 2 }, at: now - 400 },
-    { key: "counter.0", value: { clock: 12, pending: 0 }, at: now - 400 },
-    { key: "counter.1", value: { clock: 13, pending: 0 }, at: now - 400 },
-    { key: "counter.2", value: { clock: 14, pending: 1 }, at: now - 400 },
+    { key: "dedup.0", value: jsonBytes({ clock: 10, pending: 0 }), at: now - 400 },
+    { key: "dedup.1", value: jsonBytes({ clock: 11, pending: 2 }), at: now - 400 },
+    { key: "counter.0", value: jsonBytes({ clock: 12, pending: 0 }), at: now - 400 },
+    { key: "counter.1", value: jsonBytes({ clock: 13, pending: 0 }), at: now - 400 },
+    { key: "counter.2", value: jsonBytes({ clock: 14, pending: 1 }), at: now - 400 },
   ],
-  clock: [{ key: "ingest.i1", value: 99, at: now }],
+  clock: [{ key: "ingest.i1", value: jsonBytes(99), at: now }],
   snapshots: [{ name: "counter-1", at: now - 5000 }],
   ...over,
 });
@@ -59,11 +59,11 @@ describe("cluster status", () => {
       {
         ...r,
         members: r.members.filter((m) => !m.key.startsWith("aggregator.") && !m.key.startsWith("dedup.")),
-        shards: [...r.shards.filter((e) => e.key !== "counter.2"), { key: "counter.2", value: { owner: null, epoch: 1 }, at: now }],
+        shards: [...r.shards.filter((e) => e.key !== "counter.2"), { key: "counter.2", value: jsonBytes({ owner: null, epoch: 1 }), at: now }],
         progress: [
           ...r.progress.filter((e) => e.key !== "dedup.1" && e.key !== "counter.0"),
-          { key: "dedup.1", value: { clock: 11, pending: 5000 }, at: now - 100 },
-          { key: "counter.0", value: { clock: 12, pending: 0 }, at: now - 10_000 },
+          { key: "dedup.1", value: jsonBytes({ clock: 11, pending: 5000 }), at: now - 100 },
+          { key: "counter.0", value: jsonBytes({ clock: 12, pending: 0 }), at: now - 10_000 },
         ],
       },
       { dedup: 2, counter: 4 },

@@ -44,13 +44,13 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export const overUtf8 = (s: string): string => s.replace(LONE_SURROGATE, "\ufffd");
 
 /**
- * The model's ranking as a gRPC client sees it: the public API carries keys and
- * names as proto strings (UTF-8). Inside the pipeline they stay exact (WTF-8), so
- * two keys that differ only in lone surrogates are still two topics here.
+ * The model's ranking as a gRPC client sees it: keys exact (each topic carries its key's
+ * WTF-8 bytes, `key_wtf8`, so that keys differing only in lone surrogates stay two), names
+ * as proto strings (UTF-8: a lone surrogate in a name arrives as U+FFFD).
  */
 export function modelOverUtf8(model: ModelResult): ModelResult {
   return {
     ...model,
-    topics: model.topics.map((t) => ({ ...t, key: overUtf8(t.key), names: new Set([...t.names].map(overUtf8)) })),
+    topics: model.topics.map((t) => ({ ...t, names: new Set([...t.names].map(overUtf8)) })),
   };
 }
