@@ -4,18 +4,12 @@ import { credentials, loadPackageDefinition, type ServiceError } from "@grpc/grp
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { TestSource } from "./source.js";
 import { getTrending, startTrendingServer, trendingClient, watchTrending, type ServedSnapshot, type TrendingServer } from "../src/index.js";
 
-class Source {
-  snapshot: ServedSnapshot = { asOfMs: 1, topics: [{ rank: 1, key: "js", name: "JS", score: 2 }] };
-  private readonly ls = new Set<(s: ServedSnapshot) => void>();
-  subscribe(l: (s: ServedSnapshot) => void): () => void {
-    this.ls.add(l);
-    return () => void this.ls.delete(l);
-  }
-  set(s: ServedSnapshot): void {
-    this.snapshot = s;
-    for (const l of this.ls) l(s);
+class Source extends TestSource {
+  constructor() {
+    super({ asOfMs: 1, topics: [{ rank: 1, key: "js", name: "JS", score: 2 }] });
   }
 }
 

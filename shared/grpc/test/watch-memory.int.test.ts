@@ -10,6 +10,7 @@ import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { eventually } from "@meetuphype/testkit";
+import { TestSource } from "./source.js";
 import { PROTO_ROOT, startTrendingServer, type ServedSnapshot, type TrendingServer } from "../src/index.js";
 
 setFlagsFromString("--expose-gc");
@@ -24,22 +25,6 @@ const ranking = (n: number): ServedSnapshot => ({
   asOfMs: n,
   topics: Array.from({ length: 300 }, (_, i) => ({ rank: i + 1, key: `topic-${n}-${i}`, name: `Topic ${i} `.repeat(10), score: 1000 - i })),
 });
-
-class Source {
-  snapshot: ServedSnapshot = ranking(0);
-  private readonly ls = new Set<(s: ServedSnapshot) => void>();
-  subscribe(l: (s: ServedSnapshot) => void): () => void {
-    this.ls.add(l);
-    return () => void this.ls.delete(l);
-  }
-  set(s: ServedSnapshot): void {
-    this.snapshot = s;
-    for (const l of this.ls) l(s);
-  }
-  get listeners(): number {
-    return this.ls.size;
-  }
-}
 
 function heapMb(): number {
   for (let i = 0; i < 3; i++) gc();
@@ -100,7 +85,7 @@ function unreadWatchers(addr: string, streams: number): { opened: Promise<void>;
 
 describe("WatchTrending streams that never read", () => {
   it(`gives back what ${STREAMS} of them held once they are gone, round after round`, async () => {
-    const src = new Source();
+    const src = new TestSource(ranking(0));
     server = await startTrendingServer({ host: "127.0.0.1", port: 0, source: src, params: DEFAULT_PARAMS });
     const addr = `127.0.0.1:${server.port}`;
     const s = server;
