@@ -63,14 +63,15 @@ describe("overlay secure", () => {
     expect(objs.filter((o) => o.kind === "Secret")).toEqual([]);
   });
 
-  it("gives the NATS login and CA to every service and the Kafka login to ingest alone", () => {
+  it("gives the NATS login and CA to every service and the Kafka login to ingest and the aggregator (end offsets)", () => {
     for (const name of ["ingest", "dedup", "counter", "aggregator"]) {
       const c = pod(name).containers[0]!;
       const secrets = (c.envFrom ?? []).flatMap((e) => (e.secretRef ? [e.secretRef.name] : [])).sort();
-      expect(secrets, name).toEqual(name === "ingest" ? ["meetuphype-kafka-login", "meetuphype-nats-login"] : ["meetuphype-nats-login"]);
+      const kafka = name === "ingest" || name === "aggregator";
+      expect(secrets, name).toEqual(kafka ? ["meetuphype-kafka-login", "meetuphype-nats-login"] : ["meetuphype-nats-login"]);
       const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
       expect(env.NATS_TLS_CA, name).toBe("/etc/meetuphype/broker-tls/nats-ca.crt");
-      expect(env.KAFKA_TLS, name).toBe(name === "ingest" ? "true" : undefined);
+      expect(env.KAFKA_TLS, name).toBe(kafka ? "true" : undefined);
     }
     const board = pod("board");
     expect(board.containers[0]!.envFrom ?? []).toEqual([]);
@@ -105,7 +106,7 @@ describe("overlay secure", () => {
     for (const c of ["dedup", "counter"])
       expect(of(c)).toEqual({ egress: ["TCP/4222", ...dns].sort(), ingress: ["TCP/8080"], isolated: ["Egress", "Ingress"] });
     expect(of("aggregator")).toEqual({
-      egress: ["TCP/4222", ...dns].sort(),
+      egress: ["TCP/4222", ...dns, "TCP/9092-9098"].sort(),
       ingress: ["TCP/50051", "TCP/8080"],
       isolated: ["Egress", "Ingress"],
     });
