@@ -21,7 +21,7 @@
  */
 import type { Logger } from "@meetuphype/actors";
 import { shardsOf } from "./assignment.js";
-import { decodeLease, encodeLease, leaseKey, type Lease } from "./control-plane.js";
+import { decodeLease, encodeLease, leaseKey } from "./control-plane.js";
 import { CasConflictError, type LeaseKv } from "./lease-kv.js";
 import type { Member, Membership } from "./membership.js";
 import type { ShardKind } from "./names.js";
@@ -47,8 +47,6 @@ export interface OwnershipOptions {
   /** Told how long each completed hand-over took (ms). */
   readonly onHandover?: (ms: number) => void;
 }
-
-type Claim = Lease;
 
 interface Held {
   rev: number;

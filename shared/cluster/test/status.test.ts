@@ -59,7 +59,10 @@ describe("cluster status", () => {
       {
         ...r,
         members: r.members.filter((m) => !m.key.startsWith("aggregator.") && !m.key.startsWith("dedup.")),
-        shards: [...r.shards.filter((e) => e.key !== "counter.2"), { key: "counter.2", value: jsonBytes({ owner: null, epoch: 1 }), at: now }],
+        shards: [
+          ...r.shards.filter((e) => e.key !== "counter.2"),
+          { key: "counter.2", value: jsonBytes({ owner: null, epoch: 1 }), at: now },
+        ],
         progress: [
           ...r.progress.filter((e) => e.key !== "dedup.1" && e.key !== "counter.0"),
           { key: "dedup.1", value: jsonBytes({ clock: 11, pending: 5000 }), at: now - 100 },
