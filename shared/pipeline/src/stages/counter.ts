@@ -20,6 +20,13 @@ export interface CounterSnapshot {
   readonly applied: Marks;
 }
 
+/**
+ * Deltas a shard holds at most before it applies those its own coverage includes: without
+ * rankings (no aggregator for a while) they would pile up. Later cuts then start at that
+ * coverage, which every counter shard's coverage passes as the input flows.
+ */
+export const MAX_HELD_DELTAS = 500_000;
+
 export class CounterLogic {
   private readonly counts: TopicCounts;
   private pending: PositionedDelta[] = [];
@@ -31,6 +38,7 @@ export class CounterLogic {
     params: Pick<TrendingParams, "windowDays" | "idleMinutes" | "decay">,
     private readonly dedupShards: number,
     snapshot?: CounterSnapshot,
+    private readonly maxHeld = MAX_HELD_DELTAS,
   ) {
     this.counts = new TopicCounts(params);
     if (snapshot !== undefined) {
@@ -48,6 +56,19 @@ export class CounterLogic {
     let c = this.sources.get(batch.source);
     if (c === undefined) this.sources.set(batch.source, (c = new Coverage()));
     c.advanceAll(batch.coverage);
+    if (this.pending.length > this.maxHeld) this.applyUpTo(this.coverage);
+  }
+
+  /** Applies the held deltas inside `cut` (which covers what was applied): the counts become those of `cut`. */
+  private applyUpTo(cut: Marks): void {
+    const inside = new Coverage(cut);
+    const later: PositionedDelta[] = [];
+    for (const d of this.pending) {
+      if (inside.includes(d.partition, d.offset)) this.counts.apply(d);
+      else later.push(d);
+    }
+    this.pending = later;
+    this.applied = cut;
   }
 
   /** How far this shard has every delta: the meet of the dedup shards' coverages. */
@@ -64,14 +85,7 @@ export class CounterLogic {
     const answer = { shard: this.shard, seq: req.seq, now: req.now, coverage };
     if (req.probe || !covers(coverage, req.cut) || !covers(req.cut, this.applied)) return { ...answer, topics: [], ranked: false };
     this.counts.advance(req.now);
-    const cut = new Coverage(req.cut);
-    const later: PositionedDelta[] = [];
-    for (const d of this.pending) {
-      if (cut.includes(d.partition, d.offset)) this.counts.apply(d);
-      else later.push(d);
-    }
-    this.pending = later;
-    this.applied = req.cut;
+    this.applyUpTo(req.cut);
     this.counts.prune();
     return { ...answer, topics: this.counts.top(req.k), ranked: true };
   }
