@@ -52,7 +52,15 @@ describe("run's source", () => {
 
 describe("watchConfig", () => {
   it("defaults to localhost:50051 and the server's topN", () => {
-    expect(watchConfig([], {})).toEqual({ addr: "localhost:50051", limit: 0, once: false, json: false, retries: -1, help: false });
+    expect(watchConfig([], {})).toEqual({
+      addr: "localhost:50051",
+      limit: 0,
+      once: false,
+      timeoutMs: 10_000,
+      json: false,
+      retries: -1,
+      help: false,
+    });
     expect(watchConfig(["--addr", "h:1", "--limit", "3", "--once", "--json"], {})).toMatchObject({
       addr: "h:1",
       limit: 3,
