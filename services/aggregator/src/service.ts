@@ -8,7 +8,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { commandLogger } from "@meetuphype/actors";
 import {
   aggregatorKey,
+  askedCutKey,
+  decodeCut,
   encodeAggregatorBeat,
+  encodeCut,
   openHistoryStore,
   reachableAt,
   connectNats,
@@ -98,8 +101,18 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   const me = aggregatorKey(replicaId(ctx.env.HOSTNAME));
   let heartbeatAt = 0;
   const nowOf = (cut: Marks): number => (cfg.params.clock === ClockMode.Event ? clockOf(cut) : ctx.clock.now());
-  const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN, nowOf);
-  const ask = (req: RankRequest): void => nc.publish(n.rankSubject, encodeRankRequest(req));
+  // Never behind a cut asked before a restart: counters may have applied it, and dedup lets versions expire by it.
+  const clockKv = await js.views.kv(n.clockBucket);
+  const from = await retry(async () => decodeCut((await clockKv.get(askedCutKey))?.value), {
+    what: "reading the last cut asked",
+    logger,
+    signal: ctx.signal,
+  });
+  const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN, nowOf, from);
+  const ask = (req: RankRequest): void => {
+    nc.publish(n.rankSubject, encodeRankRequest(req));
+    if (!req.probe) clockKv.put(askedCutKey, encodeCut(req.cut)).catch(() => undefined);
+  };
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));

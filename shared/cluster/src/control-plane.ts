@@ -14,8 +14,10 @@
  * | `<p>_progress`| `<kind>.<shard>`                 | `ShardProgressReport`                   |
  * | `<p>_clock`   | `partition.<p>`                  | `PartitionClock` (partition-clocks.ts)  |
  * |               | `ingest.<replica>`               | a number: that replica's event clock    |
+ * |               | `cut`                            | the latest cut the aggregator asked for |
  * | `<p>_history` | `m<minute>`                      | protobuf `HistoryPoint` (history-store) |
  */
+import type { Marks } from "@meetuphype/core";
 import type { ShardKind } from "./names.js";
 
 const enc = new TextEncoder();
@@ -143,4 +145,22 @@ export function decodeIngestClock(b: Uint8Array | undefined): number | undefined
   if (b === undefined) return undefined;
   const v = Number(dec.decode(b));
   return Number.isSafeInteger(v) ? v : undefined;
+}
+
+/** The latest cut the aggregator asked to rank: a restarted aggregator goes on from it, never behind. */
+export const askedCutKey = "cut";
+export const encodeCut = (cut: Marks): Uint8Array => jsonBytes(cut.map((m) => [m.partition, m.next, m.clock]));
+export function decodeCut(b: Uint8Array | undefined): Marks {
+  if (b === undefined || b.length === 0) return [];
+  try {
+    const v = JSON.parse(dec.decode(b)) as unknown;
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((x: unknown) =>
+      Array.isArray(x) && x.length === 3 && x.every((n) => typeof n === "number" && Number.isSafeInteger(n))
+        ? [{ partition: x[0] as number, next: x[1] as number, clock: x[2] as number }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
 }

@@ -106,3 +106,18 @@ describe("keys that are not well-formed UTF-16", () => {
     expect(snap.state.topics.map(([k]) => k)).toEqual(keys);
   });
 });
+
+describe("the control plane's values", () => {
+  it("round-trip, and a value that is not ours reads as empty", async () => {
+    const { decodeCut, encodeCut, decodeLease, encodeLease, decodeMember, encodeMember } = await import("../src/index.js");
+    const cut = [
+      { partition: 0, next: 10, clock: 1_700_000_000_000 },
+      { partition: 3, next: 2, clock: 5 },
+    ];
+    expect(decodeCut(encodeCut(cut))).toEqual(cut);
+    expect(decodeCut(new TextEncoder().encode("nonsense"))).toEqual([]);
+    expect(decodeLease(encodeLease({ owner: "r1", epoch: 4 }))).toEqual({ owner: "r1", epoch: 4 });
+    expect(decodeLease(undefined)).toEqual({ owner: null, epoch: 0 });
+    expect(decodeMember(encodeMember({ health: "h:8080" }))).toEqual({ health: "h:8080" });
+  });
+});

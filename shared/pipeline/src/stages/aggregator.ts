@@ -30,12 +30,16 @@ export class AggregatorLogic {
 
   /**
    * @param nowOf the ranking's `now` for a cut: its clock (event clock) or the wall clock.
+   * @param from the latest cut asked before (a restarted aggregator's): no cut behind it is asked.
    */
   constructor(
     private readonly counterShards: number,
     private readonly topN: number,
     private readonly nowOf: (cut: Marks) => number,
-  ) {}
+    from: Marks = [],
+  ) {
+    this.asked = from;
+  }
 
   /** The latest cut asked for: every later one covers it. */
   get cut(): Marks {
