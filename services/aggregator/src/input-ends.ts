@@ -1,9 +1,10 @@
 /**
  * How far the input goes: the input topic's end offsets, read every second from
- * Kafka's admin API (connecting when it first can: the ranking does not wait for
- * Kafka; while the offsets cannot be read, rankings are not marked catching up). A ranking's flags come from its cut against them: the records
+ * Kafka's admin API. A ranking's flags come from its cut against them: the records
  * beyond the cut, and whether the cut is behind what the topic held CATCH_UP_MS
- * before (then records are waiting, not merely in flight: catching up).
+ * before (then records are waiting, not merely in flight: catching up). It connects
+ * when it first can: rankings do not wait for Kafka, and while the offsets cannot be
+ * read they are not marked catching up.
  */
 import type { Admin } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";

@@ -17,7 +17,7 @@
  * |               | `cut`                            | the latest cut the aggregator asked for |
  * | `<p>_history` | `m<minute>`                      | protobuf `HistoryPoint` (history-store) |
  */
-import type { Marks } from "@meetuphype/core";
+import type { Mark, Marks } from "@meetuphype/core";
 import type { ShardKind } from "./names.js";
 
 const enc = new TextEncoder();
@@ -138,6 +138,16 @@ export function decodeProgress(b: Uint8Array | undefined): ShardProgressReport |
 }
 
 // ---- clocks -----------------------------------------------------------------------------
+
+/** A partition's event clock where ingest has forwarded it to (partition-clocks.ts). */
+export const partitionClockKey = (partition: number): string => `partition.${partition}`;
+export const encodePartitionClock = (m: Mark): Uint8Array => jsonBytes({ next: m.next, clock: m.clock });
+export function decodePartitionClock(partition: number, b: Uint8Array | undefined): Mark | undefined {
+  const v = jsonObject(b);
+  const next = num(v.next);
+  const clock = num(v.clock);
+  return next === undefined || clock === undefined ? undefined : { partition, next, clock };
+}
 
 export const ingestClockKey = (replica: string): string => `ingest.${replica}`;
 export const encodeIngestClock = (ms: number): Uint8Array => enc.encode(String(ms));

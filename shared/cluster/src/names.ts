@@ -15,9 +15,9 @@ export interface Names {
   readonly membersBucket: string;
   /** KV: the owner of each shard, by `<kind>.<shard>`, changed only by compare-and-set. */
   readonly shardsBucket: string;
-  /** KV: each ingest replica's event clock (largest valid mtime it has forwarded). */
+  /** KV: each input partition's event clock, ingest replicas' clocks, the aggregator's last cut (control-plane.ts). */
   readonly clockBucket: string;
-  /** KV: each dedup shard's progress (the clock of the last message it handled, and how many wait behind it). */
+  /** KV: each dedup and counter shard's progress, for `meetuphype status` (control-plane.ts). */
   readonly progressBucket: string;
   /** Object store: shard state snapshots, by `<kind>-<shard>`. */
   readonly snapshotStore: string;

@@ -9,23 +9,7 @@
 import type { KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import type { Mark } from "@meetuphype/core";
-
-export const partitionClockKey = (partition: number): string => `partition.${partition}`;
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** Decodes a stored partition clock; undefined for anything else. */
-export function decodePartitionClock(partition: number, value: Uint8Array | undefined): Mark | undefined {
-  if (value === undefined || value.length === 0) return undefined;
-  try {
-    const v = JSON.parse(dec.decode(value)) as { next?: unknown; clock?: unknown };
-    if (typeof v.next === "number" && typeof v.clock === "number") return { partition, next: v.next, clock: v.clock };
-  } catch {
-    // not ours
-  }
-  return undefined;
-}
+import { decodePartitionClock, encodePartitionClock, partitionClockKey } from "./control-plane.js";
 
 export class PartitionClocks {
   private readonly known = new Map<number, Mark>();
@@ -59,7 +43,7 @@ export class PartitionClocks {
   async advance(m: Mark): Promise<void> {
     this.known.set(m.partition, m);
     const key = partitionClockKey(m.partition);
-    const value = enc.encode(JSON.stringify({ next: m.next, clock: m.clock }));
+    const value = encodePartitionClock(m);
     const mine = this.revisions.get(m.partition);
     if (mine !== undefined) {
       try {

@@ -154,11 +154,6 @@ export class EmbeddedPipeline {
     await this.counters.idle();
   }
 
-  /** The trending clock now: the largest valid mtime (event) or the wall clock (processing). */
-  now(): number {
-    return this.opts.params.clock === ClockMode.Event ? this.ingestLogic.clock : this.opts.clock.now();
-  }
-
   /**
    * The ranking over the input every counter shard has every delta of: probes the
    * shards' coverage, then asks each for its top-K over the meet (a cut) and merges.
