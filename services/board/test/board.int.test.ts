@@ -1,25 +1,30 @@
 /// <reference lib="dom" />
 /**
  * The board as users meet it: `meetuphype board` following `meetuphype run` (fed line
- * by line on standard input), its JSON and event stream, and the page in a real headless
- * Chromium (puppeteer-core): it shows the same top topics as GetTrending, updates when
- * the ranking changes, has the recent history from before it opened, fits a phone, runs
- * under its CSP without errors, and says "Disconnected" when the board's upstream stops.
+ * by line on standard input, over a few hours of the trending clock), its JSON and event
+ * stream, and the page in a real headless Chromium (puppeteer-core): it shows the same top
+ * topics as GetTrending with sparklines on a fixed 3-hour axis, rank moves over the chosen
+ * span, the rising view, the score explained and links to Meetup; it fits a phone, runs
+ * under its CSP without errors, and speaks to viewers in words ("Waiting for the ranking…",
+ * "Reconnecting…") while the technical reason goes to /api/stream's `upstream` event.
  */
 import { writeFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { HistoryPoint } from "@meetuphype/core";
 import { getTrending, getTrendingHistory, trendingClient } from "@meetuphype/grpc";
 import { SyntheticSource } from "@meetuphype/pipeline";
 import { eventually, exited, findChromium, freePort, maxMtime, startCli, waitForReady } from "@meetuphype/testkit";
+import { changeText, rankChanges, referencePoint } from "../page/movement.js";
 
 type Child = ReturnType<typeof startCli>;
 const children: Child[] = [];
 let grpcPort = 0;
 let upstream: Child;
 let board: { child: Child; http: number; health: number };
-const source = new SyntheticSource({ seed: 11, rate: 0.5 });
+// One record every 10 s of the trending clock: the feed spans a few hours, so the sparklines fill their 3-hour axis.
+const source = new SyntheticSource({ seed: 11, rate: 0.1 });
 
 /** `meetuphype run` reading standard input, serving TrendingService on grpcPort. */
 function startUpstream(): Child {
@@ -45,12 +50,12 @@ function startUpstream(): Child {
   return c;
 }
 
-async function startBoard(): Promise<{ child: Child; http: number; health: number }> {
+async function startBoard(addr = `127.0.0.1:${grpcPort}`): Promise<{ child: Child; http: number; health: number }> {
   const [http, health] = [await freePort(), await freePort()];
   const child = startCli([
     "board",
     "--addr",
-    `127.0.0.1:${grpcPort}`,
+    addr,
     "--http-port",
     String(http),
     "--http-host",
@@ -80,11 +85,12 @@ async function feed(to: ChildProcess, n: number, chunks: number): Promise<void> 
   }
 }
 
-/** `n` fresh "yes" RSVPs of one new topic, at the source's clock: it goes to the top. */
+/** `n` fresh "yes" RSVPs of one new topic, a second apart from the source's clock on: it goes to the top within minutes. */
 function surge(n: number): string {
   const out: string[] = [];
+  const from = source.time;
   while (out.length < n) {
-    let r: { response: string; group?: { group_topics: { urlkey: string; topic_name: string }[] } };
+    let r: { response: string; mtime: number; group?: { group_topics: { urlkey: string; topic_name: string }[] } };
     try {
       r = JSON.parse(source.next()) as typeof r;
     } catch {
@@ -92,6 +98,7 @@ function surge(n: number): string {
     }
     if (r.group === undefined) continue;
     r.response = "yes";
+    r.mtime = from + (out.length + 1) * 1000;
     r.group.group_topics = [{ urlkey: "board-surge", topic_name: "Board Surge" }];
     out.push(JSON.stringify(r));
   }
@@ -116,7 +123,7 @@ beforeAll(async () => {
   );
   expect((await get(board.health, "/readyz")).status).toBe(503);
   upstream = startUpstream();
-  await feed(upstream, 1200, 6);
+  await feed(upstream, 1500, 30);
   await waitForReady(board.health, 60_000, "the board");
 });
 
@@ -188,6 +195,7 @@ describe.skipIf(chromium === undefined)(
     let browser: Browser;
     let page: Page;
     const problems: string[] = [];
+    const technical = /127\.0\.0\.1|ECONNREFUSED|grpc|upstream|Resolution note/i;
 
     beforeAll(async () => {
       browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
@@ -205,55 +213,132 @@ describe.skipIf(chromium === undefined)(
     });
 
     const shownKeys = (): Promise<string[]> => page.$$eval("#rows tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.key ?? ""));
+    const shownMoves = (): Promise<string[]> => page.$$eval("#rows td.change", (cells) => cells.map((c) => c.textContent ?? ""));
     const status = (): Promise<string> => page.$eval("body", (b) => (b as HTMLElement).dataset.status ?? "");
+    /** Each row's sparkline path: its first and last x on the 120-wide axis. */
+    const sparkEnds = (): Promise<{ first: number; last: number }[]> =>
+      page.$$eval(".spark path", (ps) =>
+        ps.map((p) => {
+          const xs = [...(p.getAttribute("d") ?? "").matchAll(/[ML]([\d.]+) /g)].map((m) => Number(m[1]));
+          return { first: xs[0] ?? NaN, last: xs[xs.length - 1] ?? NaN };
+        }),
+      );
+    const history = async (): Promise<HistoryPoint[]> =>
+      ((await (await get(board.http, "/api/history")).json()) as { points: HistoryPoint[] }).points;
 
-    it("shows the same top topics as GetTrending, live, with sparklines from before it opened", async () => {
+    it("shows the same top topics as GetTrending, live, with sparklines on a 3-hour axis ending now", async () => {
       await page.waitForFunction(() => document.querySelectorAll("#rows tr").length > 0);
       expect(await shownKeys()).toEqual(await served());
       expect(await status()).toBe("live");
       expect(await page.$eval("#status", (e) => e.textContent)).toBe("Live");
-      // History loaded from /api/history: the lines have more than the one point since the page opened.
-      const segments = await page.$$eval(".spark path", (ps) => ps.map((p) => (p.getAttribute("d") ?? "").split(/[ML]/).length - 1));
-      expect(Math.max(...segments)).toBeGreaterThan(2);
+      // Every ranked topic's line ends at the right edge, now; the history came from /api/history, before the page opened.
+      const ends = await sparkEnds();
+      expect(ends.every((e) => e.last === 120)).toBe(true);
+      // The oldest point kept is within 3 hours of now: the topics it ranked start where it sits on the axis.
+      const oldest = (await history())[0]!;
+      const { asOfMs } = (await (await get(board.http, "/api/trending")).json()) as { asOfMs: number };
+      const minute = (ms: number): number => Math.floor(ms / 60_000);
+      const x = Math.round(((minute(oldest.asOfMs) - (minute(asOfMs) - 179)) * 120 * 10) / 179) / 10;
+      expect(x).toBeLessThan(30); // the history spans most of the axis
+      expect(Math.min(...ends.map((e) => e.first))).toBe(x);
       expect(await page.$eval("#params", (e) => e.textContent)).toMatch(/^top 20 · window 1 d · decay 1 · idle 70 min · event clock$/);
-    });
-
-    it("updates when the ranking changes, and marks the newcomer", async () => {
-      upstream.stdin?.write(`${surge(1200)}\n`);
-      // The first ranking that puts the newcomer on top marks it (checked at every change of the page:
-      // rankings of later cuts of the same surge follow within moments, and show it as staying put).
-      await page.waitForFunction(
-        () => {
-          const top = document.querySelector("#rows tr");
-          return top?.getAttribute("data-key") === "board-surge" && /^(new|▲\d+)$/.test(top.querySelector(".change")?.textContent ?? "");
-        },
-        { timeout: 30_000, polling: "mutation" },
-      );
-      expect((await shownKeys())[0]).toBe("board-surge");
-      await eventually("the page to equal GetTrending", async () => {
-        const [shown, want] = [await shownKeys(), await served()];
-        return JSON.stringify(shown) === JSON.stringify(want) ? true : `${shown.join(",")} vs ${want.join(",")}`;
-      });
+      expect(await page.$eval("#explain", (e) => e.textContent)).toMatch(/divided by its age in hours plus one/);
+      const link = await page.$eval("#rows tr th a", (a) => a.href);
+      expect(link).toBe(`https://www.meetup.com/topics/${(await shownKeys())[0]}/`);
       if (process.env.BOARD_SCREENSHOT !== undefined)
         writeFileSync(process.env.BOARD_SCREENSHOT, await page.screenshot({ fullPage: true }));
     });
 
-    it("fits a phone's width without scrolling sideways", async () => {
+    it("moves each topic by its rank change over the chosen span, from the history", async () => {
+      for (const span of [
+        { id: "1h", ms: 3_600_000, label: "1 h" },
+        { id: "10m", ms: 600_000, label: "10 min" },
+      ]) {
+        await page.click(`button[data-span="${span.id}"]`);
+        const trending = (await (await get(board.http, "/api/trending")).json()) as {
+          asOfMs: number;
+          topics: { rank: number; key: string; name: string; score: number }[];
+        };
+        const ref = referencePoint(await history(), trending.asOfMs, span.ms);
+        expect(ref?.partial).toBe(false);
+        const changes = rankChanges(ref?.point.topics, trending.topics);
+        const want = trending.topics.map((t) => changeText(changes.get(t.key)!, span.label).symbol);
+        expect(await shownMoves()).toEqual(want);
+        if (span.id === "1h") expect(want.some((m) => m !== "=")).toBe(true); // over an hour, the ranking moved
+      }
+      await page.click(`button[data-span="1h"]`);
+    });
+
+    it("puts a surging newcomer on top as new, with a line only at the right edge, and first in the rising view", async () => {
+      upstream.stdin?.write(`${surge(600)}\n`);
+      // Not ranked an hour ago: "new" on every ranking of the surge (600 records over 10 minutes of the clock).
+      await page.waitForFunction(
+        () => {
+          const top = document.querySelector("#rows tr");
+          return top?.getAttribute("data-key") === "board-surge" && top.querySelector(".change")?.textContent === "new";
+        },
+        { timeout: 30_000, polling: "mutation" },
+      );
+      await eventually("the page to equal GetTrending", async () => {
+        const [shown, want] = [await shownKeys(), await served()];
+        return JSON.stringify(shown) === JSON.stringify(want) ? true : `${shown.join(",")} vs ${want.join(",")}`;
+      });
+      expect((await sparkEnds())[0]!.first).toBeGreaterThan(100); // on the axis for the last 10 minutes only
+
+      await page.click("#view-rising");
+      expect(await page.$eval("body", (b) => (b as HTMLElement).dataset.view)).toBe("rising");
+      expect((await shownKeys())[0]).toBe("board-surge");
+      expect((await shownMoves())[0]).toMatch(/^\+[\d,.]+$/);
+      expect(await page.$eval("#change-head", (e) => e.textContent)).toBe("Growth");
+      await page.click("#view-top");
+      expect((await shownKeys())[0]).toBe("board-surge");
+    });
+
+    it("fits a phone's width without scrolling sideways or wrapping a header", async () => {
       const phone = await browser.newPage();
       await phone.setViewport({ width: 360, height: 740, isMobile: true });
       await phone.goto(`http://127.0.0.1:${board.http}/`);
       await phone.waitForFunction(() => document.querySelectorAll("#rows tr").length > 0);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      const lines = await phone.$$eval("thead th", (ths) =>
+        ths.map((th) => {
+          const r = document.createRange();
+          r.selectNodeContents(th);
+          return new Set(
+            Array.from(r.getClientRects(), (x) => (x.width > 0 ? Math.round(x.top) : undefined)).filter((t) => t !== undefined),
+          ).size;
+        }),
+      );
+      expect(lines.every((n) => n <= 1)).toBe(true);
       await phone.close();
     });
 
-    it("says it is disconnected when the board's upstream stops, and live again when it is back", async () => {
+    it("says in words that it waits for a ranking when its source is not there, with the reason only in the event stream", async () => {
+      const nowhere = await startBoard(`127.0.0.1:${await freePort()}`);
+      await eventually("the lonely board's listener", async () =>
+        (await get(nowhere.http, "/api/history").catch(() => undefined))?.ok ? true : "not up",
+      );
+      const lonely = await browser.newPage();
+      await lonely.goto(`http://127.0.0.1:${nowhere.http}/`);
+      await lonely.waitForFunction(() => document.querySelector("#status")?.textContent === "Waiting for the ranking…");
+      expect(await lonely.$eval("body", (b) => b.innerText)).not.toMatch(technical);
+      const stream = await get(nowhere.http, "/api/stream");
+      const reader = stream.body!.getReader();
+      let text = "";
+      while (!text.includes("\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      expect(text).toMatch(/^event: upstream\ndata: \{"connected":false,"since":\d+,"reason":"127\.0\.0\.1:\d+: /);
+      await lonely.close();
+      nowhere.child.kill("SIGTERM");
+      expect(await exited(nowhere.child)).toBe(0);
+    });
+
+    it("says Reconnecting… when the board's upstream stops, keeps the last ranking, and is live again when it is back", async () => {
       upstream.kill("SIGTERM");
       await exited(upstream);
       await page.waitForFunction(() => document.body.dataset.status === "disconnected", { timeout: 30_000 });
-      expect(await page.$eval("#status", (e) => e.textContent)).toMatch(
-        /^Disconnected: the board lost its ranking source \(127\.0\.0\.1:\d+: /,
-      );
+      expect(await page.$eval("#status", (e) => e.textContent)).toBe("Reconnecting… The last ranking received stays on screen.");
+      expect(await page.$eval("body", (b) => b.innerText)).not.toMatch(technical);
       expect(await shownKeys()).not.toEqual([]); // the last ranking stays on screen
       const ready = await get(board.health, "/readyz");
       expect(ready.status).toBe(503);
