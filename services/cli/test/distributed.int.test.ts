@@ -206,7 +206,7 @@ describe("meetuphype run from Kafka (embedded, in-memory transport)", () => {
 });
 
 describe("meetuphype cluster", () => {
-  it("runs every service as a child process, serves a ranking (and the board), and stops them all on SIGINT", async () => {
+  it("runs every service as a child process, says where each listens, serves a ranking (and the board), and stops them all on SIGINT", async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
     const prefix = uniqueName("cluster");
     const args = [
@@ -246,6 +246,10 @@ describe("meetuphype cluster", () => {
         const body = (await res.json()) as { topics?: unknown[] };
         return (body.topics?.length ?? 0) > 0 ? true : `HTTP ${res.status}`;
       });
+      // Every child's health and metrics address is printed at start, and answers.
+      const listed = [...child.output.stderr.matchAll(/^ {2}(\S+) +.*health and metrics (http:\/\/127\.0\.0\.1:\d+\/metrics)$/gm)];
+      expect(listed.map((m) => m[1])).toEqual(["aggregator", "counter-1", "counter-2", "dedup-1", "ingest-1", "producer", "board"]);
+      for (const [, name, url] of listed) expect((await fetch(url!)).status, `${name}'s ${url}`).toBe(200);
     } finally {
       child.kill("SIGINT");
     }

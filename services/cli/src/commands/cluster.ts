@@ -1,10 +1,12 @@
 /**
  * `meetuphype cluster`: the local stand-in for a cluster. Starts the producer,
  * ingest, dedup, counter and aggregator as child processes against the
- * configured brokers, prefixes their logs, and stops them all on Ctrl-C.
+ * configured brokers, prefixes their logs, prints where each one listens, and
+ * stops them all on Ctrl-C.
  */
 import { HTTP_OPTIONS } from "@meetuphype/board";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import {
   EMIT_INTERVAL,
@@ -68,8 +70,65 @@ function childEnv(v: OptionValues, base: Readonly<Record<string, string | undefi
     const val = v[spec.flag];
     if (spec.env !== undefined && val !== undefined) env[spec.env] = String(val);
   }
-  env.HEALTH_PORT = "0";
   return env;
+}
+
+export interface ClusterChild {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** Its health and metrics port (HEALTH_PORT), chosen by the cluster so that it can print it. */
+  readonly healthPort: number;
+  /** Where a person reaches it, beside /healthz, /readyz and /metrics. */
+  readonly serves?: string;
+}
+
+/** The processes `cluster` starts for `v`, each with one of `healthPorts` (as many as there are children). Pure. */
+export function clusterPlan(v: OptionValues, healthPorts: readonly number[]): ClusterChild[] {
+  const named: { name: string; args: string[]; serves?: string }[] = [
+    { name: "aggregator", args: ["aggregator"], serves: `gRPC 127.0.0.1:${num(v, "grpc-port")}` },
+  ];
+  const replicas = (kind: string, n: number): void => {
+    for (let i = 0; i < n; i++) named.push({ name: `${kind}-${i + 1}`, args: [kind] });
+  };
+  replicas("counter", num(v, "counters"));
+  replicas("dedup", num(v, "dedups"));
+  replicas("ingest", num(v, "ingests"));
+  if (bool(v, "producer")) named.push({ name: "producer", args: ["produce"] });
+  if (bool(v, "board"))
+    named.push({
+      name: "board",
+      args: ["board", "--addr", `127.0.0.1:${num(v, "grpc-port")}`],
+      serves: `the board http://localhost:${num(v, "http-port")}/`,
+    });
+  return named.map((c, i) => {
+    const healthPort = healthPorts[i];
+    if (healthPort === undefined) throw new Error(`clusterPlan: no health port for ${c.name}`);
+    return { ...c, healthPort };
+  });
+}
+
+/** One line per child: its name, what it serves, and its health and metrics address. */
+export function clusterAddresses(children: readonly ClusterChild[]): string {
+  const width = Math.max(...children.map((c) => c.name.length));
+  return children
+    .map(
+      (c) =>
+        `  ${c.name.padEnd(width)}  ${c.serves !== undefined ? `${c.serves}; ` : ""}health and metrics http://127.0.0.1:${c.healthPort}/metrics`,
+    )
+    .join("\n");
+}
+
+/** A port free on this host now (the child binds it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const a = server.address();
+      const port = typeof a === "object" && a !== null ? a.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function clusterCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -80,11 +139,17 @@ export async function clusterCommand(argv: readonly string[], ctx: CommandContex
   }
   const env = childEnv(v, ctx.env);
   const bin = process.argv[1] ?? "meetuphype";
+  const count = 1 + num(v, "counters") + num(v, "dedups") + num(v, "ingests") + Number(bool(v, "producer")) + Number(bool(v, "board"));
+  const plan = clusterPlan(v, await Promise.all(Array.from({ length: count }, () => freePort())));
   const children: { name: string; child: ChildProcess }[] = [];
-  const start = (name: string, args: string[]): void => {
+  const start = ({ name, args, healthPort }: ClusterChild): void => {
     // Each child in its own process group: a Ctrl-C reaches only this process,
     // which then stops every child once, gracefully.
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...env, HEALTH_PORT: String(healthPort) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     createInterface({ input: child.stderr }).on("line", (l) => ctx.stderr.write(`[${name}] ${l}\n`));
     // The aggregator's standard output is the ranking itself: shown as it is.
     createInterface({ input: child.stdout }).on("line", (l) => ctx.stdout.write(name === "aggregator" ? `${l}\n` : `[${name}] ${l}\n`));
@@ -92,14 +157,9 @@ export async function clusterCommand(argv: readonly string[], ctx: CommandContex
     children.push({ name, child });
   };
   process.once("exit", () => children.forEach(({ child }) => child.exitCode === null && child.kill("SIGKILL")));
-  start("aggregator", ["aggregator"]);
-  for (let i = 0; i < num(v, "counters"); i++) start(`counter-${i + 1}`, ["counter"]);
-  for (let i = 0; i < num(v, "dedups"); i++) start(`dedup-${i + 1}`, ["dedup"]);
-  for (let i = 0; i < num(v, "ingests"); i++) start(`ingest-${i + 1}`, ["ingest"]);
-  if (bool(v, "producer")) start("producer", ["produce"]);
-  if (bool(v, "board")) start("board", ["board", "--addr", `127.0.0.1:${num(v, "grpc-port")}`]);
+  plan.forEach(start);
   ctx.stderr.write(
-    `cluster: ${children.length} processes against Kafka ${str(v, "kafka-brokers")} and NATS ${str(v, "nats-url")}; Ctrl-C stops them\n`,
+    `cluster: ${children.length} processes against Kafka ${str(v, "kafka-brokers")} and NATS ${str(v, "nats-url")}; Ctrl-C stops them\n${clusterAddresses(plan)}\n`,
   );
 
   const allExited = Promise.all(
