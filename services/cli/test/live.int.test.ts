@@ -4,6 +4,7 @@
  * as documented, and SIGTERM stops it cleanly.
  */
 import { execFile } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
@@ -138,6 +139,23 @@ describe("meetuphype errors", () => {
     const some = await runCli(["run", "--once", "--input", "-"], { stdin: `${good}\n{oops\n` });
     expect(some.code).toBe(0);
     expect(some.stderr).toContain("run: 1 of 2 lines rejected (invalid_json: 1)");
+  });
+
+  it("exits 1 with one line naming a gRPC port in use and the fix, and no log line of grpc-js's own", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const res = await runCli(["run", "--grpc-host", "127.0.0.1", "--grpc-port", String(port), "--http-port", "0", "--no-progress"]);
+      expect(res.code).toBe(1);
+      expect(res.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(
+          new RegExp(`^meetuphype run: cannot listen for gRPC on 127\\.0\\.0\\.1:${port}: .*pick another with --grpc-port\\)$`),
+        ),
+      ]);
+    } finally {
+      taken.close();
+    }
   });
 
   it("logs JSON lines with LOG_FORMAT=json, and an absent broker at warn while it waits", async () => {

@@ -4,6 +4,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 import { TrendingServiceClient, type TrendingSnapshot } from "@meetuphype/proto";
 import { fromWire } from "./convert.js";
+import { quietGrpcLog } from "./grpc-log.js";
 import { channelCredentials, type ClientTls } from "./tls.js";
 import type { ServedSnapshot } from "./types.js";
 
@@ -16,6 +17,7 @@ export interface Watch {
 
 /** A client of TrendingService at `addr`, over TLS when `tls` is given. */
 export function trendingClient(addr: string, tls?: ClientTls, o: { keepaliveMs?: number } = {}): TrendingServiceClient {
+  quietGrpcLog();
   // With keepalive pings, a server that stalls (SIGSTOP, a dead node) ends the stream within seconds.
   const options =
     o.keepaliveMs === undefined ? {} : { "grpc.keepalive_time_ms": o.keepaliveMs, "grpc.keepalive_timeout_ms": o.keepaliveMs };

@@ -8,6 +8,7 @@ import { TrendingServiceService } from "@meetuphype/proto";
 import { getTrendingHandler } from "./get-trending.js";
 import type { ServedParams, SnapshotSource } from "./types.js";
 import { watchTrendingHandler, type Watchers } from "./watch-trending.js";
+import { quietGrpcLog } from "./grpc-log.js";
 import { serverCredentials, type ServerTls } from "./tls.js";
 import { getTrendingHistoryHandler, type HistorySource } from "./history.js";
 
@@ -57,6 +58,7 @@ export class BindError extends Error {
 }
 
 export async function startTrendingServer(opts: TrendingServerOptions): Promise<TrendingServer> {
+  quietGrpcLog();
   const server = new Server();
   const watchers: Watchers = { active: new Set() };
   server.addService(TrendingServiceService, {
