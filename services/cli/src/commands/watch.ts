@@ -47,7 +47,7 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
 }
 
 /** What the console shows of a ranking: its names and caveat (a score or the clock moving alone prints nothing). */
-const consoleView = (s: ServedSnapshot): string => JSON.stringify([s.topics.map((t) => t.name), snapshotCaveat(s)]);
+export const consoleView = (s: ServedSnapshot): string => JSON.stringify([s.topics.map((t) => t.name), snapshotCaveat(s)]);
 
 async function watchLoop(cfg: WatchConfig, ctx: CommandContext, client: ReturnType<typeof trendingClient>): Promise<number> {
   const policy = { ...DEFAULT_RECONNECT, retries: cfg.retries };
