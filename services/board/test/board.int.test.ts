@@ -336,6 +336,9 @@ describe.skipIf(chromium === undefined)(
     it("says Reconnecting… when the board's upstream stops, keeps the last ranking, and is live again when it is back", async () => {
       upstream.kill("SIGTERM");
       await exited(upstream);
+      // `run` stopped while its input was open: it says it stops, not that its input finished.
+      expect(upstream.output.stderr).toMatch(/stopping/);
+      expect(upstream.output.stderr).not.toMatch(/input finished/);
       await page.waitForFunction(() => document.body.dataset.status === "disconnected", { timeout: 30_000 });
       expect(await page.$eval("#status", (e) => e.textContent)).toBe("Reconnecting… The last ranking received stays on screen.");
       expect(await page.$eval("body", (b) => b.innerText)).not.toMatch(technical);
@@ -347,6 +350,12 @@ describe.skipIf(chromium === undefined)(
       await feed(upstream, 200, 1);
       await page.waitForFunction(() => document.body.dataset.status === "live", { timeout: 60_000 });
       expect(problems, problems.join("\n")).toEqual([]);
+      // The board awaited its source at start and lost it later: the log says which, never at error level.
+      const log = board.child.output.stderr;
+      expect(log.indexOf("waiting for the upstream")).toBeGreaterThanOrEqual(0);
+      expect(log.indexOf("waiting for the upstream")).toBeLessThan(log.indexOf("following the upstream"));
+      expect(log).toMatch(/the upstream is gone; reconnecting/);
+      expect(log).not.toMatch(/^\S+ error |Resolution note: \)/m);
     });
   },
 );
