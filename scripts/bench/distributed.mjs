@@ -86,17 +86,30 @@ export async function benchDistributed({ root, cli, records, file }) {
     );
 
     const grpcPort = await infra.freePort();
-    console.log("distributed pipeline over the backlog ...");
+    // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (node --cpu-prof).
+    const profDir = process.env.BENCH_CPU_PROF;
+    const node = (name) =>
+      profDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${name}.cpuprofile`];
+    console.log(`distributed pipeline over the backlog ...${profDir === undefined ? "" : ` (profiles into ${profDir})`}`);
     const started = performance.now();
     services.push(
       startTracked(
         "aggregator",
         process.execPath,
-        [cli, "aggregator", "--grpc-port", String(grpcPort), "--console=false", "--emit-interval-ms", String(emitMs)],
+        [
+          ...node("aggregator"),
+          cli,
+          "aggregator",
+          "--grpc-port",
+          String(grpcPort),
+          "--console=false",
+          "--emit-interval-ms",
+          String(emitMs),
+        ],
         env,
       ),
     );
-    for (const kind of ["counter", "dedup", "ingest"]) services.push(startTracked(kind, process.execPath, [cli, kind], env));
+    for (const kind of ["counter", "dedup", "ingest"]) services.push(startTracked(kind, process.execPath, [...node(kind), cli, kind], env));
     const client = grpc.trendingClient(`127.0.0.1:${grpcPort}`);
     const want = expected.topics.map((t) => `${t.key}:${t.score}`).join(",");
     for (;;) {
@@ -106,6 +119,8 @@ export async function benchDistributed({ root, cli, records, file }) {
       await sleep(100);
     }
     const pipeMs = performance.now() - started;
+    // CPU of each service over the backlog, process start-up included (about 0.3 s each).
+    const cpu = services.map((s) => [s.name, s.cpuSeconds]);
     const bareRate = bare.n / (bare.ms / 1000);
     const pipeRate = records / (pipeMs / 1000);
     rows.push([
@@ -120,6 +135,10 @@ export async function benchDistributed({ root, cli, records, file }) {
       `${(pipeMs / 1000).toFixed(1)} s, from process start to the exact ranking`,
     ]);
     rows.push(["ratio (pipeline / bare)", (pipeRate / bareRate).toFixed(2), ""]);
+    for (const [name, secs] of cpu)
+      rows.push([`CPU ${name}`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s, start-up included`]);
+    const total = cpu.reduce((a, [, secs]) => a + secs, 0);
+    rows.push(["CPU of the four services", `${((total * 1e6) / records).toFixed(1)} µs/record`, `${total.toFixed(1)} CPU-s`]);
 
     console.log("latency at a steady 2,000 records/s (30 s) ...");
     const live = startTracked("producer", process.execPath, [cli, "produce", "--rate", "2000", "--seed", "3"], env);

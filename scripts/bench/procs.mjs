@@ -12,6 +12,19 @@ export function peakKiB(pid) {
   }
 }
 
+const CLK_TCK = 100; // Linux's USER_HZ (getconf CLK_TCK) on every architecture Node runs on
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 when it is gone. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14 and 15 of stat)
+  } catch {
+    return 0;
+  }
+}
+
 /** Starts a long-running child; tracks its peak RSS until stopped. */
 export function startTracked(name, cmd, args, env) {
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
@@ -27,6 +40,9 @@ export function startTracked(name, cmd, args, env) {
     },
     get stderr() {
       return stderr;
+    },
+    get cpuSeconds() {
+      return cpuSeconds(child.pid);
     },
     /** Sends SIGTERM and waits; resolves with how long the exit took (ms). */
     async stop() {

@@ -16,7 +16,15 @@ const mark = (next: number) => ({ partition: 0, next, clock: T });
 function env(): { env: ShardServiceEnv; answers: () => ReturnType<typeof decodeShardTopK>[] } {
   const sent: Uint8Array[] = [];
   const nc = { publish: (_s: string, data: Uint8Array) => void sent.push(data) } as unknown as NatsConnection;
-  const e = { nc, js: undefined as never, names: names("t"), replica: "r", logger: silentLogger, metrics: createMetrics("counter") };
+  const e = {
+    nc,
+    js: undefined as never,
+    publisher: undefined as never,
+    names: names("t"),
+    replica: "r",
+    logger: silentLogger,
+    metrics: createMetrics("counter"),
+  };
   return { env: e, answers: () => sent.map(decodeShardTopK) };
 }
 

@@ -87,7 +87,7 @@ export function dedupShard(
       const ack = await retry(
         () => {
           if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
-          return env.js.publish(subject, bytes, { msgID });
+          return env.publisher.publish(subject, bytes, msgID);
         },
         { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
       );

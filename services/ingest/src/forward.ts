@@ -9,11 +9,10 @@
  * (shutdown, or the partition was taken away). Only then may the offsets be
  * committed.
  */
-import type { JetStreamClient } from "nats";
 import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
-import { encodeDedupBatch, isUnacceptableRecord, retry, type Names } from "@meetuphype/cluster";
+import { encodeDedupBatch, isUnacceptableRecord, retry, type JetStreamPublisher, type Names } from "@meetuphype/cluster";
 import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 
@@ -21,7 +20,7 @@ import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 const MAX_RECORDS = 1000;
 
 export interface ForwardTarget {
-  readonly js: JetStreamClient;
+  readonly publisher: JetStreamPublisher;
   readonly names: Names;
   readonly producer: Producer;
   readonly dlqTopic: string;
@@ -79,7 +78,7 @@ export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: 
         // offset, part): a redelivery of the same batch is dropped by JetStream, and a batch a re-fetch
         // cuts differently gets new ids and goes through (dedup ignores versions it has already seen).
         const msgID = `${topic}-${partition}-${shard}-${first}-${last}-${part}`;
-        await retry(() => t.js.publish(subject, bytes, { msgID }), { what: `publish to ${subject}`, ...retryCommon(t) });
+        await retry(() => t.publisher.publish(subject, bytes, msgID), { what: `publish to ${subject}`, ...retryCommon(t) });
       }
     };
     acks.push(send());

@@ -12,6 +12,7 @@ import {
   ingestClockKey,
   names,
   natsHealth,
+  JetStreamPublisher,
   PartitionClocks,
   replicaId,
   retry,
@@ -64,6 +65,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   const conn = nc;
   await retry(() => ensureResources(conn, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
   const js = nc.jetstream();
+  const publisher = new JetStreamPublisher(nc);
   const clockKv = await js.views.kv(n.clockBucket);
   const kafka = createKafka({ clientId: `meetuphype-ingest-${replica}`, brokers: cfg.brokers, security: cfg.kafkaSecurity, logger });
   const producer = await startProducer(kafka, [cfg.topic, cfg.dlqTopic], {
@@ -94,7 +96,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       logger.error("the dead-letter topic refused a record even cut to a preview; it is skipped", { source, err: describe(err) });
     };
     const target = {
-      js,
+      publisher,
       names: n,
       producer,
       dlqTopic: cfg.dlqTopic,
@@ -151,6 +153,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   logger.info("started", { brokers: cfg.brokers.join(","), topic: cfg.topic, group: cfg.groupId, dlq: cfg.dlqTopic, health: health.port });
   await consumer;
   logger.info("stopping", { lines: stats.lines, accepted: stats.accepted, deadLettersLost });
+  publisher.close();
   await producer.disconnect().catch(() => undefined);
   await health.close();
   await nc.drain().catch(() => undefined);

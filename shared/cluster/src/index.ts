@@ -23,3 +23,4 @@ export * from "./kafka-retry.js";
 export * from "./history-store.js";
 export * from "./partition-clocks.js";
 export * from "./control-plane.js";
+export * from "./js-publisher.js";

@@ -5,6 +5,7 @@
  * what is being retried, until it succeeds, the caller gives up (`signal`), or
  * the error is one retrying cannot fix (`isFinal`).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "@meetuphype/actors";
 
@@ -56,8 +57,31 @@ export function describe(err: unknown): string {
 }
 
 export async function retry<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T> {
+  // The first attempt runs here, directly: nearly every call succeeds at once (a publish on the
+  // hot path), and the retry loop's bookkeeping is only worth paying once something failed.
+  if (o.signal?.aborted === true) return retryLoop(fn, o, undefined);
+  try {
+    return await fn();
+  } catch (err) {
+    if (o.isFinal?.(err) === true) throw err instanceof Error ? err : new Error(String(err));
+    return retryLoop(fn, o, { error: err });
+  }
+}
+
+/** After a failed first attempt (or when already stopped): backoff, warnings, `between`, until success or `signal`. */
+async function retryLoop<T>(fn: () => Promise<T>, o: RetryOptions, first: { readonly error: unknown } | undefined): Promise<T> {
   const warn = throttledWarn(o);
-  let failures = 0;
+  const before = first === undefined ? 0 : 1;
+  if (first !== undefined && o.signal?.aborted !== true) {
+    warn(first.error, 1);
+    try {
+      await o.between?.();
+    } catch {
+      // a failing heartbeat shows up in the next attempt
+    }
+    await sleep((o.minMs ?? 100) * (1 + Math.random()), undefined, o.signal ? { signal: o.signal } : {}).catch(() => undefined);
+  }
+  let failures = before;
   try {
     const out = await pRetry(
       async () => {
@@ -78,8 +102,8 @@ export async function retry<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T
         randomize: true,
         ...(o.signal !== undefined ? { signal: o.signal } : {}),
         onFailedAttempt: async ({ error, attemptNumber }) => {
-          failures = attemptNumber;
-          if (o.signal?.aborted !== true) warn(error, attemptNumber);
+          failures = attemptNumber + before;
+          if (o.signal?.aborted !== true) warn(error, failures);
           try {
             await o.between?.();
           } catch {

@@ -15,6 +15,7 @@ import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";
 import { ShardOwnership } from "./ownership.js";
 import type { ShardLease } from "./ownership-types.js";
+import { JetStreamPublisher } from "./js-publisher.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
 import { ensureResources } from "./setup.js";
@@ -24,6 +25,8 @@ import { SnapshotStore } from "./snapshots.js";
 export interface ShardServiceEnv {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
+  /** JetStream publishes with acknowledgements matched on one inbox (the hot path's, js-publisher.ts). */
+  readonly publisher: JetStreamPublisher;
   readonly names: Names;
   readonly replica: string;
   readonly logger: Logger;
@@ -122,7 +125,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const n = nameSet(o.prefix);
   await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger: log, signal: o.signal });
   const js = nc.jetstream();
-  const env: ShardServiceEnv = { nc, js, names: n, replica, logger: log, metrics };
+  const publisher = new JetStreamPublisher(nc);
+  const env: ShardServiceEnv = { nc, js, publisher, names: n, replica, logger: log, metrics };
   const shards = new JetStreamShards<X>({
     js,
     stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
@@ -189,6 +193,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     });
     return 1;
   }
+  publisher.close();
   await health.close();
   await nc.drain();
   log.info("stopped");
