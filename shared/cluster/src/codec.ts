@@ -116,21 +116,99 @@ export interface DeltaMessage {
   readonly coverage: Marks;
 }
 
-export const encodeDeltaBatch = (b: DeltaMessage): Uint8Array =>
-  pb.DeltaBatch.encode({
-    shard: b.shard,
-    epoch: b.epoch,
-    coverage: marksOut(b.coverage),
-    segments: b.segments.map((g) => ({ seq: g.seq, part: g.part, deltas: g.deltas.map(deltaOut) })),
-  }).finish();
+/** Strings of one message, each once: a delta refers to its key and name by index. */
+class StringTable {
+  private readonly index = new Map<string, number>();
+  readonly bytes: Buffer[] = [];
+  ref(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.bytes.length;
+      this.index.set(s, i);
+      this.bytes.push(bin(s));
+    }
+    return i;
+  }
+}
 
+/** A DeltaBatch the codec cannot read (its columns disagree, or refer past its strings). */
+export class MalformedMessageError extends Error {
+  readonly code = "MALFORMED_MESSAGE";
+  readonly retriable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedMessageError";
+  }
+}
+
+function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {
+  const n = g.deltas.length;
+  const out: pb.DeltaSegment = {
+    seq: g.seq,
+    part: g.part,
+    deltas: [],
+    keys: new Array<number>(n),
+    names: new Array<number>(n),
+    weights: new Array<number>(n),
+    mtimes: new Array<number>(n),
+    partitions: new Array<number>(n),
+    offsets: new Array<number>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const d = g.deltas[i]!;
+    out.keys[i] = table.ref(d.key);
+    // A retraction carries its key as its name (versions.ts): on the wire its name is left out.
+    out.names[i] = d.weight < 0 && d.name === d.key ? 0 : table.ref(d.name) + 1;
+    out.weights[i] = d.weight;
+    out.mtimes[i] = d.mtime;
+    out.partitions[i] = d.partition;
+    out.offsets[i] = d.offset;
+  }
+  return out;
+}
+
+function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment {
+  if (g.keys.length === 0) return { seq: g.seq, part: g.part, deltas: g.deltas.map(deltaIn) };
+  const n = g.keys.length;
+  if ([g.names, g.weights, g.mtimes, g.partitions, g.offsets].some((c) => c.length !== n))
+    throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: its columns differ in length`);
+  const deltas = new Array<PositionedDelta>(n);
+  for (let i = 0; i < n; i++) {
+    const key = strings[g.keys[i]!];
+    const nameRef = g.names[i]!;
+    const name = nameRef === 0 ? key : strings[nameRef - 1];
+    if (key === undefined || name === undefined)
+      throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: a delta refers past the message's ${strings.length} strings`);
+    const mtime = g.mtimes[i]!;
+    deltas[i] = {
+      key,
+      name,
+      hour: hourOf(mtime),
+      minute: minuteOf(mtime),
+      weight: g.weights[i]!,
+      mtime,
+      partition: g.partitions[i]!,
+      offset: g.offsets[i]!,
+    };
+  }
+  return { seq: g.seq, part: g.part, deltas };
+}
+
+export function encodeDeltaBatch(b: DeltaMessage): Uint8Array {
+  const table = new StringTable();
+  const segments = b.segments.map((g) => segmentOut(g, table));
+  return pb.DeltaBatch.encode({ shard: b.shard, epoch: b.epoch, coverage: marksOut(b.coverage), segments, strings: table.bytes }).finish();
+}
+
+/** Reads a DeltaBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
 export function decodeDeltaBatch(bytes: Uint8Array): DeltaMessage {
   const m = pb.DeltaBatch.decode(bytes);
+  const strings = m.strings.map(str);
   return {
     shard: m.shard,
     epoch: m.epoch,
     coverage: marksIn(m.coverage),
-    segments: m.segments.map((g) => ({ seq: g.seq, part: g.part, deltas: g.deltas.map(deltaIn) })),
+    segments: m.segments.map((g) => segmentIn(g, strings)),
   };
 }
 

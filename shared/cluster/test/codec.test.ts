@@ -15,7 +15,9 @@ import {
   encodeDeltaBatch,
   encodeRankRequest,
   encodeShardTopK,
+  MalformedMessageError,
 } from "../src/index.js";
+import { pipeline as pb } from "@meetuphype/proto";
 
 const T = 1_700_000_000_000;
 
@@ -65,6 +67,79 @@ describe("wire codecs round-trip", () => {
     };
     const snap = decodeCounterSnapshot(encodeCounterSnapshot(9, state, [{ shard: 1, seq: 40, part: 0, epoch: 2 }]));
     expect(snap).toEqual({ seq: 9, state, sources: [{ shard: 1, seq: 40, part: 0, epoch: 2 }] });
+  });
+});
+
+describe("the compact delta batch", () => {
+  const d = (key: string, name: string, weight: number, offset: number, mtime = T + offset) => ({
+    key,
+    name,
+    hour: Math.floor(mtime / 3_600_000),
+    minute: Math.floor(mtime / 60_000),
+    weight,
+    mtime,
+    partition: offset % 3,
+    offset,
+  });
+
+  it("round-trips segments whose deltas share keys and names, each string once on the wire", () => {
+    const first = [d("js", "JS", 2, 1), d("go", "Go", 1, 2), d("js", "js", -2, 3), d("js", "JavaScript", 1, 4)];
+    const second = [d("go", "Go", 5, 2 ** 52), d("rust", "Rust", -1, 6, 9_007_199_254_740_991)];
+    const msg = {
+      shard: 1,
+      epoch: 2,
+      segments: [
+        { seq: 10, part: 0, deltas: first },
+        { seq: 11, part: 3, deltas: second },
+        { seq: 12, part: 0, deltas: [] },
+      ],
+      coverage: [mark(0, 5)],
+    };
+    const bytes = encodeDeltaBatch(msg);
+    expect(decodeDeltaBatch(bytes)).toEqual(msg);
+    const wire = pb.DeltaBatch.decode(bytes);
+    expect(wire.strings.map((b) => Buffer.from(b).toString())).toEqual(["js", "JS", "go", "Go", "JavaScript", "rust", "Rust"]);
+    expect(wire.segments[0]?.names).toEqual([2, 4, 0, 5]); // the retraction's name is its key: 0
+    expect(wire.segments.every((g) => g.deltas.length === 0)).toBe(true);
+  });
+
+  it("still reads a batch in the earlier form, one TopicDelta per delta", () => {
+    const old = pb.DeltaBatch.encode({
+      shard: 1,
+      epoch: 2,
+      coverage: [],
+      strings: [],
+      segments: [
+        {
+          seq: 3,
+          part: 0,
+          deltas: [{ key: Buffer.from("js"), name: Buffer.alloc(0), weight: -1, mtime: T, partition: 1, offset: 7 }],
+          keys: [],
+          names: [],
+          weights: [],
+          mtimes: [],
+          partitions: [],
+          offsets: [],
+        },
+      ],
+    }).finish();
+    expect(decodeDeltaBatch(old).segments[0]?.deltas).toEqual([{ ...d("js", "js", -1, 7, T), partition: 1 }]);
+  });
+
+  it("refuses a batch whose columns disagree or refer past its strings, naming the segment", () => {
+    const bad = (g: Partial<pb.DeltaSegment>, strings = [Buffer.from("js")]) =>
+      pb.DeltaBatch.encode({
+        shard: 0,
+        epoch: 1,
+        coverage: [],
+        strings,
+        segments: [{ seq: 4, part: 1, deltas: [], keys: [0], names: [1], weights: [1], mtimes: [T], partitions: [0], offsets: [1], ...g }],
+      }).finish();
+    expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(MalformedMessageError);
+    expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(/delta segment 4\.1: its columns differ in length/);
+    expect(() => decodeDeltaBatch(bad({ keys: [1] }))).toThrow(/refers past the message's 1 strings/);
+    expect(() => decodeDeltaBatch(bad({ names: [2] }))).toThrow(/refers past/);
+    expect(decodeDeltaBatch(bad({})).segments[0]?.deltas[0]).toMatchObject({ key: "js", name: "js", weight: 1 });
   });
 });
 

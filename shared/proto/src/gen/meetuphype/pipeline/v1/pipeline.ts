@@ -97,18 +97,35 @@ export interface DeltaBatch {
    */
   shard: number;
   epoch: number;
+  /** The keys and names (WTF-8) the segments' columns refer to, each once per message. */
+  strings: Buffer[];
 }
 
 /**
  * DeltaSegment is the output, for one counter shard, of one dedup-stream message. A counter
  * ignores a segment at or before the last position it applied from that dedup shard, so a
  * replay after a crash cannot count twice.
+ *
+ * Its deltas are columns: the i-th delta is (keys[i], names[i], weights[i], mtimes[i],
+ * partitions[i], offsets[i]), every column of the same length. This compact form has no
+ * object per delta and each string once per message; `deltas`, the earlier form, is still
+ * read (a message published before an upgrade) and no longer written.
  */
 export interface DeltaSegment {
   /** The dedup-stream sequence of the input message, and the part of its output. */
   seq: number;
   part: number;
   deltas: TopicDelta[];
+  /** Index of the delta's key in DeltaBatch.strings. */
+  keys: number[];
+  /** Index + 1 of its name in DeltaBatch.strings; 0 in a retraction, whose name is its key. */
+  names: number[];
+  weights: number[];
+  /** The mtime of the version the delta adds or retracts: an integer below 2^53, exact in a double. */
+  mtimes: number[];
+  /** The input position of the record whose version change caused the delta (TopicDelta's). */
+  partitions: number[];
+  offsets: number[];
 }
 
 /** SourcePosition is a position in one dedup shard's output. */
@@ -935,7 +952,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 };
 
 function createBaseDeltaBatch(): DeltaBatch {
-  return { segments: [], coverage: [], shard: 0, epoch: 0 };
+  return { segments: [], coverage: [], shard: 0, epoch: 0, strings: [] };
 }
 
 export const DeltaBatch: MessageFns<DeltaBatch> = {
@@ -951,6 +968,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     }
     if (message.epoch !== 0) {
       writer.uint32(56).uint64(message.epoch);
+    }
+    for (const v of message.strings) {
+      writer.uint32(66).bytes(v!);
     }
     return writer;
   },
@@ -1000,6 +1020,14 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
             message.epoch = longToNumber(reader.uint64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.strings.push(Buffer.from(reader.bytes()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1020,6 +1048,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
       coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
       shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
       epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
+      strings: globalThis.Array.isArray(object?.strings)
+        ? object.strings.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
     };
   },
 
@@ -1037,6 +1068,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     if (message.epoch !== 0) {
       obj.epoch = Math.round(message.epoch);
     }
+    if (message.strings?.length) {
+      obj.strings = message.strings.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -1049,12 +1083,13 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
     message.shard = object.shard ?? 0;
     message.epoch = object.epoch ?? 0;
+    message.strings = object.strings?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseDeltaSegment(): DeltaSegment {
-  return { seq: 0, part: 0, deltas: [] };
+  return { seq: 0, part: 0, deltas: [], keys: [], names: [], weights: [], mtimes: [], partitions: [], offsets: [] };
 }
 
 export const DeltaSegment: MessageFns<DeltaSegment> = {
@@ -1067,6 +1102,48 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
     }
     for (const v of message.deltas) {
       TopicDelta.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.keys.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.keys) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.names.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.names) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.weights.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.weights) {
+        writer.sint32(v);
+      }
+      writer.join();
+    }
+    if (message.mtimes.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.mtimes) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.partitions.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.partitions) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.offsets.length !== 0) {
+      writer.uint32(74).fork();
+      for (const v of message.offsets) {
+        writer.double(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1108,6 +1185,114 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
             message.deltas.push(TopicDelta.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag === 32) {
+              message.keys.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.keys.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.names.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.names.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.weights.push(reader.sint32());
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.weights.push(reader.sint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 7: {
+            if (tag === 57) {
+              message.mtimes.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.mtimes.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.partitions.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.partitions.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag === 73) {
+              message.offsets.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.offsets.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1125,6 +1310,14 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
       seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
       part: isSet(object.part) ? globalThis.Number(object.part) : 0,
       deltas: globalThis.Array.isArray(object?.deltas) ? object.deltas.map((e: any) => TopicDelta.fromJSON(e)) : [],
+      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => globalThis.Number(e)) : [],
+      names: globalThis.Array.isArray(object?.names) ? object.names.map((e: any) => globalThis.Number(e)) : [],
+      weights: globalThis.Array.isArray(object?.weights) ? object.weights.map((e: any) => globalThis.Number(e)) : [],
+      mtimes: globalThis.Array.isArray(object?.mtimes) ? object.mtimes.map((e: any) => globalThis.Number(e)) : [],
+      partitions: globalThis.Array.isArray(object?.partitions)
+        ? object.partitions.map((e: any) => globalThis.Number(e))
+        : [],
+      offsets: globalThis.Array.isArray(object?.offsets) ? object.offsets.map((e: any) => globalThis.Number(e)) : [],
     };
   },
 
@@ -1139,6 +1332,24 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
     if (message.deltas?.length) {
       obj.deltas = message.deltas.map((e) => TopicDelta.toJSON(e));
     }
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => Math.round(e));
+    }
+    if (message.names?.length) {
+      obj.names = message.names.map((e) => Math.round(e));
+    }
+    if (message.weights?.length) {
+      obj.weights = message.weights.map((e) => Math.round(e));
+    }
+    if (message.mtimes?.length) {
+      obj.mtimes = message.mtimes.map((e) => floatToJson(e));
+    }
+    if (message.partitions?.length) {
+      obj.partitions = message.partitions.map((e) => Math.round(e));
+    }
+    if (message.offsets?.length) {
+      obj.offsets = message.offsets.map((e) => floatToJson(e));
+    }
     return obj;
   },
 
@@ -1150,6 +1361,12 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
     message.seq = object.seq ?? 0;
     message.part = object.part ?? 0;
     message.deltas = object.deltas?.map((e) => TopicDelta.fromPartial(e)) || [];
+    message.keys = object.keys?.map((e) => e) || [];
+    message.names = object.names?.map((e) => e) || [];
+    message.weights = object.weights?.map((e) => e) || [];
+    message.mtimes = object.mtimes?.map((e) => e) || [];
+    message.partitions = object.partitions?.map((e) => e) || [];
+    message.offsets = object.offsets?.map((e) => e) || [];
     return message;
   },
 };
