@@ -42,6 +42,31 @@ const str = (b: Uint8Array): string => {
 const topicIn = (t: { key: Uint8Array; name: Uint8Array }) => ({ key: str(t.key), name: str(t.name) });
 const topicOut = (t: { key: string; name: string }) => ({ key: bin(t.key), name: bin(t.name) });
 
+/** Strings of one message, each once: a delta refers to its key and name by index. */
+class StringTable {
+  private readonly index = new Map<string, number>();
+  readonly bytes: Buffer[] = [];
+  ref(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.bytes.length;
+      this.index.set(s, i);
+      this.bytes.push(bin(s));
+    }
+    return i;
+  }
+}
+
+/** A DeltaBatch the codec cannot read (its columns disagree, or refer past its strings). */
+export class MalformedMessageError extends Error {
+  readonly code = "MALFORMED_MESSAGE";
+  readonly retriable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedMessageError";
+  }
+}
+
 const toRsvp = (r: pb.Rsvp): Rsvp => ({
   rsvpId: r.rsvpId,
   mtime: r.mtime,
@@ -55,21 +80,77 @@ const markIn = (m: pb.Mark): Mark => ({ partition: m.partition, next: m.nextOffs
 const marksOut = (ms: Marks): pb.Mark[] => ms.map(markOut);
 const marksIn = (ms: readonly pb.Mark[]): Marks => ms.map(markIn);
 
-/** Encodes a DedupBatch read from Kafka topic `topic`. */
-export const encodeDedupBatch = (b: DedupBatch, topic: string): Uint8Array =>
-  pb.DedupBatch.encode({
-    records: b.records.map((r) => ({ ...r, topics: r.topics.map(topicOut) })),
-    source: { topic, partition: b.partition, offsets: [...b.offsets] },
+/** Encodes a DedupBatch read from Kafka topic `topic` (the compact form: records in columns, each string once). */
+export function encodeDedupBatch(b: DedupBatch, topic: string): Uint8Array {
+  const table = new StringTable();
+  const n = b.records.length;
+  const c: pb.RecordColumns = {
+    rsvpIds: new Array<number>(n),
+    mtimes: new Array<number>(n),
+    positive: new Array<boolean>(n),
+    guests: new Array<number>(n),
+    offsets: new Array<number>(n),
+    topicCounts: new Array<number>(n),
+    topicKeys: [],
+    topicNames: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const r = b.records[i]!;
+    c.rsvpIds[i] = r.rsvpId;
+    c.mtimes[i] = r.mtime;
+    c.positive[i] = r.positive;
+    c.guests[i] = r.guests;
+    c.offsets[i] = b.offsets[i] ?? 0;
+    c.topicCounts[i] = r.topics.length;
+    for (const t of r.topics) {
+      c.topicKeys.push(table.ref(t.key));
+      c.topicNames.push(table.ref(t.name));
+    }
+  }
+  return pb.DedupBatch.encode({
+    records: [],
+    source: { topic, partition: b.partition, offsets: [] },
     through: b.through === undefined ? undefined : markOut(b.through),
+    columns: c,
+    strings: table.bytes,
   }).finish();
+}
 
+function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: Rsvp[]; offsets: number[] } {
+  const n = c.rsvpIds.length;
+  if ([c.mtimes, c.positive, c.guests, c.offsets, c.topicCounts].some((col) => col.length !== n))
+    throw new MalformedMessageError(`dedup batch: its record columns differ in length`);
+  if (c.topicKeys.length !== c.topicNames.length) throw new MalformedMessageError(`dedup batch: its topic columns differ in length`);
+  const records = new Array<Rsvp>(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const count = c.topicCounts[i]!;
+    if (at + count > c.topicKeys.length) throw new MalformedMessageError(`dedup batch: record ${i} has more topics than the message`);
+    const topics = new Array<{ key: string; name: string }>(count);
+    for (let j = 0; j < count; j++, at++) {
+      const key = strings[c.topicKeys[at]!];
+      const name = strings[c.topicNames[at]!];
+      if (key === undefined || name === undefined)
+        throw new MalformedMessageError(`dedup batch: record ${i} refers past the message's ${strings.length} strings`);
+      topics[j] = { key, name };
+    }
+    records[i] = { rsvpId: c.rsvpIds[i]!, mtime: c.mtimes[i]!, positive: c.positive[i]!, guests: c.guests[i]!, topics };
+  }
+  return { records, offsets: c.offsets };
+}
+
+/** Reads a DedupBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
 export function decodeDedupBatch(bytes: Uint8Array): DedupBatch & { topic: string } {
   const m = pb.DedupBatch.decode(bytes);
+  const { records, offsets } =
+    m.columns !== undefined && m.records.length === 0
+      ? recordsIn(m.columns, m.strings.map(str))
+      : { records: m.records.map(toRsvp), offsets: m.source?.offsets ?? [] };
   return {
     topic: m.source?.topic ?? "",
     partition: m.source?.partition ?? 0,
-    records: m.records.map(toRsvp),
-    offsets: m.source?.offsets ?? [],
+    records,
+    offsets,
     ...(m.through === undefined ? {} : { through: markIn(m.through) }),
   };
 }
@@ -114,31 +195,6 @@ export interface DeltaMessage {
   readonly epoch: number;
   readonly segments: readonly DeltaSegment[];
   readonly coverage: Marks;
-}
-
-/** Strings of one message, each once: a delta refers to its key and name by index. */
-class StringTable {
-  private readonly index = new Map<string, number>();
-  readonly bytes: Buffer[] = [];
-  ref(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.bytes.length;
-      this.index.set(s, i);
-      this.bytes.push(bin(s));
-    }
-    return i;
-  }
-}
-
-/** A DeltaBatch the codec cannot read (its columns disagree, or refer past its strings). */
-export class MalformedMessageError extends Error {
-  readonly code = "MALFORMED_MESSAGE";
-  readonly retriable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = "MalformedMessageError";
-  }
 }
 
 function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {

@@ -143,6 +143,72 @@ describe("the compact delta batch", () => {
   });
 });
 
+describe("the compact dedup batch", () => {
+  const rec = (rsvpId: number, topics: [string, string][]) => ({
+    rsvpId,
+    mtime: T + rsvpId,
+    positive: rsvpId % 2 === 0,
+    guests: rsvpId % 4,
+    topics: topics.map(([key, name]) => ({ key, name })),
+  });
+
+  it("round-trips records in columns, each topic string once, and still reads the earlier form", () => {
+    const records = [
+      rec(2, [
+        ["js", "JS"],
+        ["go", "Go"],
+      ]),
+      rec(3, []),
+      rec(9_007_199_254_740_991, [["js", "JS"]]),
+    ];
+    const batch = { partition: 1, records, offsets: [5, 6, 2 ** 40], through: mark(1, 2 ** 40 + 1) };
+    const bytes = encodeDedupBatch(batch, "in");
+    expect(decodeDedupBatch(bytes)).toEqual({ ...batch, topic: "in" });
+    const wire = pb.DedupBatch.decode(bytes);
+    expect(wire.strings.map((b) => Buffer.from(b).toString())).toEqual(["js", "JS", "go", "Go"]);
+    expect(wire.records).toEqual([]);
+    const old = pb.DedupBatch.encode({
+      records: [{ rsvpId: 2, mtime: T, positive: true, guests: 1, topics: [{ key: Buffer.from("js"), name: Buffer.from("JS") }] }],
+      source: { topic: "in", partition: 0, offsets: [7] },
+      through: undefined,
+      columns: undefined,
+      strings: [],
+    }).finish();
+    expect(decodeDedupBatch(old)).toEqual({
+      topic: "in",
+      partition: 0,
+      records: [{ rsvpId: 2, mtime: T, positive: true, guests: 1, topics: [{ key: "js", name: "JS" }] }],
+      offsets: [7],
+    });
+  });
+
+  it("refuses columns that disagree or refer past the message's strings", () => {
+    const wire = (c: Partial<pb.RecordColumns>) =>
+      pb.DedupBatch.encode({
+        records: [],
+        source: { topic: "t", partition: 0, offsets: [] },
+        through: undefined,
+        strings: [Buffer.from("js")],
+        columns: {
+          rsvpIds: [1],
+          mtimes: [T],
+          positive: [true],
+          guests: [0],
+          offsets: [0],
+          topicCounts: [1],
+          topicKeys: [0],
+          topicNames: [0],
+          ...c,
+        },
+      }).finish();
+    expect(decodeDedupBatch(wire({})).records[0]?.topics).toEqual([{ key: "js", name: "js" }]);
+    expect(() => decodeDedupBatch(wire({ mtimes: [] }))).toThrow(/record columns differ in length/);
+    expect(() => decodeDedupBatch(wire({ topicNames: [] }))).toThrow(/topic columns differ in length/);
+    expect(() => decodeDedupBatch(wire({ topicCounts: [2] }))).toThrow(/record 0 has more topics than the message/);
+    expect(() => decodeDedupBatch(wire({ topicKeys: [3] }))).toThrow(MalformedMessageError);
+  });
+});
+
 describe("keys that are not well-formed UTF-16", () => {
   it("cross every message and snapshot unchanged (lone surrogates stay two topics)", async () => {
     const { decodeDeltaBatch, encodeDeltaBatch, decodeShardTopK, encodeShardTopK, decodeCounterSnapshot, encodeCounterSnapshot } =

@@ -49,7 +49,38 @@ export interface DedupBatch {
    * partition before `through.next_offset` that belongs to this shard was sent in this message
    * or an earlier one. Absent: no claim. A message may carry no records and only this mark.
    */
-  through: Mark | undefined;
+  through:
+    | Mark
+    | undefined;
+  /**
+   * The records in columns (the compact form, written since 2026-12): `records` and
+   * `source.offsets`, the earlier form, are still read and no longer written.
+   */
+  columns:
+    | RecordColumns
+    | undefined;
+  /** The topic keys and names (WTF-8) the columns refer to, each once per message. */
+  strings: Buffer[];
+}
+
+/**
+ * RecordColumns holds a DedupBatch's records: the i-th record is (rsvp_ids[i], mtimes[i],
+ * positive[i], guests[i], offsets[i]) with topic_counts[i] topics, which follow those of the
+ * records before it in topic_keys and topic_names. Every per-record column has one entry
+ * per record.
+ */
+export interface RecordColumns {
+  /** Integers below 2^53, exact in a double. */
+  rsvpIds: number[];
+  mtimes: number[];
+  positive: boolean[];
+  guests: number[];
+  /** The record's Kafka offset in source.partition. */
+  offsets: number[];
+  topicCounts: number[];
+  /** Indexes into DedupBatch.strings. */
+  topicKeys: number[];
+  topicNames: number[];
 }
 
 /**
@@ -583,7 +614,7 @@ export const Mark: MessageFns<Mark> = {
 };
 
 function createBaseDedupBatch(): DedupBatch {
-  return { records: [], source: undefined, through: undefined };
+  return { records: [], source: undefined, through: undefined, columns: undefined, strings: [] };
 }
 
 export const DedupBatch: MessageFns<DedupBatch> = {
@@ -596,6 +627,12 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     }
     if (message.through !== undefined) {
       Mark.encode(message.through, writer.uint32(34).fork()).join();
+    }
+    if (message.columns !== undefined) {
+      RecordColumns.encode(message.columns, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.strings) {
+      writer.uint32(50).bytes(v!);
     }
     return writer;
   },
@@ -637,6 +674,22 @@ export const DedupBatch: MessageFns<DedupBatch> = {
             message.through = Mark.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.columns = RecordColumns.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.strings.push(Buffer.from(reader.bytes()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -654,6 +707,10 @@ export const DedupBatch: MessageFns<DedupBatch> = {
       records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => Rsvp.fromJSON(e)) : [],
       source: isSet(object.source) ? KafkaSource.fromJSON(object.source) : undefined,
       through: isSet(object.through) ? Mark.fromJSON(object.through) : undefined,
+      columns: isSet(object.columns) ? RecordColumns.fromJSON(object.columns) : undefined,
+      strings: globalThis.Array.isArray(object?.strings)
+        ? object.strings.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
     };
   },
 
@@ -667,6 +724,12 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     }
     if (message.through !== undefined) {
       obj.through = Mark.toJSON(message.through);
+    }
+    if (message.columns !== undefined) {
+      obj.columns = RecordColumns.toJSON(message.columns);
+    }
+    if (message.strings?.length) {
+      obj.strings = message.strings.map((e) => base64FromBytes(e));
     }
     return obj;
   },
@@ -683,6 +746,330 @@ export const DedupBatch: MessageFns<DedupBatch> = {
     message.through = (object.through !== undefined && object.through !== null)
       ? Mark.fromPartial(object.through)
       : undefined;
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? RecordColumns.fromPartial(object.columns)
+      : undefined;
+    message.strings = object.strings?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseRecordColumns(): RecordColumns {
+  return {
+    rsvpIds: [],
+    mtimes: [],
+    positive: [],
+    guests: [],
+    offsets: [],
+    topicCounts: [],
+    topicKeys: [],
+    topicNames: [],
+  };
+}
+
+export const RecordColumns: MessageFns<RecordColumns> = {
+  encode(message: RecordColumns, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rsvpIds.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.rsvpIds) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.mtimes.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.mtimes) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.positive.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.positive) {
+        writer.bool(v);
+      }
+      writer.join();
+    }
+    if (message.guests.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.guests) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.offsets.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.offsets) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.topicCounts.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.topicCounts) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.topicKeys.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.topicKeys) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.topicNames.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.topicNames) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordColumns {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordColumns();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 9) {
+              message.rsvpIds.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.rsvpIds.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag === 17) {
+              message.mtimes.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.mtimes.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.positive.push(reader.bool());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.positive.push(reader.bool());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.guests.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.guests.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag === 41) {
+              message.offsets.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.offsets.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.topicCounts.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.topicCounts.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 7: {
+            if (tag === 56) {
+              message.topicKeys.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.topicKeys.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.topicNames.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.topicNames.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordColumns {
+    return {
+      rsvpIds: globalThis.Array.isArray(object?.rsvpIds)
+        ? object.rsvpIds.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.rsvp_ids)
+        ? object.rsvp_ids.map((e: any) => globalThis.Number(e))
+        : [],
+      mtimes: globalThis.Array.isArray(object?.mtimes) ? object.mtimes.map((e: any) => globalThis.Number(e)) : [],
+      positive: globalThis.Array.isArray(object?.positive)
+        ? object.positive.map((e: any) => globalThis.Boolean(e))
+        : [],
+      guests: globalThis.Array.isArray(object?.guests) ? object.guests.map((e: any) => globalThis.Number(e)) : [],
+      offsets: globalThis.Array.isArray(object?.offsets) ? object.offsets.map((e: any) => globalThis.Number(e)) : [],
+      topicCounts: globalThis.Array.isArray(object?.topicCounts)
+        ? object.topicCounts.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.topic_counts)
+        ? object.topic_counts.map((e: any) => globalThis.Number(e))
+        : [],
+      topicKeys: globalThis.Array.isArray(object?.topicKeys)
+        ? object.topicKeys.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.topic_keys)
+        ? object.topic_keys.map((e: any) => globalThis.Number(e))
+        : [],
+      topicNames: globalThis.Array.isArray(object?.topicNames)
+        ? object.topicNames.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.topic_names)
+        ? object.topic_names.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecordColumns): unknown {
+    const obj: any = {};
+    if (message.rsvpIds?.length) {
+      obj.rsvpIds = message.rsvpIds.map((e) => floatToJson(e));
+    }
+    if (message.mtimes?.length) {
+      obj.mtimes = message.mtimes.map((e) => floatToJson(e));
+    }
+    if (message.positive?.length) {
+      obj.positive = message.positive;
+    }
+    if (message.guests?.length) {
+      obj.guests = message.guests.map((e) => Math.round(e));
+    }
+    if (message.offsets?.length) {
+      obj.offsets = message.offsets.map((e) => floatToJson(e));
+    }
+    if (message.topicCounts?.length) {
+      obj.topicCounts = message.topicCounts.map((e) => Math.round(e));
+    }
+    if (message.topicKeys?.length) {
+      obj.topicKeys = message.topicKeys.map((e) => Math.round(e));
+    }
+    if (message.topicNames?.length) {
+      obj.topicNames = message.topicNames.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RecordColumns>): RecordColumns {
+    return RecordColumns.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordColumns>): RecordColumns {
+    const message = createBaseRecordColumns();
+    message.rsvpIds = object.rsvpIds?.map((e) => e) || [];
+    message.mtimes = object.mtimes?.map((e) => e) || [];
+    message.positive = object.positive?.map((e) => e) || [];
+    message.guests = object.guests?.map((e) => e) || [];
+    message.offsets = object.offsets?.map((e) => e) || [];
+    message.topicCounts = object.topicCounts?.map((e) => e) || [];
+    message.topicKeys = object.topicKeys?.map((e) => e) || [];
+    message.topicNames = object.topicNames?.map((e) => e) || [];
     return message;
   },
 };
