@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
-import { startTracked } from "./procs.mjs";
+import { cpuSeconds, startTracked } from "./procs.mjs";
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel, Partitioners } = require("kafkajs");
@@ -86,6 +86,7 @@ export async function benchDistributed({ root, cli, records, file }) {
     );
 
     const grpcPort = await infra.freePort();
+    const brokersBefore = { kafka: cpuSeconds(servers.pids.kafka), nats: cpuSeconds(servers.pids.nats) };
     // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (node --cpu-prof).
     const profDir = process.env.BENCH_CPU_PROF;
     const node = (name) =>
@@ -121,6 +122,10 @@ export async function benchDistributed({ root, cli, records, file }) {
     const pipeMs = performance.now() - started;
     // CPU of each service over the backlog, process start-up included (about 0.3 s each).
     const cpu = services.map((s) => [s.name, s.cpuSeconds]);
+    const brokers = [
+      ["nats-server", cpuSeconds(servers.pids.nats) - brokersBefore.nats],
+      ["Kafka broker", cpuSeconds(servers.pids.kafka) - brokersBefore.kafka],
+    ];
     const bareRate = bare.n / (bare.ms / 1000);
     const pipeRate = records / (pipeMs / 1000);
     rows.push([
@@ -139,6 +144,8 @@ export async function benchDistributed({ root, cli, records, file }) {
       rows.push([`CPU ${name}`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s, start-up included`]);
     const total = cpu.reduce((a, [, secs]) => a + secs, 0);
     rows.push(["CPU of the four services", `${((total * 1e6) / records).toFixed(1)} µs/record`, `${total.toFixed(1)} CPU-s`]);
+    for (const [name, secs] of brokers)
+      rows.push([`CPU ${name} meanwhile`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s`]);
 
     console.log("latency at a steady 2,000 records/s (30 s) ...");
     const live = startTracked("producer", process.execPath, [cli, "produce", "--rate", "2000", "--seed", "3"], env);
