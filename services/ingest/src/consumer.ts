@@ -9,6 +9,9 @@ import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "kafkajs"
 import type { Logger } from "@meetuphype/actors";
 import { describe, retry } from "@meetuphype/cluster";
 
+/** Partitions whose batches a replica handles at the same time. */
+const PARTITIONS_AT_ONCE = 8;
+
 export interface SupervisedConsumerOptions {
   readonly kafka: Kafka;
   readonly brokers: readonly string[];
@@ -45,7 +48,9 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
           maxMs: 3000,
         },
       );
-      await consumer.run({ eachBatchAutoResolve: false, eachBatch: o.eachBatch });
+      // The batches of several partitions at once: one partition's wait for its acknowledgements
+      // and its clock write no longer holds the others back (each partition stays in order).
+      await consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: o.eachBatch });
       const aborted = new Promise<void>((resolve) => o.signal.addEventListener("abort", () => resolve(), { once: true }));
       const err = await Promise.race([gaveUp, aborted]);
       if (err !== undefined) {
