@@ -4,6 +4,7 @@
  * the page's content security policy allows no inline script or style and nothing
  * from another origin (the page works in a cluster without internet).
  */
+import { KnownError } from "@meetuphype/core";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Fanout } from "./fanout.js";
@@ -28,12 +29,11 @@ interface Asset {
   readonly body: Buffer;
 }
 
-export class PageMissingError extends Error {
+export class PageMissingError extends KnownError {
   readonly code = "BOARD_PAGE_MISSING";
   readonly retriable = false;
   constructor(cause: unknown) {
     super(`the board's page is not built (${PAGE_DIR.pathname}): run \`npm run build\``, { cause });
-    this.name = "PageMissingError";
   }
 }
 
@@ -65,7 +65,7 @@ export interface BoardServer {
   close(): Promise<void>;
 }
 
-export class BoardBindError extends Error {
+export class BoardBindError extends KnownError {
   readonly code = "BOARD_BIND_FAILED";
   readonly retriable = false;
   constructor(address: string, cause: unknown) {
@@ -75,7 +75,6 @@ export class BoardBindError extends Error {
         cause,
       },
     );
-    this.name = "BoardBindError";
   }
 }
 

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
 import { describe, retry } from "@meetuphype/cluster";
+import { backoffDelay, type Backoff } from "@meetuphype/core";
 
 /** Partitions whose batches a replica handles at the same time. */
 const PARTITIONS_AT_ONCE = 8;
@@ -29,9 +30,14 @@ export class ConsumerState {
   joined = 0;
 }
 
+/** The pause before a new consumer joins after one stopped or failed. */
+const RESTART: Backoff = { firstDelayMs: 1000, maxDelayMs: 15_000 };
+
 export async function consumeSupervised(o: SupervisedConsumerOptions, state: ConsumerState): Promise<void> {
-  let pause = 1000;
+  let failures = 0;
   while (!o.signal.aborted) {
+    const pause = backoffDelay(RESTART, ++failures, Math.random()) ?? RESTART.maxDelayMs;
+    const joinedBefore = state.joined;
     const consumer = o.kafka.consumer(o.config);
     const gaveUp = watch(consumer, state, o.logger);
     try {
@@ -66,8 +72,9 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
       await consumer.disconnect().catch(() => undefined);
     }
     if (o.signal.aborted) break;
+    // A consumer that joined the group worked for a while: the next one starts over at the first delay.
+    if (state.joined > joinedBefore) failures = 0;
     await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
-    pause = Math.min(pause * 2, 15_000);
   }
   state.problem = "stopped";
 }

@@ -3,6 +3,7 @@
  * behaviour that holds the actor's state. A failing message is reported to
  * `onError` and the actor goes on with the next one (supervision: resume).
  */
+import { KnownError } from "@meetuphype/core";
 import { Mailbox } from "./mailbox.js";
 
 export type Behavior<M> = (msg: M) => void | Promise<void>;
@@ -76,11 +77,10 @@ export class Actor<M> {
   }
 }
 
-export class ActorStoppedError extends Error {
+export class ActorStoppedError extends KnownError {
   readonly code = "ACTOR_STOPPED";
   readonly retriable = false;
   constructor(actor: string) {
     super(`actor ${actor} is stopped`);
-    this.name = "ActorStoppedError";
   }
 }

@@ -3,6 +3,7 @@
  * handler to a subject. The in-memory transport delivers in-process; the NATS
  * transport (distributed mode) implements the same interface.
  */
+import { KnownError } from "@meetuphype/core";
 export interface Subscription {
   unsubscribe(): void;
 }
@@ -13,12 +14,11 @@ export interface Transport {
   subscribe<M>(subject: string, handler: (msg: M) => void | Promise<void>): Subscription;
 }
 
-export class NoSubscriberError extends Error {
+export class NoSubscriberError extends KnownError {
   readonly code = "NO_SUBSCRIBER";
   readonly retriable = true;
   constructor(readonly subject: string) {
     super(`no subscriber on subject ${subject}: the message would be lost`);
-    this.name = "NoSubscriberError";
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type Marks,
   type Rsvp,
   type TopicState,
+  KnownError,
 } from "@meetuphype/core";
 import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
 import { pipeline as pb } from "@meetuphype/proto";
@@ -58,12 +59,11 @@ class StringTable {
 }
 
 /** A DeltaBatch the codec cannot read (its columns disagree, or refer past its strings). */
-export class MalformedMessageError extends Error {
+export class MalformedMessageError extends KnownError {
   readonly code = "MALFORMED_MESSAGE";
   readonly retriable = false;
   constructor(message: string) {
     super(message);
-    this.name = "MalformedMessageError";
   }
 }
 

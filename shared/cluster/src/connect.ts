@@ -5,6 +5,7 @@
  * reconnects by itself for ever; `natsHealth` tells readiness whether the server
  * answers right now.
  */
+import { KnownError } from "@meetuphype/core";
 import { connect, Events, type NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import type { NatsConfig } from "@meetuphype/config";
@@ -15,12 +16,11 @@ import { BrokerRefusedError, refusal } from "./refusals.js";
 /** Where NATS is and how to log in. */
 export type NatsTarget = Pick<NatsConfig, "natsUrl" | "natsSecurity">;
 
-export class NatsUnavailableError extends Error {
+export class NatsUnavailableError extends KnownError {
   readonly code = "NATS_UNAVAILABLE";
   readonly retriable = true;
   constructor(url: string, cause: unknown) {
     super(`cannot reach NATS at ${url}: ${describe(cause)} (start it with \`npm run infra:up\`, or set NATS_URL / --nats-url)`, { cause });
-    this.name = "NatsUnavailableError";
   }
 }
 

@@ -8,6 +8,7 @@
  * message id resolves with the first copy's), rejects on a stream error, when no stream
  * takes the subject, or after `timeoutMs`; callers retry with the same message id.
  */
+import { KnownError } from "@meetuphype/core";
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "nats";
 
 export interface PublishAck {
@@ -17,14 +18,13 @@ export interface PublishAck {
 }
 
 /** A publish the server refused or did not acknowledge in time. Retriable: a retry with the same message id is safe. */
-export class JetStreamPublishError extends Error {
+export class JetStreamPublishError extends KnownError {
   readonly retriable = true;
   constructor(
     readonly code: "timeout" | "no_stream" | "stream_error" | "closed" | "bad_ack",
     message: string,
   ) {
     super(message);
-    this.name = "JetStreamPublishError";
   }
 }
 

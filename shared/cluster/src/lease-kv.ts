@@ -4,6 +4,7 @@
  * bucket) implements it in production; the simulation test implements it in
  * memory with the same semantics (revisions, compare-and-set, a bucket TTL).
  */
+import { KnownError } from "@meetuphype/core";
 import type { KV } from "nats";
 
 export interface LeaseKvEntry {
@@ -26,12 +27,11 @@ export interface LeaseKv {
 }
 
 /** A compare-and-set lost: someone else wrote the key first. Not a transport failure. */
-export class CasConflictError extends Error {
+export class CasConflictError extends KnownError {
   readonly code = "CAS_CONFLICT";
   readonly retriable = false;
   constructor(key: string, cause?: unknown) {
     super(`compare-and-set on ${key} lost: the key changed`, { cause });
-    this.name = "CasConflictError";
   }
 }
 

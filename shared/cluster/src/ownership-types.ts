@@ -1,4 +1,5 @@
 /** The ports of the ownership protocol: what it asks of a shard runner and of time, and its errors. */
+import { KnownError } from "@meetuphype/core";
 
 /** What a running shard may ask of its lease. */
 export interface ShardLease {
@@ -26,11 +27,10 @@ export const realTimers: Timers = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 };
 
-export class OperationTimeoutError extends Error {
+export class OperationTimeoutError extends KnownError {
   readonly code = "KV_TIMEOUT";
   readonly retriable = true;
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${ms} ms`);
-    this.name = "OperationTimeoutError";
   }
 }

@@ -3,6 +3,7 @@
  * untrusted certificate does not get better by waiting: the service stops with a
  * message that names the settings to fix, instead of retrying for ever. Pure.
  */
+import { KnownError } from "@meetuphype/core";
 import { describe } from "./retry.js";
 
 export type Broker = "NATS" | "Kafka";
@@ -63,22 +64,20 @@ export function securityHint(broker: Broker, err: unknown, secured: boolean): st
 }
 
 /** A broker refused the login or the certificate: the service stops (exit 1), it does not retry. */
-export class BrokerRefusedError extends Error {
+export class BrokerRefusedError extends KnownError {
   readonly code = "BROKER_REFUSED";
   readonly retriable = false;
   constructor(broker: Broker, address: string, reason: string, cause?: unknown) {
     super(`${broker} at ${address}: ${reason}`, { cause });
-    this.name = "BrokerRefusedError";
   }
 }
 
 /** A broker that did not answer a short-lived command (`status`, `run --once`): exit 1, with the address. */
-export class BrokerUnavailableError extends Error {
+export class BrokerUnavailableError extends KnownError {
   readonly code = "BROKER_UNAVAILABLE";
   readonly retriable = true;
   constructor(broker: Broker, address: string, cause: unknown, hint?: string) {
     super(`cannot reach ${broker} at ${address}: ${describe(cause)}${hint !== undefined ? ` (${hint})` : ""}`, { cause });
-    this.name = "BrokerUnavailableError";
   }
 }
 

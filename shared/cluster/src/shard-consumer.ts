@@ -1,7 +1,11 @@
 /** Feeding one shard from JetStream, in order, whatever happens to the subscription. */
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
 import type { Logger } from "@meetuphype/actors";
+import { backoffDelay, type Backoff } from "@meetuphype/core";
 import { describe } from "./retry.js";
+
+/** The pause before subscribing again: short at first (the shard waits), longer while the server stays away. */
+const RESUBSCRIBE: Backoff = { firstDelayMs: 250, maxDelayMs: 5000 };
 
 /**
  * The ordered push consumer of one shard (NATS 2.9 has no multi-filter pull
@@ -27,6 +31,7 @@ export class ShardConsumer {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.signal.aborted) {
       try {
         const opts = consumerOpts();
@@ -41,6 +46,7 @@ export class ShardConsumer {
           if (this.signal.aborted) break;
           await this.deliver(m.seq, m.data, m.info.pending);
           this.lastQueued = m.seq;
+          failures = 0;
         }
         if (!this.signal.aborted) this.logger.warn("shard subscription ended; subscribing again", { subject: this.subject });
       } catch (err) {
@@ -48,7 +54,8 @@ export class ShardConsumer {
         this.logger.warn("shard subscription failed; subscribing again", { subject: this.subject, err: describe(err) });
       }
       this.sub?.unsubscribe();
-      if (!this.signal.aborted) await new Promise((r) => setTimeout(r, 500));
+      const pause = backoffDelay(RESUBSCRIBE, ++failures, Math.random()) ?? RESUBSCRIBE.maxDelayMs;
+      if (!this.signal.aborted) await new Promise((r) => setTimeout(r, pause));
     }
   }
 

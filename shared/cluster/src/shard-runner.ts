@@ -9,6 +9,7 @@
  * the consumer, lets the actor finish what it holds, and saves a snapshot with
  * the last handled sequence.
  */
+import { KnownError } from "@meetuphype/core";
 import { setMaxListeners } from "node:events";
 import type { JetStreamClient } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
@@ -121,12 +122,11 @@ interface Running<X> {
 }
 
 /** An effect was not made because the shard's lease is no longer valid (fencing). */
-export class LeaseExpiredError extends Error {
+export class LeaseExpiredError extends KnownError {
   readonly code = "LEASE_EXPIRED";
   readonly retriable = false;
   constructor(what: string) {
     super(`${what}: not done, the shard's lease is no longer valid`);
-    this.name = "LeaseExpiredError";
   }
 }
 

@@ -1,11 +1,8 @@
 /** The process wiring every command and service shares: signals, exit codes and known errors. */
 import { redactSecrets } from "@meetuphype/actors";
+import { isKnownError } from "@meetuphype/core";
 import type { CommandContext } from "./context.js";
-import { ConfigError, InputError } from "./errors.js";
-
-/** Errors that end a command with a message and exit code 1 (a `code` and no stack trace). */
-const isKnown = (err: unknown): err is Error & { code: string } =>
-  err instanceof Error && "code" in err && typeof err.code === "string" && "retriable" in err;
+import { ConfigError } from "./errors.js";
 
 /**
  * The exit code for a known error (2 for bad configuration, 1 for the others),
@@ -13,13 +10,14 @@ const isKnown = (err: unknown): err is Error & { code: string } =>
  */
 export function reportKnownError(err: unknown, label: string, write: (s: string) => void, stopping = false): number | undefined {
   // Stopped (SIGTERM) while still retrying, e.g. waiting for a broker: a clean stop, not a failure.
-  if (stopping && err instanceof Error && "code" in err && err.code === "RETRY_ABORTED") return 0;
+  if (stopping && isKnownError(err) && err.code === "RETRY_ABORTED") return 0;
   // A broker URL in a message may carry a password: never echoed.
   if (err instanceof ConfigError) {
     write(`${label}: ${redactSecrets(err.message)}\n`);
     return 2;
   }
-  if (err instanceof InputError || isKnown(err)) {
+  // Every other error the project throws on purpose (KnownError): its message names the cause and the fix.
+  if (isKnownError(err)) {
     write(`${label}: ${redactSecrets(err.message)}\n`);
     return 1;
   }

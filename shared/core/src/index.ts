@@ -12,3 +12,5 @@ export * from "./wtf8.js";
 export * from "./ranking-history.js";
 export * from "./cut.js";
 export * from "./version-table.js";
+export * from "./errors.js";
+export * from "./backoff.js";

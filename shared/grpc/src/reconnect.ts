@@ -1,23 +1,16 @@
 /**
- * The reconnect policy of `meetuphype watch`: capped exponential backoff with
- * jitter, and whether to give up. Pure: the caller sleeps and counts.
+ * The reconnect policy of `meetuphype watch` and the board: the project's one backoff
+ * (`@meetuphype/core` backoff.ts) with the numbers of a client that waits for a server.
  */
-export interface ReconnectPolicy {
-  /** Failed attempts in a row tolerated before giving up; negative = never give up. */
-  readonly retries: number;
-  readonly firstDelayMs: number;
-  readonly maxDelayMs: number;
-}
+import { backoffDelay, type Backoff } from "@meetuphype/core";
+
+export type ReconnectPolicy = Backoff & { readonly retries: number };
 
 export const DEFAULT_RECONNECT: Omit<ReconnectPolicy, "retries"> = { firstDelayMs: 500, maxDelayMs: 10_000 };
 
 /** The wait before attempt `failures + 1` (failures ≥ 1), or undefined to give up. `random` in [0, 1). */
-export function nextDelay(policy: ReconnectPolicy, failures: number, random: number): number | undefined {
-  if (policy.retries >= 0 && failures > policy.retries) return undefined;
-  const base = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(failures - 1, 30));
-  // ±20 %: many watchers of one restarted server do not all come back in the same instant.
-  return Math.round(base * (0.8 + 0.4 * random));
-}
+export const nextDelay = (policy: ReconnectPolicy, failures: number, random: number): number | undefined =>
+  backoffDelay(policy, failures, random);
 
 /**
  * A gRPC failure's text for people: grpc-js ends some with an empty "Resolution note: ",

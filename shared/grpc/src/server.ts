@@ -1,4 +1,5 @@
 /** The TrendingService gRPC server, with server reflection and the standard health service. */
+import { KnownError } from "@meetuphype/core";
 import { fileURLToPath } from "node:url";
 import { Server } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
@@ -45,7 +46,7 @@ export interface TrendingServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export class BindError extends Error {
+export class BindError extends KnownError {
   readonly code = "GRPC_BIND_FAILED";
   readonly retriable = false;
   constructor(address: string, cause: unknown) {
@@ -53,7 +54,6 @@ export class BindError extends Error {
       `cannot listen for gRPC on ${address}: ${cause instanceof Error ? cause.message : String(cause)} (is the port in use? pick another with --grpc-port)`,
       { cause },
     );
-    this.name = "BindError";
   }
 }
 

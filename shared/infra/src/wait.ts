@@ -1,13 +1,13 @@
 /** Waiting for a server to answer, with a deadline and a reason when it does not. */
+import { KnownError } from "@meetuphype/core";
 import { connect as tcpConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export class NotReadyError extends Error {
+export class NotReadyError extends KnownError {
   readonly code = "INFRA_NOT_READY";
   readonly retriable = true;
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
-    this.name = "NotReadyError";
   }
 }
 
