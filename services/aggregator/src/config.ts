@@ -11,6 +11,9 @@ import {
   GRPC_TLS_OPTIONS,
   serverTlsFrom,
   natsFrom,
+  natsResourcesFrom,
+  NATS_REPLICAS,
+  type NatsResourceConfig,
   type BaseConfig,
   type NatsConfig,
   bool,
@@ -28,6 +31,7 @@ import type { TrendingParams } from "@meetuphype/core";
 export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   ...KAFKA_OPTIONS,
   ...NATS_OPTIONS,
+  NATS_REPLICAS,
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   EMIT_INTERVAL,
@@ -38,7 +42,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   ...SERVICE_OPTIONS,
 ];
 
-export interface AggregatorConfig extends BaseConfig, NatsConfig, KafkaConfig {
+export interface AggregatorConfig extends BaseConfig, NatsConfig, KafkaConfig, NatsResourceConfig {
   /** The input topic: rankings name their cut in it, and its end offsets tell how far behind they are. */
   readonly topic: string;
   readonly counterShards: number;
@@ -59,6 +63,7 @@ export function aggregatorConfig(argv: readonly string[], env: Readonly<Record<s
   return {
     ...baseFrom(v),
     ...natsFrom(v),
+    ...natsResourcesFrom(v),
     ...kafkaFrom(v),
     topic: str(v, "kafka-topic") ?? "meetup",
     counterShards: num(v, "counter-shards"),

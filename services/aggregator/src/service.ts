@@ -13,6 +13,7 @@ import {
   encodeAggregatorBeat,
   encodeCut,
   openHistoryStore,
+  NatsReplicasError,
   reachableAt,
   connectNats,
   createKafka,
@@ -85,12 +86,18 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     await server.close(0);
     throw err;
   });
-  await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
+  await retry(() => ensureResources(nc, n, cfg.natsReplicas), {
+    what: "creating the NATS streams and buckets",
+    logger,
+    signal: ctx.signal,
+    isFinal: (e) => e instanceof NatsReplicasError,
+  });
   const js = nc.jetstream();
-  const historyStore = await retry(() => openHistoryStore(js, n, history, logger), {
+  const historyStore = await retry(() => openHistoryStore(js, n, history, logger, cfg.natsReplicas), {
     what: "loading the ranking history",
     logger,
     signal: ctx.signal,
+    isFinal: (e) => e instanceof NatsReplicasError,
   });
   recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
   // The input's end offsets: a ranking's cut against them says whether records wait (catching up).

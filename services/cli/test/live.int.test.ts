@@ -6,9 +6,9 @@
 import { execFile } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
-import { eventually, exited, findGrpcurl, freePort, grpcurlWatch, runCli, startCli, startServing } from "@meetuphype/testkit";
+import { eventually, exited, findGrpcurl, freePort, grpcurlWatch, runCli, startCli, startServing, uniqueName } from "@meetuphype/testkit";
 
 const exec = promisify(execFile);
 let child: ReturnType<typeof startCli>;
@@ -139,6 +139,16 @@ describe("meetuphype errors", () => {
     const some = await runCli(["run", "--once", "--input", "-"], { stdin: `${good}\n{oops\n` });
     expect(some.code).toBe(0);
     expect(some.stderr).toContain("run: 1 of 2 lines rejected (invalid_json: 1)");
+  });
+
+  it("a service asked for more NATS copies than a single server keeps stops at once, naming the setting", async () => {
+    const res = await runCli(["counter", "--nats-replicas", "3", "--health-port", "0"], {
+      env: { NATS_URL: inject("natsUrl"), NAME_PREFIX: uniqueName("repl"), LOG_LEVEL: "warn" },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /NATS refused 3 replicas for the streams of \S+: the NATS server \S+ is not part of a cluster\. Set NATS_REPLICAS/,
+    );
   });
 
   it("exits 1 with one line naming a gRPC port in use and the fix, and no log line of grpc-js's own", async () => {

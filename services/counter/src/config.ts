@@ -3,6 +3,9 @@ import {
   SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
+  natsResourcesFrom,
+  NATS_REPLICAS,
+  type NatsResourceConfig,
   type BaseConfig,
   type NatsConfig,
   MODEL_OPTIONS,
@@ -16,9 +19,9 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const COUNTER_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
+export const COUNTER_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, NATS_REPLICAS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
 
-export interface CounterConfig extends BaseConfig, NatsConfig {
+export interface CounterConfig extends BaseConfig, NatsConfig, NatsResourceConfig {
   readonly counterShards: number;
   readonly dedupShards: number;
   readonly params: TrendingParams;
@@ -31,6 +34,7 @@ export function counterConfig(argv: readonly string[], env: Readonly<Record<stri
   return {
     ...baseFrom(v),
     ...natsFrom(v),
+    ...natsResourcesFrom(v),
     counterShards: num(v, "counter-shards"),
     dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),

@@ -26,6 +26,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     kind: "counter",
     natsUrl: cfg.natsUrl,
     natsSecurity: cfg.natsSecurity,
+    natsReplicas: cfg.natsReplicas,
     prefix: cfg.prefix,
     shards: cfg.counterShards,
     healthPort: cfg.healthPort,

@@ -3,6 +3,9 @@ import {
   SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
+  natsResourcesFrom,
+  NATS_REPLICAS,
+  type NatsResourceConfig,
   type BaseConfig,
   type NatsConfig,
   MODEL_OPTIONS,
@@ -16,9 +19,9 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const DEDUP_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
+export const DEDUP_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, NATS_REPLICAS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
 
-export interface DedupConfig extends BaseConfig, NatsConfig {
+export interface DedupConfig extends BaseConfig, NatsConfig, NatsResourceConfig {
   readonly dedupShards: number;
   readonly counterShards: number;
   readonly params: TrendingParams;
@@ -31,6 +34,7 @@ export function dedupConfig(argv: readonly string[], env: Readonly<Record<string
   return {
     ...baseFrom(v),
     ...natsFrom(v),
+    ...natsResourcesFrom(v),
     dedupShards: num(v, "dedup-shards"),
     counterShards: num(v, "counter-shards"),
     params: paramsFrom(v),

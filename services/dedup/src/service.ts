@@ -31,6 +31,7 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     kind: "dedup",
     natsUrl: cfg.natsUrl,
     natsSecurity: cfg.natsSecurity,
+    natsReplicas: cfg.natsReplicas,
     prefix: cfg.prefix,
     shards: cfg.dedupShards,
     healthPort: cfg.healthPort,

@@ -5,6 +5,12 @@ import {
   SERVICE_OPTIONS,
   baseFrom,
   natsFrom,
+  natsResourcesFrom,
+  NATS_REPLICAS,
+  type NatsResourceConfig,
+  kafkaTopicFrom,
+  KAFKA_TOPIC_OPTIONS,
+  type KafkaTopicConfig,
   type BaseConfig,
   type NatsConfig,
   KAFKA_OPTIONS,
@@ -21,6 +27,7 @@ import type { TrendingParams } from "@meetuphype/core";
 
 export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...KAFKA_OPTIONS,
+  ...KAFKA_TOPIC_OPTIONS,
   {
     flag: "kafka-group-id",
     env: "KAFKA_GROUP_ID",
@@ -36,12 +43,13 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
     derived: { from: "--kafka-topic", value: (v) => `${String(v["kafka-topic"] ?? "meetup")}.dlq` },
   },
   ...NATS_OPTIONS,
+  NATS_REPLICAS,
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   ...SERVICE_OPTIONS,
 ];
 
-export interface IngestConfig extends BaseConfig, NatsConfig, KafkaConfig {
+export interface IngestConfig extends BaseConfig, NatsConfig, KafkaConfig, NatsResourceConfig, KafkaTopicConfig {
   readonly topic: string;
   readonly groupId: string;
   readonly dlqTopic: string;
@@ -58,6 +66,8 @@ export function ingestConfig(argv: readonly string[], env: Readonly<Record<strin
   return {
     ...baseFrom(v),
     ...natsFrom(v),
+    ...natsResourcesFrom(v),
+    ...kafkaTopicFrom(v),
     ...kafkaFrom(v),
     topic,
     groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,

@@ -13,6 +13,7 @@ import {
   names,
   natsHealth,
   JetStreamPublisher,
+  NatsReplicasError,
   PartitionClocks,
   replicaId,
   retry,
@@ -63,7 +64,12 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   );
   nc = await connectNats(cfg, `ingest-${replica}`, logger, ctx.signal);
   const conn = nc;
-  await retry(() => ensureResources(conn, n), { what: "creating the NATS streams and buckets", logger, signal: ctx.signal });
+  await retry(() => ensureResources(conn, n, cfg.natsReplicas), {
+    what: "creating the NATS streams and buckets",
+    logger,
+    signal: ctx.signal,
+    isFinal: (e) => e instanceof NatsReplicasError,
+  });
   const js = nc.jetstream();
   const publisher = new JetStreamPublisher(nc);
   const clockKv = await js.views.kv(n.clockBucket);
@@ -73,6 +79,8 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     security: cfg.kafkaSecurity,
     logger,
     signal: ctx.signal,
+    replicationFactor: cfg.replicationFactor,
+    minInsyncReplicas: cfg.minInsyncReplicas,
   });
   const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards, stats);
   let published = 0;

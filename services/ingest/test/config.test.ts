@@ -15,4 +15,12 @@ describe("ingestConfig", () => {
     expect(() => ingestConfig(["--name-prefix", "a.b"], {})).toThrow(ConfigError);
     expect(() => ingestConfig([], { NAME_PREFIX: "a b" })).toThrow(/NAME_PREFIX \(--name-prefix\) must be 1-32 letters/);
   });
+
+  it("takes the replication settings: one copy and the brokers' defaults unless asked", () => {
+    expect(ingestConfig([], {})).toMatchObject({ natsReplicas: 1, replicationFactor: 0, minInsyncReplicas: 0 });
+    const ha = ingestConfig(["--kafka-min-insync-replicas", "2"], { NATS_REPLICAS: "3", KAFKA_REPLICATION_FACTOR: "3" });
+    expect(ha).toMatchObject({ natsReplicas: 3, replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(() => ingestConfig([], { NATS_REPLICAS: "0" })).toThrow(/NATS_REPLICAS \(--nats-replicas\)/);
+    expect(() => ingestConfig([], { NATS_REPLICAS: "7" })).toThrow(ConfigError);
+  });
 });

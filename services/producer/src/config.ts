@@ -1,6 +1,9 @@
 /** The producer's configuration, parsed once from flags and environment variables. */
 import {
   kafkaFrom,
+  kafkaTopicFrom,
+  KAFKA_TOPIC_OPTIONS,
+  type KafkaTopicConfig,
   type KafkaConfig,
   SERVICE_OPTIONS,
   bool,
@@ -16,6 +19,7 @@ import {
 
 export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
   ...KAFKA_OPTIONS,
+  ...KAFKA_TOPIC_OPTIONS,
   {
     flag: "input",
     short: "i",
@@ -64,7 +68,7 @@ export type ProducerSource =
   | { readonly kind: "file"; readonly path: string; readonly speedup: number | undefined; readonly rate: number | undefined }
   | { readonly kind: "url"; readonly url: string };
 
-export interface ProducerConfig extends KafkaConfig {
+export interface ProducerConfig extends KafkaConfig, KafkaTopicConfig {
   readonly topic: string;
   readonly source: ProducerSource;
   readonly partitions: number;
@@ -94,6 +98,7 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
         : { kind: "synthetic", seed: num(v, "seed"), rate: rate ?? 50, count: num(v, "count") };
   return {
     ...kafkaFrom(v),
+    ...kafkaTopicFrom(v),
     topic: str(v, "kafka-topic") ?? "meetup",
     source,
     partitions: num(v, "partitions"),

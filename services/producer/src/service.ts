@@ -73,6 +73,8 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     logger,
     signal: ctx.signal,
     partitions: cfg.partitions,
+    replicationFactor: cfg.replicationFactor,
+    minInsyncReplicas: cfg.minInsyncReplicas,
   });
   const what = `sending to ${cfg.topic} at ${cfg.brokers.join(",")}`;
   problem = undefined;

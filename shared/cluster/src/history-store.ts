@@ -3,6 +3,7 @@
  * minute), so that a restarted aggregator, and every board behind it, serves the same
  * sparklines. Points beyond the horizon are deleted; the bucket's TTL is a safety net.
  */
+import { ensureReplicas, kvStream, NatsReplicasError } from "./setup.js";
 import type { JetStreamClient, KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
@@ -18,8 +19,17 @@ export interface HistoryStore {
 }
 
 /** Opens (creating) the bucket and loads its points into `history`. */
-export async function openHistoryStore(js: JetStreamClient, n: Names, history: RankingHistory, logger: Logger): Promise<HistoryStore> {
-  const kv: KV = await js.views.kv(n.historyBucket, { history: 1, ttl: HISTORY_HORIZON_MS + 3_600_000 });
+export async function openHistoryStore(
+  js: JetStreamClient,
+  n: Names,
+  history: RankingHistory,
+  logger: Logger,
+  replicas = 1,
+): Promise<HistoryStore> {
+  const kv: KV = await js.views.kv(n.historyBucket, { history: 1, ttl: HISTORY_HORIZON_MS + 3_600_000, replicas }).catch((err: unknown) => {
+    throw replicas > 1 ? new NatsReplicasError(`KV bucket ${n.historyBucket}`, replicas, err) : err;
+  });
+  await ensureReplicas(await js.jetstreamManager(), kvStream(n.historyBucket), replicas, `KV bucket ${n.historyBucket}`);
   let loaded = 0;
   // The keys first, then the values: reading values while the keys' iterator is open ends it early.
   const keys: string[] = [];

@@ -2,6 +2,7 @@
  * Connecting to Kafka at start-up: retried while the brokers are away, stopped at
  * once when they refuse the login or the certificate (the error names the settings).
  */
+import { isKnownError } from "@meetuphype/core";
 import { retry, type RetryOptions } from "./retry.js";
 import { BrokerRefusedError, refusal, securityHint } from "./refusals.js";
 
@@ -12,7 +13,8 @@ export interface KafkaRetryOptions extends Omit<RetryOptions, "isFinal" | "hint"
 }
 
 export async function retryKafka<T>(fn: () => Promise<T>, o: KafkaRetryOptions): Promise<T> {
-  const isFinal = (err: unknown): boolean => refusal("Kafka", err) !== undefined;
+  // A refused login or certificate, or a known error that retrying cannot fix (a topic setting the brokers refuse).
+  const isFinal = (err: unknown): boolean => refusal("Kafka", err) !== undefined || (isKnownError(err) && !err.retriable);
   return retry(fn, { ...o, isFinal, hint: (err) => securityHint("Kafka", err, o.secured) }).catch((err: unknown) => {
     const why = refusal("Kafka", err);
     throw why !== undefined ? new BrokerRefusedError("Kafka", o.brokers.join(","), why, err) : err;

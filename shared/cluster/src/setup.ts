@@ -1,6 +1,39 @@
-/** Creates (idempotently) the streams, KV buckets and object store the pipeline uses. */
+/**
+ * Creates (idempotently) the streams, KV buckets and object store the pipeline uses, with
+ * NATS_REPLICAS copies each; an existing one with another count is changed to it where NATS
+ * allows (a clustered JetStream), or the service stops with an error naming it and the setting.
+ */
+import { KnownError } from "@meetuphype/core";
 import { RetentionPolicy, StorageType, nanos, type JetStreamManager, type NatsConnection } from "nats";
 import type { Names } from "./names.js";
+
+/** NATS would not keep a resource with the replicas asked for (NATS_REPLICAS): retrying cannot fix it. */
+export class NatsReplicasError extends KnownError {
+  readonly code = "NATS_REPLICAS";
+  readonly retriable = false;
+  constructor(resource: string, replicas: number, cause: unknown) {
+    super(
+      `NATS refused ${replicas} replica${replicas === 1 ? "" : "s"} for ${resource}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        `Set NATS_REPLICAS (--nats-replicas) to at most the number of JetStream servers in the NATS cluster (1 for a single server).`,
+      { cause },
+    );
+  }
+}
+
+/** The stream behind a KV bucket or an object store (JetStream's own naming). */
+export const kvStream = (bucket: string): string => `KV_${bucket}`;
+export const objectStoreStream = (store: string): string => `OBJ_${store}`;
+
+/** Gives an existing stream `replicas` copies, if it has another count. */
+export async function ensureReplicas(jsm: JetStreamManager, stream: string, replicas: number, resource = stream): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if (info.config.num_replicas === replicas) return;
+  try {
+    await jsm.streams.update(stream, { ...info.config, num_replicas: replicas });
+  } catch (err) {
+    throw new NatsReplicasError(resource, replicas, err);
+  }
+}
 
 /** How long the shard streams keep messages (a stopped shard resumes from its snapshot within this). */
 export const STREAM_MAX_AGE_MS = 2 * 24 * 3_600_000;
@@ -9,7 +42,7 @@ export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** A replica that stops heartbeating leaves the member list after this long. */
 export const MEMBER_TTL_MS = 5_000;
 
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string): Promise<void> {
+async function ensureStream(jsm: JetStreamManager, name: string, subject: string, replicas: number): Promise<void> {
   try {
     await jsm.streams.info(name);
     return;
@@ -24,23 +57,44 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
       retention: RetentionPolicy.Limits,
       max_age: nanos(STREAM_MAX_AGE_MS),
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      num_replicas: replicas,
     });
   } catch (err) {
     // Another replica may have created it meanwhile.
     await jsm.streams.info(name).catch(() => {
-      throw err;
+      throw replicas > 1 ? new NatsReplicasError(`stream ${name}`, replicas, err) : err;
     });
   }
 }
 
-export async function ensureResources(nc: NatsConnection, n: Names): Promise<void> {
+/** Every NATS resource of the pipeline, with `replicas` copies (NATS_REPLICAS; 1 by default). */
+export async function ensureResources(nc: NatsConnection, n: Names, replicas = 1): Promise<void> {
+  // A single server refuses new resources with several copies, but (2.9) accepts the change on
+  // existing ones without keeping them: so ask first whether it is part of a cluster.
+  if (replicas > 1 && (nc.info?.cluster ?? "") === "")
+    throw new NatsReplicasError(
+      `the streams of ${n.prefix}`,
+      replicas,
+      new Error(`the NATS server ${nc.getServer()} is not part of a cluster`),
+    );
   const jsm = await nc.jetstreamManager();
-  await ensureStream(jsm, n.dedupStream, `${n.prefix}.dedup.*`);
-  await ensureStream(jsm, n.counterStream, `${n.prefix}.counter.*`);
+  await ensureStream(jsm, n.dedupStream, `${n.prefix}.dedup.*`, replicas);
+  await ensureStream(jsm, n.counterStream, `${n.prefix}.counter.*`, replicas);
   const js = nc.jetstream();
-  await js.views.kv(n.membersBucket, { ttl: MEMBER_TTL_MS, history: 1 });
-  await js.views.kv(n.shardsBucket, { history: 1 });
-  await js.views.kv(n.clockBucket, { history: 1 });
-  await js.views.kv(n.progressBucket, { history: 1 });
-  await js.views.os(n.snapshotStore);
+  const kv = async (bucket: string, o: { ttl?: number; history: number }): Promise<void> => {
+    await js.views.kv(bucket, { ...o, replicas }).catch((err: unknown) => {
+      throw replicas > 1 ? new NatsReplicasError(`KV bucket ${bucket}`, replicas, err) : err;
+    });
+    await ensureReplicas(jsm, kvStream(bucket), replicas, `KV bucket ${bucket}`);
+  };
+  await kv(n.membersBucket, { ttl: MEMBER_TTL_MS, history: 1 });
+  await kv(n.shardsBucket, { history: 1 });
+  await kv(n.clockBucket, { history: 1 });
+  await kv(n.progressBucket, { history: 1 });
+  await js.views.os(n.snapshotStore, { replicas }).catch((err: unknown) => {
+    throw replicas > 1 ? new NatsReplicasError(`object store ${n.snapshotStore}`, replicas, err) : err;
+  });
+  await ensureReplicas(jsm, objectStoreStream(n.snapshotStore), replicas, `object store ${n.snapshotStore}`);
+  await ensureReplicas(jsm, n.dedupStream, replicas, `stream ${n.dedupStream}`);
+  await ensureReplicas(jsm, n.counterStream, replicas, `stream ${n.counterStream}`);
 }

@@ -18,7 +18,7 @@ import type { ShardLease } from "./ownership-types.js";
 import { JetStreamPublisher } from "./js-publisher.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
-import { ensureResources } from "./setup.js";
+import { ensureResources, NatsReplicasError } from "./setup.js";
 import { JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
 
@@ -37,6 +37,8 @@ export interface ShardServiceOptions<X> {
   readonly kind: ShardKind;
   readonly natsUrl: string;
   readonly natsSecurity: NatsSecurity;
+  /** Copies of each NATS resource it creates (NATS_REPLICAS). @default 1 */
+  readonly natsReplicas?: number;
   readonly prefix: string;
   readonly shards: number;
   readonly healthPort: number;
@@ -123,7 +125,12 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   });
   live.nc = nc;
   const n = nameSet(o.prefix);
-  await retry(() => ensureResources(nc, n), { what: "creating the NATS streams and buckets", logger: log, signal: o.signal });
+  await retry(() => ensureResources(nc, n, o.natsReplicas ?? 1), {
+    what: "creating the NATS streams and buckets",
+    logger: log,
+    signal: o.signal,
+    isFinal: (e) => e instanceof NatsReplicasError,
+  });
   const js = nc.jetstream();
   const publisher = new JetStreamPublisher(nc);
   const env: ShardServiceEnv = { nc, js, publisher, names: n, replica, logger: log, metrics };

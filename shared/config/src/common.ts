@@ -99,6 +99,36 @@ export const KAFKA_OPTIONS: readonly OptionSpec[] = [
   ...KAFKA_SECURITY_OPTIONS,
 ];
 
+/** For the services that create NATS resources (ingest, dedup, counter, aggregator). */
+export const NATS_REPLICAS: OptionSpec = {
+  flag: "nats-replicas",
+  env: "NATS_REPLICAS",
+  type: "int",
+  default: 1,
+  help: "replicas of every stream, KV bucket and object store the services create (at most the JetStream servers of the NATS cluster)",
+  check: intIn(1, 5),
+};
+
+/** For the services that create Kafka topics (the producer, ingest). */
+export const KAFKA_TOPIC_OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "kafka-replication-factor",
+    env: "KAFKA_REPLICATION_FACTOR",
+    type: "int",
+    default: 0,
+    help: "replication factor of the topics the services create (0 = the brokers' default.replication.factor)",
+    check: intIn(0, 32),
+  },
+  {
+    flag: "kafka-min-insync-replicas",
+    env: "KAFKA_MIN_INSYNC_REPLICAS",
+    type: "int",
+    default: 0,
+    help: "min.insync.replicas of the topics the services create (0 = the brokers' default)",
+    check: intIn(0, 32),
+  },
+];
+
 export const NATS_OPTIONS: readonly OptionSpec[] = [
   { flag: "nats-url", env: "NATS_URL", type: "string", default: "nats://127.0.0.1:4222", help: "NATS server(s), comma-separated" },
   {
@@ -162,6 +192,17 @@ export interface NatsConfig {
   readonly natsSecurity: NatsSecurity;
 }
 
+/** How many copies of its NATS resources a service asks for. */
+export interface NatsResourceConfig {
+  readonly natsReplicas: number;
+}
+
+/** How the topics a service creates are replicated (0: the brokers' defaults). */
+export interface KafkaTopicConfig {
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+}
+
 /** Where a service finds Kafka and how it logs in. */
 export interface KafkaConfig {
   readonly brokers: string[];
@@ -177,6 +218,11 @@ export const natsFrom = (v: OptionValues): NatsConfig => ({
   natsUrl: str(v, "nats-url") ?? "",
   prefix: str(v, "name-prefix") ?? "mh",
   natsSecurity: natsSecurityFrom(v),
+});
+export const natsResourcesFrom = (v: OptionValues): NatsResourceConfig => ({ natsReplicas: num(v, "nats-replicas") });
+export const kafkaTopicFrom = (v: OptionValues): KafkaTopicConfig => ({
+  replicationFactor: num(v, "kafka-replication-factor"),
+  minInsyncReplicas: num(v, "kafka-min-insync-replicas"),
 });
 export const kafkaFrom = (v: OptionValues): KafkaConfig => ({
   brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
