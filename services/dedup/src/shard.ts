@@ -23,7 +23,7 @@ import {
 import { DedupLogic, emptyStats, type PositionedDelta } from "@meetuphype/pipeline";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
-const MAX_DELTAS = 5000;
+export const MAX_DELTAS = 5000;
 
 /** What a running dedup shard's notices announce (notices.ts). */
 export interface DedupShardState {
@@ -35,7 +35,7 @@ export interface DedupShardState {
 }
 
 /** Splits one input message's deltas for one counter shard into segments of MAX_DELTAS at most. */
-function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): DeltaSegment[] {
+export function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): DeltaSegment[] {
   const out: DeltaSegment[] = [];
   for (let i = 0, part = 0; i === 0 || i < deltas.length; i += MAX_DELTAS, part++)
     out.push({ seq, part, deltas: deltas.slice(i, i + MAX_DELTAS) });
@@ -43,7 +43,7 @@ function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): DeltaSegme
 }
 
 /** Packs segments into messages of MAX_DELTAS deltas at most (a segment is never split across messages). */
-function pack(segments: readonly DeltaSegment[]): DeltaSegment[][] {
+export function pack(segments: readonly DeltaSegment[]): DeltaSegment[][] {
   const msgs: DeltaSegment[][] = [];
   let cur: DeltaSegment[] = [];
   let size = 0;
