@@ -19,7 +19,13 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const COUNTER_OPTIONS: readonly OptionSpec[] = [...NATS_OPTIONS, NATS_REPLICAS, ...SHARD_OPTIONS, ...MODEL_OPTIONS, ...SERVICE_OPTIONS];
+export const COUNTER_OPTIONS: readonly OptionSpec[] = [
+  ...NATS_OPTIONS,
+  NATS_REPLICAS,
+  ...SHARD_OPTIONS,
+  ...MODEL_OPTIONS,
+  ...SERVICE_OPTIONS,
+];
 
 export interface CounterConfig extends BaseConfig, NatsConfig, NatsResourceConfig {
   readonly counterShards: number;
