@@ -5,8 +5,8 @@
  * stops them all on Ctrl-C.
  */
 import { HTTP_OPTIONS } from "@meetuphype/board";
+import { freePort } from "@meetuphype/infra";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import {
   EMIT_INTERVAL,
@@ -120,19 +120,6 @@ export function clusterAddresses(children: readonly ClusterChild[]): string {
         `  ${c.name.padEnd(width)}  ${c.serves !== undefined ? `${c.serves}; ` : ""}health and metrics http://127.0.0.1:${c.healthPort}/metrics`,
     )
     .join("\n");
-}
-
-/** A port free on this host now (the child binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const a = server.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function clusterCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
