@@ -19,12 +19,18 @@ export interface ShardRunner {
 
 export interface Timers {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`; once `signal` aborts, never (and its timer is gone). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realTimers: Timers = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted === true) return;
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    }),
 };
 
 export class OperationTimeoutError extends KnownError {

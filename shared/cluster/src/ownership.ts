@@ -137,13 +137,19 @@ export class ShardOwnership {
     await this.timed("leaving the member list", this.o.membership.remove()).catch(() => undefined);
   }
 
-  private timed<T>(what: string, p: Promise<T>): Promise<T> {
-    return Promise.race([
-      p,
-      this.t.sleep(this.opTimeout).then(() => {
-        throw new OperationTimeoutError(what, this.opTimeout);
-      }),
-    ]);
+  /** `p`, or an OperationTimeoutError after the operation timeout; the timer goes as soon as either settles. */
+  private async timed<T>(what: string, p: Promise<T>): Promise<T> {
+    const settled = new AbortController();
+    try {
+      return await Promise.race([
+        p,
+        this.t.sleep(this.opTimeout, settled.signal).then(() => {
+          throw new OperationTimeoutError(what, this.opTimeout);
+        }),
+      ]);
+    } finally {
+      settled.abort();
+    }
   }
 
   private key(shard: number): string {
