@@ -245,8 +245,16 @@ describe.skipIf(chromium === undefined)(
       expect(await page.$eval("#explain", (e) => e.textContent)).toMatch(/divided by its age in hours plus one/);
       const link = await page.$eval("#rows tr th a", (a) => a.href);
       expect(link).toBe(`https://www.meetup.com/topics/${(await shownKeys())[0]}/`);
-      if (process.env.BOARD_SCREENSHOT !== undefined)
+      // Screenshots of the run's own ranking (before the test topic surges): the page and a phone's view of it.
+      if (process.env.BOARD_SCREENSHOT !== undefined) {
         writeFileSync(process.env.BOARD_SCREENSHOT, await page.screenshot({ fullPage: true }));
+        const phone = await browser.newPage();
+        await phone.setViewport({ width: 390, height: 844, isMobile: true });
+        await phone.goto(`http://127.0.0.1:${board.http}/`);
+        await phone.waitForFunction(() => document.querySelectorAll("#rows tr").length > 0);
+        writeFileSync(process.env.BOARD_SCREENSHOT.replace(/\.png$/, "-phone.png"), await phone.screenshot());
+        await phone.close();
+      }
     });
 
     it("moves each topic by its rank change over the chosen span, from the history", async () => {
