@@ -5,3 +5,4 @@ export * from "./client.js";
 export * from "./tls.js";
 export * from "./history.js";
 export * from "./reconnect.js";
+export * from "./follow.js";

@@ -6,14 +6,12 @@
  * `--timeout-ms` without a ranking. The console view prints a ranking when its
  * names (or its caveat) change; `--json` prints every snapshot.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import type { ServiceError } from "@grpc/grpc-js";
-import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
+import { followTrending, fromWire, trendingClient, type ServedSnapshot } from "@meetuphype/grpc";
 import { formatConsole, snapshotCaveat } from "@meetuphype/pipeline";
 import { WATCH_OPTIONS, watchConfig, type WatchConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
-import { DEFAULT_RECONNECT, grpcReason, nextDelay } from "@meetuphype/grpc";
+import { DEFAULT_RECONNECT } from "@meetuphype/grpc";
 
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 
@@ -50,69 +48,41 @@ export async function watchCommand(argv: readonly string[], ctx: CommandContext)
 export const consoleView = (s: ServedSnapshot): string => JSON.stringify([s.topics.map((t) => t.name), snapshotCaveat(s)]);
 
 async function watchLoop(cfg: WatchConfig, ctx: CommandContext, client: ReturnType<typeof trendingClient>): Promise<number> {
-  const policy = { ...DEFAULT_RECONNECT, retries: cfg.retries };
-  let failures = 0;
   let shown: string | undefined;
-  // --once gives up after the timeout, whether the server is away or serves no ranking yet.
-  const deadline = cfg.once && cfg.timeoutMs > 0 ? Date.now() + cfg.timeoutMs : undefined;
-  let timedOut = false;
-  for (;;) {
-    let received = false;
-    let done = false;
-    const watch = watchTrending(client, cfg.limit, (s) => {
-      received = true;
-      failures = 0;
+  const end = await followTrending({
+    client,
+    limit: cfg.limit,
+    policy: { ...DEFAULT_RECONNECT, retries: cfg.retries },
+    signal: ctx.signal,
+    // --once gives up after the timeout, whether the server is away or serves no ranking yet.
+    ...(cfg.once && cfg.timeoutMs > 0 ? { deadline: Date.now() + cfg.timeoutMs } : {}),
+    onSnapshot: (w) => {
+      const s = fromWire(w);
       if (cfg.json) ctx.stdout.write(snapshotLine(s));
       else if (consoleView(s) !== shown) {
         shown = consoleView(s);
         ctx.stdout.write(formatConsole(s));
       }
-      if (cfg.once) {
-        done = true;
-        watch.cancel();
-      }
-    });
-    const onAbort = (): void => watch.cancel();
-    ctx.signal.addEventListener("abort", onAbort);
-    const timer =
-      deadline === undefined
-        ? undefined
-        : setTimeout(
-            () => {
-              timedOut = true;
-              watch.cancel();
-            },
-            Math.max(0, deadline - Date.now()),
-          );
-    let why: string;
-    try {
-      await watch.done;
-      why = "the server ended the stream";
-    } catch (err) {
-      const e = err as ServiceError;
-      why = grpcReason(e.details ?? e.message);
-    } finally {
-      ctx.signal.removeEventListener("abort", onAbort);
-      clearTimeout(timer);
-    }
-    if (done || ctx.signal.aborted) return 0;
-    if (timedOut || (deadline !== undefined && Date.now() >= deadline)) {
+      return cfg.once;
+    },
+    onLost: ({ reason, delayMs }) => {
+      if (delayMs !== undefined)
+        ctx.stderr.write(`meetuphype watch: ${cfg.addr}: ${reason}; reconnecting in ${(delayMs / 1000).toFixed(1)} s\n`);
+    },
+  });
+  switch (end.kind) {
+    case "done":
+    case "stopped":
+      return 0;
+    case "timed-out":
       ctx.stderr.write(
-        `meetuphype watch: no ranking from ${cfg.addr} within ${(cfg.timeoutMs / 1000).toFixed(1)} s${timedOut ? "" : ` (${why})`}. Is \`meetuphype run\` (or the aggregator) serving there, with a ranking yet? Set --addr, or --timeout-ms to wait longer.\n`,
+        `meetuphype watch: no ranking from ${cfg.addr} within ${(cfg.timeoutMs / 1000).toFixed(1)} s${end.reason === undefined ? "" : ` (${end.reason})`}. Is \`meetuphype run\` (or the aggregator) serving there, with a ranking yet? Set --addr, or --timeout-ms to wait longer.\n`,
       );
       return 1;
-    }
-    failures = received ? 1 : failures + 1;
-    const delay = nextDelay(policy, failures, Math.random());
-    if (delay === undefined) {
+    case "gave-up":
       ctx.stderr.write(
-        `meetuphype watch: cannot watch ${cfg.addr}: ${why} (${failures} attempt${failures === 1 ? "" : "s"}). Is \`meetuphype run\` (or the aggregator) serving there? Set --addr, or --retries -1 to keep trying.\n`,
+        `meetuphype watch: cannot watch ${cfg.addr}: ${end.reason} (${end.failures} attempt${end.failures === 1 ? "" : "s"}). Is \`meetuphype run\` (or the aggregator) serving there? Set --addr, or --retries -1 to keep trying.\n`,
       );
       return 1;
-    }
-    ctx.stderr.write(`meetuphype watch: ${cfg.addr}: ${why}; reconnecting in ${(delay / 1000).toFixed(1)} s\n`);
-    const pause = deadline === undefined ? delay : Math.min(delay, Math.max(0, deadline - Date.now()));
-    await sleep(pause, undefined, { signal: ctx.signal }).catch(() => undefined);
-    if (ctx.signal.aborted) return 0;
   }
 }
