@@ -36,8 +36,14 @@ const RESTART: Backoff = { firstDelayMs: 1000, maxDelayMs: 15_000 };
 export async function consumeSupervised(o: SupervisedConsumerOptions, state: ConsumerState): Promise<void> {
   let failures = 0;
   while (!o.signal.aborted) {
-    const pause = backoffDelay(RESTART, ++failures, Math.random()) ?? RESTART.maxDelayMs;
     const joinedBefore = state.joined;
+    // The pause before the next consumer: a consumer that joined the group worked for a while, so
+    // the count starts over; one that never joined adds to it.
+    const pause = (): number => {
+      failures = state.joined > joinedBefore ? 1 : failures + 1;
+      return backoffDelay(RESTART, failures, Math.random()) ?? RESTART.maxDelayMs;
+    };
+    let inMs: number | undefined;
     const consumer = o.kafka.consumer(o.config);
     const gaveUp = watch(consumer, state, o.logger);
     try {
@@ -60,21 +66,22 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
       const aborted = new Promise<void>((resolve) => o.signal.addEventListener("abort", () => resolve(), { once: true }));
       const err = await Promise.race([gaveUp, aborted]);
       if (err !== undefined) {
-        o.logger.error("the Kafka consumer stopped; starting a new one", { err: describe(err), inMs: pause });
+        o.logger.error("the Kafka consumer stopped; starting a new one", { err: describe(err), inMs: (inMs = pause()) });
         state.problem = `the Kafka consumer stopped: ${describe(err)}`;
       }
     } catch (err) {
       if (o.signal.aborted) break;
       // A broker not up yet (or restarting) is retried like this; only what retrying cannot fix is an error.
       const transient = err instanceof Error && (err as { retriable?: boolean }).retriable !== false;
-      o.logger[transient ? "warn" : "error"]("the Kafka consumer failed; starting a new one", { err: describe(err), inMs: pause });
+      o.logger[transient ? "warn" : "error"]("the Kafka consumer failed; starting a new one", {
+        err: describe(err),
+        inMs: (inMs = pause()),
+      });
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }
     if (o.signal.aborted) break;
-    // A consumer that joined the group worked for a while: the next one starts over at the first delay.
-    if (state.joined > joinedBefore) failures = 0;
-    await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
+    await sleep(inMs ?? pause(), undefined, { signal: o.signal }).catch(() => undefined);
   }
   state.problem = "stopped";
 }
