@@ -1,6 +1,6 @@
 /** Starting and stopping the local Kafka and NATS together (for infra:up and the test harness). */
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { join } from "node:path";
 import { spawnKafka, waitForKafka, type SecureKafkaListener } from "./kafka.js";
 import { probeLogin, spawnNats, waitForNats, type SecureNats } from "./nats.js";
@@ -85,17 +85,31 @@ export class ServerProcess {
   }
 }
 
+/**
+ * `n` distinct TCP ports that were free a moment ago on 127.0.0.1: all are held open together
+ * before any is given back, so two picks in a row cannot return the same port.
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const srv = createServer();
+          srv.once("error", reject);
+          srv.listen(0, "127.0.0.1", () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((srv) => (srv.address() as AddressInfo).port);
+  await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  return ports;
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port ?? 0;
 }
 
 const alive = (c: ChildProcess) => () => c.exitCode === null && c.signalCode === null;
@@ -113,10 +127,13 @@ async function stopChild(c: ChildProcess): Promise<void> {
 }
 
 export async function startLocalInfra(o: LocalInfraOptions): Promise<LocalInfra> {
-  const kafkaPort = o.kafkaPort || (await freePort());
-  const controllerPort = o.kafkaControllerPort || (await freePort());
-  const natsPort = o.natsPort || (await freePort());
-  const securePort = o.kafkaSecure !== undefined ? await freePort() : 0;
+  // Every port not given is picked at once, so they differ from each other (once, a Kafka found
+  // another of its ports already taken and the test setup failed).
+  const picked = await freePorts(4);
+  const kafkaPort = o.kafkaPort || (picked[0] ?? 0);
+  const controllerPort = o.kafkaControllerPort || (picked[1] ?? 0);
+  const natsPort = o.natsPort || (picked[2] ?? 0);
+  const securePort = o.kafkaSecure !== undefined ? (picked[3] ?? 0) : 0;
   const timeout = o.timeoutMs ?? 120_000;
   const natsSecure = o.natsSecure !== undefined ? { secure: o.natsSecure } : {};
   const kafkaSecure = o.kafkaSecure !== undefined ? { secure: { ...o.kafkaSecure, port: securePort } } : {};

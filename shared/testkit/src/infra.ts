@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startLocalInfra } from "@meetuphype/infra";
+import { freePorts, startLocalInfra } from "@meetuphype/infra";
 import { repoRoot } from "./data.js";
 
 export interface TestInfra {
@@ -56,8 +56,7 @@ interface Containers {
 
 async function withContainers(): Promise<Containers> {
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import("testcontainers");
-  const kafkaPort = await freePort();
-  const natsPort = await freePort();
+  const [kafkaPort = 0, natsPort = 0] = await freePorts(2);
   const kafka = await new GenericContainer("apache/kafka:3.9.1")
     .withExposedPorts({ container: 9092, host: kafkaPort })
     .withEnvironment({
