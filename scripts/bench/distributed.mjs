@@ -89,8 +89,12 @@ export async function benchDistributed({ root, cli, records, file }) {
     const brokersBefore = { kafka: cpuSeconds(servers.pids.kafka), nats: cpuSeconds(servers.pids.nats) };
     // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (node --cpu-prof).
     const profDir = process.env.BENCH_CPU_PROF;
-    const node = (name) =>
-      profDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${name}.cpuprofile`];
+    // BENCH_NODE_FLAGS: more node flags for each service (for example --trace-gc, with BENCH_LOG_DIR).
+    const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+    const node = (name) => [
+      ...extra,
+      ...(profDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${name}.cpuprofile`]),
+    ];
     console.log(`distributed pipeline over the backlog ...${profDir === undefined ? "" : ` (profiles into ${profDir})`}`);
     const started = performance.now();
     services.push(
@@ -117,6 +121,8 @@ export async function benchDistributed({ root, cli, records, file }) {
       const s = await grpc.getTrending(client, 0).catch(() => undefined);
       if (s && s.topics.map((t) => `${t.key}:${t.score}`).join(",") === want && s.asOfMs === expected.asOfMs) break;
       if (performance.now() - started > 30 * 60_000) throw new Error("the pipeline did not reach the expected ranking within 30 min");
+      const gone = services.find((s) => s.child.exitCode !== null);
+      if (gone !== undefined) throw new Error(`${gone.name} exited (code ${gone.child.exitCode}) before the exact ranking:\n${gone.stderr}`);
       await sleep(100);
     }
     const pipeMs = performance.now() - started;

@@ -1,6 +1,7 @@
 // Helpers for the benchmarks: child processes with peak-memory sampling.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { once } from "node:events";
 
 export function peakKiB(pid) {
@@ -27,9 +28,16 @@ export function cpuSeconds(pid) {
 
 /** Starts a long-running child; tracks its peak RSS until stopped. */
 export function startTracked(name, cmd, args, env) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const logDir = process.env.BENCH_LOG_DIR;
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", logDir === undefined ? "ignore" : "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  // BENCH_LOG_DIR=<dir>: each child's standard output and error go to <dir>/<name>.log.
+  if (logDir !== undefined) {
+    const log = createWriteStream(join(logDir, `${name}.log`));
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+  }
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, peakKiB(child.pid))), 100);
   return {

@@ -26,6 +26,10 @@ import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";
 import { forwardBatch } from "./forward.js";
 
+/** See the consumer's config below. */
+const FETCH_MIN_BYTES = 1024 * 1024;
+const FETCH_WAIT_MS = 50;
+
 export const INGEST_USAGE = `Usage: meetuphype ingest [options]
 
 A replica of the ingest consumer group: reads RSVP lines from Kafka, validates
@@ -146,6 +150,11 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       config: {
         groupId: cfg.groupId,
         maxBytesPerPartition: 8 * 1024 * 1024,
+        // The broker holds a fetch until this much has arrived or FETCH_WAIT_MS passed: at a steady rate
+        // a batch then carries tens of milliseconds of records, not a handful (each batch costs a message
+        // per dedup shard); a backlog fills fetches at once.
+        minBytes: FETCH_MIN_BYTES,
+        maxWaitTimeInMs: FETCH_WAIT_MS,
         allowAutoTopicCreation: false,
         // A crashed replica's partitions move after 10 s instead of kafkajs's default 30 s.
         sessionTimeout: 10_000,
