@@ -122,7 +122,8 @@ export async function benchDistributed({ root, cli, records, file }) {
       if (s && s.topics.map((t) => `${t.key}:${t.score}`).join(",") === want && s.asOfMs === expected.asOfMs) break;
       if (performance.now() - started > 30 * 60_000) throw new Error("the pipeline did not reach the expected ranking within 30 min");
       const gone = services.find((s) => s.child.exitCode !== null);
-      if (gone !== undefined) throw new Error(`${gone.name} exited (code ${gone.child.exitCode}) before the exact ranking:\n${gone.stderr}`);
+      if (gone !== undefined)
+        throw new Error(`${gone.name} exited (code ${gone.child.exitCode}) before the exact ranking:\n${gone.stderr}`);
       await sleep(100);
     }
     const pipeMs = performance.now() - started;

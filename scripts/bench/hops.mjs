@@ -81,7 +81,13 @@ for (let i = 0; i < Number(count); i++) {
   keyOfId.set(id, key);
   const p = { start: performance.now() };
   probes.set(key, p);
-  const line = { rsvp_id: id, mtime: Date.now(), response: "yes", guests: 1000, group: { group_topics: [{ urlkey: key, topic_name: key }] } };
+  const line = {
+    rsvp_id: id,
+    mtime: Date.now(),
+    response: "yes",
+    guests: 1000,
+    group: { group_topics: [{ urlkey: key, topic_name: key }] },
+  };
   const [meta] = await producer.send({ topic: KAFKA_TOPIC, messages: [{ key: String(id), value: JSON.stringify(line) }] });
   p.acked = performance.now();
   p.partition = meta.partition;
@@ -111,10 +117,27 @@ const pct = (xs, q) => {
 console.log(`${probes.size} probes; ms per hop (each percentile of that hop alone)`);
 console.log(["", ...HOPS, "total"].map((h) => h.padStart(7)).join(""));
 for (const q of [50, 90, 99])
-  console.log([`p${q}`, ...[...HOPS, "total"].map((h) => pct(rows.map((r) => r[h]), q))].map((x) => String(x).padStart(7)).join(""));
+  console.log(
+    [
+      `p${q}`,
+      ...[...HOPS, "total"].map((h) =>
+        pct(
+          rows.map((r) => r[h]),
+          q,
+        ),
+      ),
+    ]
+      .map((x) => String(x).padStart(7))
+      .join(""),
+  );
 console.log("slowest probes:");
-for (const r of rows.filter((r) => r.total !== undefined).sort((a, b) => b.total - a.total).slice(0, 5))
-  console.log(["", ...[...HOPS, "total"].map((h) => (r[h] === undefined ? "-" : Math.round(r[h])))].map((x) => String(x).padStart(7)).join(""));
+for (const r of rows
+  .filter((r) => r.total !== undefined)
+  .sort((a, b) => b.total - a.total)
+  .slice(0, 5))
+  console.log(
+    ["", ...[...HOPS, "total"].map((h) => (r[h] === undefined ? "-" : Math.round(r[h])))].map((x) => String(x).padStart(7)).join(""),
+  );
 console.log("messages per second meanwhile:");
 for (const [subject, n] of rates) console.log(`  ${subject.padEnd(24)} ${(n / seconds).toFixed(0)}`);
 await nc.close();
