@@ -1,6 +1,9 @@
-// `npm run infra:up` / `npm run infra:down`: a local Kafka (KRaft, one node) and a
-// nats-server with JetStream on loopback, data under .infra/ (ignored by git).
-// Ports: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), NATS_PORT (4222).
+// `npm run infra:up` / `npm run infra:down` / `npm run -s infra:env`: a local Kafka (KRaft) and
+// nats-server (JetStream) on loopback, data under .infra/ (ignored by git). INFRA_NODES=3 starts
+// three of each, in one KRaft quorum and one JetStream cluster. Base ports: KAFKA_PORT (9092),
+// KAFKA_CONTROLLER_PORT (9093), NATS_PORT (4222), NATS_CLUSTER_PORT (6222); node i adds 2(i-1)
+// to the Kafka ports and i-1 to the NATS ones. .infra/state.json lists every server with its
+// pid and port; `up` run again starts only the servers that are down.
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,63 +24,92 @@ const alive = (pid) => {
     return false;
   }
 };
+const fail = (message, code = 2) => {
+  console.error(message);
+  process.exit(code);
+};
 const port = (name, def) => {
   const v = process.env[name];
   if (v === undefined || v === "") return def;
-  if (!/^[0-9]+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
-    console.error(`${name} must be a port number, got ${JSON.stringify(v)}`);
-    process.exit(2);
-  }
+  if (!/^[0-9]+$/.test(v) || Number(v) < 1 || Number(v) > 65535) fail(`${name} must be a port number, got ${JSON.stringify(v)}`);
   return Number(v);
 };
-const readState = () => (existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, "utf8")) : undefined);
+const nodeCount = () => {
+  const v = process.env.INFRA_NODES ?? "1";
+  if (v !== "1" && v !== "3") fail(`INFRA_NODES must be 1 or 3, got ${JSON.stringify(v)}`);
+  return Number(v);
+};
+
+/** The state file; one written before it listed every node ({pids: {kafka, nats}}) is read as its nodes. */
+function readState() {
+  if (!existsSync(stateFile)) return undefined;
+  const s = JSON.parse(readFileSync(stateFile, "utf8"));
+  if (Array.isArray(s.nodes)) return s;
+  const kafkaPort = Number(s.kafkaBrokers.split(":")[1]);
+  const natsPort = Number(s.natsUrl.split(":")[2]);
+  return {
+    ...s,
+    nodes: [
+      { name: "kafka-1", kind: "kafka", pid: s.pids.kafka, port: kafkaPort },
+      { name: "nats-1", kind: "nats", pid: s.pids.nats, port: natsPort },
+    ],
+  };
+}
+
+/** Whether a node of the state file runs: its process lives and its port answers. */
+const running = async (n) => n !== undefined && alive(n.pid) && (await infra.tcpOpen("127.0.0.1", n.port));
 
 async function up() {
+  const count = nodeCount();
+  const ports = infra.documentedPorts(count, {
+    kafka: port("KAFKA_PORT", 9092),
+    controller: port("KAFKA_CONTROLLER_PORT", 9093),
+    nats: port("NATS_PORT", 4222),
+    route: port("NATS_CLUSTER_PORT", 6222),
+  });
+  const wanted = infra.clusterNodes(dir, ports);
   const state = readState();
-  if (state && alive(state.pids.kafka) && alive(state.pids.nats)) {
-    const [k, n] = await Promise.all([
-      infra.tcpOpen("127.0.0.1", Number(state.kafkaBrokers.split(":")[1])),
-      infra.tcpOpen("127.0.0.1", Number(state.natsUrl.split(":")[2])),
-    ]);
-    if (k && n) {
-      console.log(`already running\nKAFKA_BROKERS=${state.kafkaBrokers}\nNATS_URL=${state.natsUrl}`);
-      return;
-    }
+  const before = new Map((state?.nodes ?? []).map((n) => [n.name, n]));
+  const up = new Set();
+  for (const n of wanted) if (await running(before.get(n.name))) up.add(n.name);
+  if (state !== undefined && state.nodes.length !== wanted.length && up.size > 0)
+    fail(`a setup of ${state.nodes.length / 2} node(s) is running: stop it with \`npm run infra:down\` before starting one of ${count}`, 1);
+  if (up.size === wanted.length) {
+    console.log(`already running\nKAFKA_BROKERS=${state.kafkaBrokers}\nNATS_URL=${state.natsUrl}`);
+    return;
   }
-  if (state) await down(true);
-  const ports = {
-    KAFKA_PORT: port("KAFKA_PORT", 9092),
-    KAFKA_CONTROLLER_PORT: port("KAFKA_CONTROLLER_PORT", 9093),
-    NATS_PORT: port("NATS_PORT", 4222),
-  };
   // A port taken by another process would only show as a start-up timeout minutes later: say so now.
-  for (const [name, p] of Object.entries(ports)) {
-    if (await infra.tcpOpen("127.0.0.1", p)) {
-      const log = name === "NATS_PORT" ? ".infra/nats" : ".infra/kafka";
-      console.error(
-        `port ${p} (${name}) is already in use by another process: stop it, or set ${name} to a free port (the ${name.startsWith("NATS") ? "NATS" : "Kafka"} log would be in ${log})`,
-      );
-      process.exit(1);
-    }
+  for (const n of wanted) {
+    if (up.has(n.name) || !(await infra.tcpOpen("127.0.0.1", n.port))) continue;
+    const env = n.kind === "nats" ? "NATS_PORT" : "KAFKA_PORT";
+    fail(`port ${n.port} (${n.name}) is already in use by another process: stop it, or move the base port with ${env}`, 1);
   }
   mkdirSync(dir, { recursive: true });
-  console.log("starting Kafka (KRaft) and nats-server (JetStream) ...");
+  const starting = wanted.filter((n) => !up.has(n.name)).map((n) => n.name);
+  console.log(`starting ${starting.join(", ")} ...${up.size > 0 ? ` (${[...up].join(", ")} already running)` : ""}`);
+  const logs = count === 1 ? ".infra/kafka and .infra/nats" : ".infra/kafka-N and .infra/nats-N";
   const started = await infra
-    .startLocalInfra({
+    .startLocalCluster({
       dir,
       libDir: join(dir, "kafka-lib"),
       pom: join(root, "infra/kafka/pom.xml"),
-      kafkaPort: ports.KAFKA_PORT,
-      kafkaControllerPort: ports.KAFKA_CONTROLLER_PORT,
-      natsPort: ports.NATS_PORT,
+      ports,
+      running: (n) => up.has(n.name),
       detached: true,
       log: (l) => console.log(l),
     })
     .catch((err) => {
-      throw new Error(`${err instanceof Error ? err.message : String(err)} (see the logs in .infra/kafka and .infra/nats)`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (see the logs in ${logs})`);
     });
-  writeFileSync(stateFile, JSON.stringify({ kafkaBrokers: started.kafkaBrokers, natsUrl: started.natsUrl, pids: started.pids }, null, 2));
-  console.log(`ready (logs in .infra/kafka and .infra/nats)\nKAFKA_BROKERS=${started.kafkaBrokers}\nNATS_URL=${started.natsUrl}`);
+  const nodes = wanted.map((n) => ({
+    name: n.name,
+    kind: n.kind,
+    pid: started.processes.get(n.name)?.child.pid ?? before.get(n.name).pid,
+    port: n.port,
+    dir: n.dir,
+  }));
+  writeFileSync(stateFile, JSON.stringify({ kafkaBrokers: started.kafkaBrokers, natsUrl: started.natsUrl, nodes }, null, 2));
+  console.log(`ready (logs in ${logs})\nKAFKA_BROKERS=${started.kafkaBrokers}\nNATS_URL=${started.natsUrl}`);
 }
 
 async function down(quiet = false) {
@@ -86,12 +118,24 @@ async function down(quiet = false) {
     if (!quiet) console.log("not running");
     return;
   }
-  for (const pid of [state.pids.kafka, state.pids.nats]) if (alive(pid)) process.kill(pid, "SIGTERM");
+  const pids = state.nodes.map((n) => n.pid);
+  for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
   const deadline = Date.now() + 15_000;
-  while ([state.pids.kafka, state.pids.nats].some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  for (const pid of [state.pids.kafka, state.pids.nats]) if (alive(pid)) process.kill(pid, "SIGKILL");
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGKILL");
   rmSync(stateFile);
   if (!quiet) console.log("stopped (data kept in .infra/; delete it for a clean start)");
+}
+
+/** `export` lines for the running setup, for `eval "$(npm run -s infra:env)"`. */
+async function env() {
+  const state = readState();
+  if (state === undefined) fail("nothing is running: start it with `npm run infra:up` (INFRA_NODES=3 for three nodes)", 1);
+  const down = [];
+  for (const n of state.nodes) if (!(await running(n))) down.push(n.name);
+  // Still printed with some nodes down (the others serve), but said on standard error.
+  if (down.length > 0) console.error(`not running: ${down.join(", ")} (\`npm run infra:up\` starts them again)`);
+  process.stdout.write(infra.envExports(state));
 }
 
 /** Fetches the Kafka jars and installs nats-server when missing, without starting anything (CI runs it first). */
@@ -106,8 +150,9 @@ try {
   if (cmd === "prepare") prepare();
   else if (cmd === "up") await up();
   else if (cmd === "down") await down();
+  else if (cmd === "env") await env();
   else {
-    console.error("usage: node scripts/infra.mjs prepare|up|down");
+    console.error("usage: node scripts/infra.mjs prepare|up|down|env");
     process.exit(2);
   }
 } catch (err) {

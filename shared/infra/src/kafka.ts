@@ -25,6 +25,17 @@ export interface KafkaOptions {
   readonly log?: (line: string) => void;
   /** A second listener, SASL_SSL, for tests of the clients' security. */
   readonly secure?: SecureKafkaListener;
+  /** One node of a cluster (cluster.ts): its id, the controller quorum and the cluster id all nodes format with. */
+  readonly node?: KafkaClusterNode;
+}
+
+export interface KafkaClusterNode {
+  readonly id: number;
+  /** `controller.quorum.voters`: `1@127.0.0.1:9093,2@127.0.0.1:9095,...`. */
+  readonly voters: string;
+  readonly clusterId: string;
+  /** Copies of the internal topics (consumer offsets, transactions) and the default for new topics. */
+  readonly replicas: number;
 }
 
 /** A SASL_SSL listener: TLS with this certificate, logins by SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN. */
@@ -78,10 +89,12 @@ const scramArgs = (l: SecureKafkaListener | undefined): string[] =>
 function serverProperties(o: KafkaOptions, dataDir: string): string {
   const s = o.secure;
   const secureListener = s !== undefined ? `,SASL_SSL://127.0.0.1:${s.port}` : "";
+  const id = o.node?.id ?? 1;
+  const replicas = o.node?.replicas ?? 1;
   return [
     "process.roles=broker,controller",
-    "node.id=1",
-    `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
+    `node.id=${id}`,
+    `controller.quorum.voters=${o.node?.voters ?? `${id}@127.0.0.1:${o.controllerPort}`}`,
     `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}${secureListener}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}${secureListener}`,
     "controller.listener.names=CONTROLLER",
@@ -89,10 +102,11 @@ function serverProperties(o: KafkaOptions, dataDir: string): string {
     "inter.broker.listener.name=PLAINTEXT",
     `log.dirs=${dataDir}`,
     "num.partitions=4",
-    "offsets.topic.replication.factor=1",
+    `offsets.topic.replication.factor=${replicas}`,
     "offsets.topic.num.partitions=8",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${Math.min(2, replicas)}`,
+    `default.replication.factor=${replicas}`,
     "group.initial.rebalance.delay.ms=0",
     "auto.create.topics.enable=true",
     `message.max.bytes=${KAFKA_MAX_MESSAGE_BYTES}`,
@@ -111,6 +125,9 @@ const LOG4J = [
   "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
   "",
 ].join("\n");
+
+/** A new KRaft cluster id (22 characters of base64url, never starting with "-"). */
+export const newKafkaClusterId = (): string => randomBytes(16).toString("base64url").replace(/^-/, "A");
 
 /** Writes the config, formats the storage (first time) and starts the broker. Does not wait. */
 export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
@@ -133,7 +150,7 @@ export function spawnKafka(o: KafkaOptions, detached: boolean): ChildProcess {
   ];
   if (!existsSync(join(dataDir, "meta.properties"))) {
     // A leading "-" would be read as an option (1 id in 64 had one: a flaky start); "=" keeps it an argument anyway.
-    const clusterId = randomBytes(16).toString("base64url").replace(/^-/, "A");
+    const clusterId = o.node?.clusterId ?? newKafkaClusterId();
     execFileSync(
       "java",
       [...jvm, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props, ...scramArgs(o.secure)],

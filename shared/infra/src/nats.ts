@@ -12,7 +12,21 @@ export interface NatsOptions {
   readonly secure?: SecureNats;
   /** More configuration lines (an operator and its accounts). */
   readonly conf?: string;
+  /** One server of a JetStream cluster (cluster.ts). */
+  readonly cluster?: NatsClusterNode;
 }
+
+export interface NatsClusterNode {
+  readonly clusterName: string;
+  readonly serverName: string;
+  /** This server's route port, and every server's (its own among them is ignored by nats-server). */
+  readonly routePort: number;
+  readonly routePorts: readonly number[];
+}
+
+const clusterConf = (c: NatsClusterNode): string =>
+  `server_name: ${JSON.stringify(c.serverName)}\ncluster {\n  name: ${JSON.stringify(c.clusterName)}\n  listen: 127.0.0.1:${c.routePort}\n` +
+  `  routes: [\n${c.routePorts.map((p) => `    nats-route://127.0.0.1:${p}`).join("\n")}\n  ]\n}\n`;
 
 export interface SecureNats {
   /** PEM certificate chain and private key of the server. */
@@ -76,6 +90,7 @@ export function spawnNats(o: NatsOptions, detached: boolean, log?: (l: string) =
     conf,
     `listen: 127.0.0.1:${o.port}\nmax_payload: 8MB\njetstream {\n  store_dir: ${JSON.stringify(join(o.dir, "jetstream"))}\n}\n` +
       (o.secure !== undefined ? secureConf(o.secure) : "") +
+      (o.cluster !== undefined ? clusterConf(o.cluster) : "") +
       (o.conf ?? ""),
   );
   const out = openSync(join(o.dir, "nats.log"), "a");

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { clientAddresses, clusterNodes, documentedPorts, envExports } from "../src/cluster.js";
+
+describe("an N-node local setup", () => {
+  it("has the documented ports: Kafka steps by two (broker, controller), NATS by one", () => {
+    expect(documentedPorts(3)).toEqual({
+      kafka: [9092, 9094, 9096],
+      controller: [9093, 9095, 9097],
+      nats: [4222, 4223, 4224],
+      route: [6222, 6223, 6224],
+    });
+    expect(documentedPorts(1, { kafka: 19092, controller: 19093, nats: 14222, route: 16222 })).toEqual({
+      kafka: [19092],
+      controller: [19093],
+      nats: [14222],
+      route: [16222],
+    });
+  });
+
+  it("names each server and gives it its own folder; one node keeps the single-node folders", () => {
+    const three = clusterNodes("/d", documentedPorts(3));
+    expect(three.map((n) => `${n.name}:${n.port}:${n.dir}`)).toEqual([
+      "kafka-1:9092:/d/kafka-1",
+      "kafka-2:9094:/d/kafka-2",
+      "kafka-3:9096:/d/kafka-3",
+      "nats-1:4222:/d/nats-1",
+      "nats-2:4223:/d/nats-2",
+      "nats-3:4224:/d/nats-3",
+    ]);
+    expect(clusterNodes("/d", documentedPorts(1)).map((n) => n.dir)).toEqual(["/d/kafka", "/d/nats"]);
+  });
+
+  it("gives clients every node as a seed, and a shell lines it can eval", () => {
+    const a = clientAddresses(documentedPorts(3));
+    expect(a).toEqual({
+      kafkaBrokers: "127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096",
+      natsUrl: "nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224",
+    });
+    expect(envExports(a)).toBe(
+      "export KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096\n" +
+        "export NATS_URL=nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224\n",
+    );
+  });
+});
