@@ -19,7 +19,7 @@ export interface KafkaRecord {
 
 /** Every record of `topic`, read from the beginning to the end offsets as they are now. */
 export async function readTopic(brokers: string, topic: string): Promise<KafkaRecord[]> {
-  const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -51,7 +51,7 @@ export async function readTopic(brokers: string, topic: string): Promise<KafkaRe
 
 /** Every Kafka position carried by the dedup stream `stream`, with how often. */
 export async function dedupStreamPositions(natsUrl: string, stream: string, subjects: string): Promise<Map<string, number>> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect({ servers: natsUrl.split(",") });
   try {
     const last = (await (await nc.jetstreamManager()).streams.info(stream)).state.last_seq;
     const seen = new Map<string, number>();

@@ -13,3 +13,4 @@ export * from "./kube-apiserver.js";
 export * from "./certs.js";
 export * from "./secure-infra.js";
 export * from "./nats-jwt.js";
+export * from "./replicas.js";

@@ -1,0 +1,90 @@
+/**
+ * Issue 18's contract: on three NATS servers and three Kafka brokers, with every stream and
+ * bucket kept three times (NATS_REPLICAS=3) and topics replicated (replication factor 3,
+ * min.insync.replicas 2), the pipeline loses nothing when a broker node goes away while
+ * records flow, and no service restarts. The NATS server leading the dedup stream and the
+ * Kafka broker leading partition 0 are SIGKILLed and started again, and another NATS server
+ * is frozen (SIGSTOP) for 15 s.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { freeClusterPorts, startLocalCluster, type LocalCluster } from "@meetuphype/infra";
+import {
+  auditDelivery,
+  KAFKA_JARS,
+  partitionPlacement,
+  referenceRanking,
+  streamPlacement,
+  TestPipeline,
+  uniqueName,
+} from "@meetuphype/testkit";
+import { generated, sleep } from "./harness.js";
+
+describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)", () => {
+  let dir: string;
+  let cluster: LocalCluster;
+  let p: TestPipeline | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mh-ha-"));
+    cluster = await startLocalCluster({ dir, ...KAFKA_JARS, ports: await freeClusterPorts(3), kafkaHeap: "384m" });
+  }, 240_000);
+  afterEach(async () => {
+    await p?.stop();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loses nothing when broker nodes are killed and stalled while records flow, and no service restarts", async () => {
+    const lines = generated(20_000, 31);
+    const prefix = uniqueName("ha");
+    const { kafkaBrokers, natsUrl } = cluster;
+    p = await TestPipeline.start({
+      kafkaBrokers,
+      natsUrl,
+      prefix,
+      dedups: 2,
+      counters: 2,
+      env: { NATS_REPLICAS: "3", KAFKA_REPLICATION_FACTOR: "3", KAFKA_MIN_INSYNC_REPLICAS: "2" },
+    });
+    const producing = p.produce(["--input", "-", "--rate", "400"], `${lines.join("\n")}\n`);
+    await p.waitForRanking(120_000);
+
+    const stream = await streamPlacement(natsUrl, `${prefix}_dedup`);
+    expect(stream.replicas).toBe(3);
+    const natsLeader = stream.leader ?? "";
+    expect(natsLeader).toMatch(/^nats-[123]$/);
+    await cluster.server(natsLeader).restart({ crash: true, downMs: 5000 });
+    console.log(`SIGKILLed ${natsLeader} (leader of the dedup stream), started again after 5 s`);
+
+    const partitions = await partitionPlacement(kafkaBrokers, prefix);
+    expect(partitions.map((q) => q.replicas)).toEqual(partitions.map(() => 3));
+    const kafkaLeader = partitions.find((q) => q.partition === 0)?.leader;
+    await cluster.server(`kafka-${kafkaLeader}`).restart({ crash: true, downMs: 5000 });
+    console.log(`SIGKILLed kafka-${kafkaLeader} (leader of partition 0), started again after 5 s`);
+
+    const frozen = cluster.server(["nats-1", "nats-2", "nats-3"].find((s) => s !== natsLeader) ?? "nats-1");
+    frozen.stall();
+    await sleep(15_000);
+    frozen.resume();
+    console.log("froze a NATS server for 15 s");
+
+    const res = await producing;
+    expect(res.code, res.stderr).toBe(0);
+    const model = referenceRanking(lines, DEFAULT_PARAMS);
+    await p.servedEqualsModel(model, 240_000);
+    const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix });
+    console.log(`replicated brokers: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`);
+    expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);
+    expect(audit.unexpected.slice(0, 5), "forwarded records that are not valid").toEqual([]);
+    expect(audit.valid).toBeGreaterThanOrEqual(model.accepted);
+    // No service restarted: every replica started is still the same process.
+    for (const [kind, children] of p.replicas)
+      for (const c of children) expect(c.exitCode, `${kind} exited:\n${c.output.stderr.slice(-2000)}`).toBeNull();
+  });
+});
