@@ -103,7 +103,12 @@ describe("the 3-node local setup", () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const seen = new Set<string>();
-    await consumer.run({ eachMessage: async ({ message }) => void seen.add(String(message.value)) });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        seen.add(String(message.value));
+        return Promise.resolve();
+      },
+    });
     await until("reading every record back", () =>
       seen.size >= 300 ? Promise.resolve() : Promise.reject(new Error(`${seen.size} of 300`)),
     );
