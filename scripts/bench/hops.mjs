@@ -48,7 +48,7 @@ listen(`${NAME_PREFIX}.dedup.*`, (data) => {
   for (const r of codec.decodeDedupBatch(data).records) if (keyOfId.has(r.rsvpId)) at(keyOfId.get(r.rsvpId), "ingest");
 });
 listen(`${NAME_PREFIX}.counter.*`, (data) => {
-  for (const g of codec.decodeDeltaBatch(data).segments) for (const d of g.deltas) at(d.key, "dedup");
+  for (const g of codec.decodeDeltaMessages(data).flatMap((b) => b.segments)) for (const d of g.deltas) at(d.key, "dedup");
 });
 listen(names.coverageSubject, (data) => {
   const n = codec.decodeCoverageNotice(data);

@@ -6,7 +6,7 @@
 import type { TrendingParams } from "@meetuphype/core";
 import {
   decodeCounterSnapshot,
-  decodeDeltaBatch,
+  decodeDeltaMessages,
   describe,
   encodeCounterSnapshot,
   encodeShardTopK,
@@ -50,23 +50,26 @@ export function counterShard(
     logic: {
       onStream(group: readonly StreamMessage[]) {
         for (const msg of group) {
-          let batch;
+          let batches;
           try {
-            batch = decodeDeltaBatch(msg.data);
+            // One dedup shard's batch, or a bundle of several from one dedup replica (each as if sent alone).
+            batches = decodeDeltaMessages(msg.data);
           } catch (err) {
             env.logger.error("counter message cannot be read; skipping it", { shard, seq: msg.seq, err: describe(err) });
             continue;
           }
-          if (!positions.see(batch.shard, batch.epoch)) {
-            for (const g of batch.segments) m.inc({ stage: "counter", outcome: "deltas_skipped" }, g.deltas.length);
-            continue;
+          for (const batch of batches) {
+            if (!positions.see(batch.shard, batch.epoch)) {
+              for (const g of batch.segments) m.inc({ stage: "counter", outcome: "deltas_skipped" }, g.deltas.length);
+              continue;
+            }
+            for (const g of batch.segments) {
+              const apply = positions.admit({ shard: batch.shard, seq: g.seq, part: g.part, epoch: batch.epoch });
+              if (apply) logic.accept({ kind: "deltas", source: batch.shard, deltas: g.deltas, coverage: [] });
+              m.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, g.deltas.length);
+            }
+            logic.accept({ kind: "deltas", source: batch.shard, deltas: [], coverage: batch.coverage });
           }
-          for (const g of batch.segments) {
-            const apply = positions.admit({ shard: batch.shard, seq: g.seq, part: g.part, epoch: batch.epoch });
-            if (apply) logic.accept({ kind: "deltas", source: batch.shard, deltas: g.deltas, coverage: [] });
-            m.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, g.deltas.length);
-          }
-          logic.accept({ kind: "deltas", source: batch.shard, deltas: [], coverage: batch.coverage });
         }
         const last = group[group.length - 1]?.seq ?? 0;
         for (const n of [...waiting.values()]) takeNotice(n, last);

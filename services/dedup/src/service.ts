@@ -4,6 +4,7 @@ import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/clust
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
 import { CoverageNotices } from "./notices.js";
+import { DeltaOutbox } from "./outbox.js";
 import { dedupShard } from "./shard.js";
 
 export const DEDUP_USAGE = `Usage: meetuphype dedup [options]
@@ -27,6 +28,8 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
   // a cut still to be ranked (docs/architecture.md, "Exact cuts").
   let expiry = 0;
   let notices: CoverageNotices | undefined;
+  // The replica's shards send each counter shard one bundle per turn (outbox.ts).
+  let outbox: DeltaOutbox | undefined;
   return runShardService({
     kind: "dedup",
     natsUrl: cfg.natsUrl,
@@ -40,7 +43,8 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
     create: (shard, snap, env, lease) => {
-      const made = dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards, () => expiry);
+      outbox ??= new DeltaOutbox(env.publisher);
+      const made = dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards, () => expiry, outbox);
       notices?.add(shard, made.state);
       return made;
     },

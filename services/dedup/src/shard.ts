@@ -15,12 +15,14 @@ import {
   LeaseExpiredError,
   retry,
   type DeltaSegment,
+  type PublishAck,
   type ShardLease,
   type ShardLogic,
   type ShardServiceEnv,
   type StreamMessage,
 } from "@meetuphype/cluster";
 import { DedupLogic, emptyStats, type PositionedDelta } from "@meetuphype/pipeline";
+import type { DeltaOutbox } from "./outbox.js";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
 export const MAX_DELTAS = 5000;
@@ -68,6 +70,7 @@ export function dedupShard(
   params: TrendingParams,
   counterShards: number,
   expiry: () => number,
+  outbox?: DeltaOutbox,
 ): { logic: ShardLogic<never>; seq: number; state: DedupShardState } {
   const restored = snapshot === undefined ? undefined : decodeDedupSnapshot(snapshot);
   const stats = emptyStats();
@@ -84,13 +87,17 @@ export function dedupShard(
       const last = segments[segments.length - 1];
       const bytes = encodeDeltaBatch({ shard, epoch: lease.epoch, segments, coverage: i === messages.length - 1 ? coverage : [] });
       const msgID = `dedup${shard}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
-      const ack = await retry(
-        () => {
-          if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
-          return env.publisher.publish(subject, bytes, msgID);
-        },
-        { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
-      );
+      const alone = (): Promise<PublishAck> =>
+        retry(
+          () => {
+            if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
+            return env.publisher.publish(subject, bytes, msgID);
+          },
+          { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
+        );
+      // With the replica's other shards' batches for this counter shard, if any go in the same turn.
+      const ack =
+        outbox === undefined || !lease.valid() ? await alone() : await outbox.send(subject, bytes, msgID, () => lease.valid(), alone);
       sent[target] = Math.max(sent[target] ?? 0, ack.seq);
     }
   };

@@ -253,12 +253,24 @@ function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment
 export function encodeDeltaBatch(b: DeltaMessage): Uint8Array {
   const table = new StringTable();
   const segments = b.segments.map((g) => segmentOut(g, table));
-  return pb.DeltaBatch.encode({ shard: b.shard, epoch: b.epoch, coverage: marksOut(b.coverage), segments, strings: table.bytes }).finish();
+  return pb.DeltaBatch.encode({
+    shard: b.shard,
+    epoch: b.epoch,
+    coverage: marksOut(b.coverage),
+    segments,
+    strings: table.bytes,
+    bundled: [],
+  }).finish();
 }
 
 /** Reads a DeltaBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
 export function decodeDeltaBatch(bytes: Uint8Array): DeltaMessage {
   const m = pb.DeltaBatch.decode(bytes);
+  if (m.bundled.length > 0) throw new MalformedMessageError("a bundle of delta batches where one batch was expected");
+  return deltaMessageIn(m);
+}
+
+function deltaMessageIn(m: pb.DeltaBatch): DeltaMessage {
   const strings = m.strings.map(str);
   return {
     shard: m.shard,
@@ -266,6 +278,23 @@ export function decodeDeltaBatch(bytes: Uint8Array): DeltaMessage {
     coverage: marksIn(m.coverage),
     segments: m.segments.map((g) => segmentIn(g, strings)),
   };
+}
+
+/** One message carrying several encoded DeltaBatches (each as `encodeDeltaBatch` made it). */
+export const encodeDeltaBundle = (batches: readonly Uint8Array[]): Uint8Array =>
+  pb.DeltaBatch.encode({ ...EMPTY_BATCH, bundled: batches.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) }).finish();
+
+const EMPTY_BATCH: pb.DeltaBatch = { shard: 0, epoch: 0, coverage: [], segments: [], strings: [], bundled: [] };
+
+/** Reads a counter-stream message: one DeltaBatch, or each batch of a bundle in order. */
+export function decodeDeltaMessages(bytes: Uint8Array): DeltaMessage[] {
+  const m = pb.DeltaBatch.decode(bytes);
+  if (m.bundled.length === 0) return [deltaMessageIn(m)];
+  return m.bundled.map((b, i) => {
+    const inner = pb.DeltaBatch.decode(b);
+    if (inner.bundled.length > 0) throw new MalformedMessageError(`bundled batch ${i} is itself a bundle`);
+    return deltaMessageIn(inner);
+  });
 }
 
 export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>

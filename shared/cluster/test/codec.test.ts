@@ -6,6 +6,7 @@ import {
   decodeDedupBatch,
   decodeDedupSnapshot,
   decodeDeltaBatch,
+  decodeDeltaMessages,
   decodeRankRequest,
   decodeShardTopK,
   encodeCounterSnapshot,
@@ -13,6 +14,7 @@ import {
   encodeDedupBatch,
   encodeDedupSnapshot,
   encodeDeltaBatch,
+  encodeDeltaBundle,
   encodeRankRequest,
   encodeShardTopK,
   MalformedMessageError,
@@ -22,6 +24,23 @@ import { pipeline as pb } from "@meetuphype/proto";
 const T = 1_700_000_000_000;
 
 const mark = (partition: number, next: number, clock = T) => ({ partition, next, clock });
+
+describe("delta bundles", () => {
+  const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 2, mtime: T, partition: 0, offset: 5 }];
+  const a = { shard: 1, epoch: 2, segments: [{ seq: 10, part: 0, deltas }], coverage: [mark(0, 6)] };
+  const b = { shard: 7, epoch: 3, segments: [{ seq: 4, part: 1, deltas: [] }], coverage: [mark(1, 9)] };
+
+  it("carry several shards' batches, read back in order, each as if sent alone", () => {
+    expect(decodeDeltaMessages(encodeDeltaBundle([encodeDeltaBatch(a), encodeDeltaBatch(b)]))).toEqual([a, b]);
+    expect(decodeDeltaMessages(encodeDeltaBatch(a))).toEqual([a]);
+  });
+
+  it("are refused where one batch is expected, and never nested", () => {
+    const bundle = encodeDeltaBundle([encodeDeltaBatch(a)]);
+    expect(() => decodeDeltaBatch(bundle)).toThrow(MalformedMessageError);
+    expect(() => decodeDeltaMessages(encodeDeltaBundle([bundle]))).toThrow(/bundled batch 0 is itself a bundle/);
+  });
+});
 
 describe("wire codecs round-trip", () => {
   it("batches and requests, with their marks and cuts", () => {
@@ -109,6 +128,7 @@ describe("the compact delta batch", () => {
       epoch: 2,
       coverage: [],
       strings: [],
+      bundled: [],
       segments: [
         {
           seq: 3,
@@ -133,6 +153,7 @@ describe("the compact delta batch", () => {
         epoch: 1,
         coverage: [],
         strings,
+        bundled: [],
         segments: [{ seq: 4, part: 1, deltas: [], keys: [0], names: [1], weights: [1], mtimes: [T], partitions: [0], offsets: [1], ...g }],
       }).finish();
     expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(MalformedMessageError);

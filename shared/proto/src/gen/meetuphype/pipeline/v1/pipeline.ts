@@ -130,6 +130,12 @@ export interface DeltaBatch {
   epoch: number;
   /** The keys and names (WTF-8) the segments' columns refer to, each once per message. */
   strings: Buffer[];
+  /**
+   * A bundle: encoded DeltaBatch messages of several dedup shards of one replica for this
+   * counter shard, each exactly as its shard would have sent it alone (one message instead of
+   * one per dedup shard). When set, the fields above are empty; a bundle is never nested.
+   */
+  bundled: Buffer[];
 }
 
 /**
@@ -1339,7 +1345,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 };
 
 function createBaseDeltaBatch(): DeltaBatch {
-  return { segments: [], coverage: [], shard: 0, epoch: 0, strings: [] };
+  return { segments: [], coverage: [], shard: 0, epoch: 0, strings: [], bundled: [] };
 }
 
 export const DeltaBatch: MessageFns<DeltaBatch> = {
@@ -1358,6 +1364,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     }
     for (const v of message.strings) {
       writer.uint32(66).bytes(v!);
+    }
+    for (const v of message.bundled) {
+      writer.uint32(74).bytes(v!);
     }
     return writer;
   },
@@ -1415,6 +1424,14 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
             message.strings.push(Buffer.from(reader.bytes()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.bundled.push(Buffer.from(reader.bytes()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1438,6 +1455,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
       strings: globalThis.Array.isArray(object?.strings)
         ? object.strings.map((e: any) => Buffer.from(bytesFromBase64(e)))
         : [],
+      bundled: globalThis.Array.isArray(object?.bundled)
+        ? object.bundled.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
     };
   },
 
@@ -1458,6 +1478,9 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     if (message.strings?.length) {
       obj.strings = message.strings.map((e) => base64FromBytes(e));
     }
+    if (message.bundled?.length) {
+      obj.bundled = message.bundled.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -1471,6 +1494,7 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
     message.shard = object.shard ?? 0;
     message.epoch = object.epoch ?? 0;
     message.strings = object.strings?.map((e) => e) || [];
+    message.bundled = object.bundled?.map((e) => e) || [];
     return message;
   },
 };
