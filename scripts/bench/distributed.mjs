@@ -39,7 +39,7 @@ async function bareConsume(brokers, topic, expected) {
 
 export async function benchDistributed({ root, cli, records, file }) {
   // The aggregator's emit interval (BENCH_EMIT_MS): a ranking waits for the next round, so it bounds the latency.
-  const emitMs = Number(process.env.BENCH_EMIT_MS ?? 250);
+  const emitMs = Number(process.env.BENCH_EMIT_MS ?? 100);
   const grpc = await import(join(root, "shared/grpc/dist/index.js"));
   const infra = await import(join(root, "shared/infra/dist/index.js"));
   const dir = join(root, ".bench", "infra");
