@@ -34,7 +34,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, lease) => counterShard(shard, snap, env, lease, cfg.params, cfg.dedupShards),
+    create: (shard, snap, env, _lease, effects) => counterShard(shard, snap, env, effects, cfg.params, cfg.dedupShards),
     onStart: (env, shards) => {
       const tell = (m: CounterExtra, what: string): void =>
         void shards.broadcast(m).catch((e: unknown) => logger.warn(`${what} not delivered`, { err: describe(e) }));

@@ -11,7 +11,7 @@ import {
   encodeCounterSnapshot,
   encodeShardTopK,
   type CoverageNotice,
-  type ShardLease,
+  type FencedEffects,
   type ShardLogic,
   type ShardServiceEnv,
   type StreamMessage,
@@ -26,7 +26,7 @@ export function counterShard(
   shard: number,
   snapshot: Uint8Array | undefined,
   env: ShardServiceEnv,
-  lease: ShardLease,
+  effects: FencedEffects,
   params: TrendingParams,
   dedupShards: number,
 ): { logic: ShardLogic<CounterExtra>; seq: number } {
@@ -82,9 +82,9 @@ export function counterShard(
         }
         // A shard still replaying answers too: its counts are exact for any cut between what it applied and
         // its coverage, and a cut it cannot rank yet it says so. A replica whose lease lapsed does not answer.
-        if (!lease.valid()) return Promise.resolve();
+        if (!effects.valid()) return Promise.resolve();
         const top = logic.rank(msg);
-        env.nc.publish(env.names.topkSubject, encodeShardTopK({ ...top, epoch: lease.epoch }, env.replica));
+        effects.emit(env.names.topkSubject, encodeShardTopK({ ...top, epoch: effects.epoch }, env.replica));
         return Promise.resolve();
       },
       snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),

@@ -5,12 +5,16 @@
 import { describe, expect, it } from "vitest";
 import type { NatsConnection } from "nats";
 import { silentLogger } from "@meetuphype/actors";
-import { decodeShardTopK, encodeDeltaBatch, names, type ShardServiceEnv } from "@meetuphype/cluster";
+import { decodeShardTopK, encodeDeltaBatch, FencedEffects, names, type ShardServiceEnv } from "@meetuphype/cluster";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { createMetrics } from "@meetuphype/metrics";
 import { counterShard } from "../src/shard.js";
 
 const T = 1_700_000_000_000;
+
+/** The runtime's fenced effects over a lease of epoch 1 (valid unless told otherwise). */
+const fenced = (e: ShardServiceEnv, valid = () => true): FencedEffects =>
+  new FencedEffects({ epoch: 1, valid }, undefined as never, e.nc, silentLogger);
 const mark = (next: number) => ({ partition: 0, next, clock: T });
 
 function env(): { env: ShardServiceEnv; answers: () => ReturnType<typeof decodeShardTopK>[] } {
@@ -42,7 +46,7 @@ const delta = (offset: number) => ({
 describe("counter shard", () => {
   it("regression: a notice of a new epoch does not fence the old epoch's messages still in the stream", async () => {
     const { env: e, answers } = env();
-    const { logic } = counterShard(0, undefined, e, { epoch: 1, valid: () => true }, DEFAULT_PARAMS, 1);
+    const { logic } = counterShard(0, undefined, e, fenced(e), DEFAULT_PARAMS, 1);
     const at = { caughtUp: true, lastSeq: 0 };
     // The dedup shard's new owner (epoch 2) announces coverage 2, naming our stream message 1 as the last it sent.
     await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 2, coverage: [mark(2)], sent: [1] } }, at);
@@ -60,7 +64,7 @@ describe("counter shard", () => {
 
   it("takes a notice only once it has handled the message the notice names, and ranks no cut beyond its coverage", async () => {
     const { env: e, answers } = env();
-    const { logic } = counterShard(0, undefined, e, { epoch: 1, valid: () => true }, DEFAULT_PARAMS, 1);
+    const { logic } = counterShard(0, undefined, e, fenced(e), DEFAULT_PARAMS, 1);
     await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 1, coverage: [mark(5)], sent: [3] } }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 2, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 0 });
@@ -74,5 +78,22 @@ describe("counter shard", () => {
       [3, false, [5], 0],
       [4, true, [5], 1],
     ]);
+  });
+
+  it("answers no rank request once its lease lapsed (the runtime's fence)", async () => {
+    const { env: e, answers } = env();
+    let valid = true;
+    const { logic } = counterShard(
+      0,
+      undefined,
+      e,
+      fenced(e, () => valid),
+      DEFAULT_PARAMS,
+      1,
+    );
+    await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
+    valid = false;
+    await logic.onExtra({ kind: "rank", seq: 2, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
+    expect(answers().map((a) => [a.seq, a.epoch])).toEqual([[1, 1]]);
   });
 });

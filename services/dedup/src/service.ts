@@ -42,9 +42,9 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, lease) => {
+    create: (shard, snap, env, _lease, effects) => {
       outbox ??= new DeltaOutbox(env.publisher);
-      const made = dedupShard(shard, snap, env, lease, cfg.params, cfg.counterShards, () => expiry, outbox);
+      const made = dedupShard(shard, snap, env, effects, cfg.params, cfg.counterShards, () => expiry, outbox);
       notices?.add(shard, made.state);
       return made;
     },

@@ -12,11 +12,9 @@ import {
   describe,
   encodeDedupSnapshot,
   encodeDeltaBatch,
-  LeaseExpiredError,
-  retry,
   type DeltaSegment,
   type PublishAck,
-  type ShardLease,
+  type FencedEffects,
   type ShardLogic,
   type ShardServiceEnv,
   type StreamMessage,
@@ -66,7 +64,7 @@ export function dedupShard(
   shard: number,
   snapshot: Uint8Array | undefined,
   env: ShardServiceEnv,
-  lease: ShardLease,
+  effects: FencedEffects,
   params: TrendingParams,
   counterShards: number,
   expiry: () => number,
@@ -85,25 +83,18 @@ export function dedupShard(
     for (const [i, segments] of messages.entries()) {
       const first = segments[0];
       const last = segments[segments.length - 1];
-      const bytes = encodeDeltaBatch({ shard, epoch: lease.epoch, segments, coverage: i === messages.length - 1 ? coverage : [] });
+      const bytes = encodeDeltaBatch({ shard, epoch: effects.epoch, segments, coverage: i === messages.length - 1 ? coverage : [] });
       const msgID = `dedup${shard}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
-      const alone = (): Promise<PublishAck> =>
-        retry(
-          () => {
-            if (!lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
-            return env.publisher.publish(subject, bytes, msgID);
-          },
-          { what: `publish to ${subject}`, logger: env.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
-        );
+      const alone = (): Promise<PublishAck> => effects.publish(subject, bytes, msgID, signal);
       // With the replica's other shards' batches for this counter shard, if any go in the same turn.
       const ack =
-        outbox === undefined || !lease.valid() ? await alone() : await outbox.send(subject, bytes, msgID, () => lease.valid(), alone);
+        outbox === undefined || !effects.valid() ? await alone() : await outbox.send(subject, bytes, msgID, () => effects.valid(), alone);
       sent[target] = Math.max(sent[target] ?? 0, ack.seq);
     }
   };
   return {
     seq: restored?.seq ?? 0,
-    state: { settled: () => settled, epoch: lease.epoch, valid: () => lease.valid() },
+    state: { settled: () => settled, epoch: effects.epoch, valid: () => effects.valid() },
     logic: {
       async onStream(group: readonly StreamMessage[], signal) {
         logic.expireBy(expiry());

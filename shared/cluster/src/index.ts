@@ -24,3 +24,4 @@ export * from "./history-store.js";
 export * from "./partition-clocks.js";
 export * from "./control-plane.js";
 export * from "./js-publisher.js";
+export * from "./fenced.js";

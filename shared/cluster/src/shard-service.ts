@@ -16,6 +16,7 @@ import { names as nameSet, type Names, type ShardKind } from "./names.js";
 import { ShardOwnership } from "./ownership.js";
 import type { ShardLease } from "./ownership-types.js";
 import { JetStreamPublisher } from "./js-publisher.js";
+import { FencedEffects } from "./fenced.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
 import { ensureResources, NatsReplicasError } from "./setup.js";
@@ -53,6 +54,8 @@ export interface ShardServiceOptions<X> {
     snapshot: Uint8Array | undefined,
     env: ShardServiceEnv,
     lease: ShardLease,
+    /** Every effect the shard has on others goes through here: checked against its lease. */
+    effects: FencedEffects,
   ) => { logic: ShardLogic<X>; seq: number };
   /** Extra wiring once shards can run (the counter's rank-request subscription). */
   readonly onStart?: (env: ShardServiceEnv, shards: JetStreamShards<X>) => void;
@@ -145,7 +148,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
       o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
     ),
     snapshots: new SnapshotStore(await js.views.os(n.snapshotStore)),
-    create: (shard, snap, lease) => o.create(shard, snap, env, lease),
+    // The runtime, not the stage, fences the shard's effects by its lease (fenced.ts).
+    create: (shard, snap, lease) => o.create(shard, snap, env, lease, new FencedEffects(lease, publisher, nc, log)),
     onPending: (shard, pending) => metrics.shardPending.set({ kind: o.kind, shard: String(shard) }, pending),
     logger: log,
     ...(o.snapshotEveryMs !== undefined ? { snapshotEveryMs: o.snapshotEveryMs } : {}),

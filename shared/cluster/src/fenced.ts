@@ -1,0 +1,60 @@
+/**
+ * A shard's effects under its lease, in one place. Every JetStream publish and core NATS
+ * message a stage sends for a shard goes through here: refused once the lease is no longer
+ * valid (another replica may own the shard by now), and stamped by the stage with `epoch`,
+ * which receivers use to ignore a replica that lost its lease (fencing).
+ */
+import type { Logger } from "@meetuphype/actors";
+import type { PublishAck } from "./js-publisher.js";
+import type { ShardLease } from "./ownership-types.js";
+import { retry } from "./retry.js";
+import { LeaseExpiredError } from "./shard-runner.js";
+
+export interface AckedPublisher {
+  publish(subject: string, data: Uint8Array, msgID: string): Promise<PublishAck>;
+}
+
+export interface CorePublisher {
+  publish(subject: string, data: Uint8Array): void;
+}
+
+export class FencedEffects {
+  constructor(
+    private readonly lease: ShardLease,
+    private readonly js: AckedPublisher,
+    private readonly core: CorePublisher,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The lease's epoch: what the stage puts in every message it sends for the shard. */
+  get epoch(): number {
+    return this.lease.epoch;
+  }
+
+  /** Whether the shard may still act (its lease is valid). */
+  valid(): boolean {
+    return this.lease.valid();
+  }
+
+  /**
+   * Publishes to JetStream with message id `msgID`, retried with the same id until acknowledged.
+   * Rejects with LeaseExpiredError once the lease is no longer valid (before an attempt, never
+   * after an acknowledgement), and with RetryAbortedError when `signal` aborts (the shard stops).
+   */
+  publish(subject: string, data: Uint8Array, msgID: string, signal: AbortSignal): Promise<PublishAck> {
+    return retry(
+      () => {
+        if (!this.lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
+        return this.js.publish(subject, data, msgID);
+      },
+      { what: `publish to ${subject}`, logger: this.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
+    );
+  }
+
+  /** Sends a core NATS message (no acknowledgement) while the lease is valid; says whether it went. */
+  emit(subject: string, data: Uint8Array): boolean {
+    if (!this.lease.valid()) return false;
+    this.core.publish(subject, data);
+    return true;
+  }
+}
