@@ -6,7 +6,7 @@
  * Kafka broker leading partition 0 are SIGKILLed and started again, and another NATS server
  * is frozen (SIGSTOP) for 15 s.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -77,7 +77,19 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
     const model = referenceRanking(lines, DEFAULT_PARAMS);
-    await p.servedEqualsModel(model, 240_000);
+    await p.servedEqualsModel(model, 240_000).catch(async (err: unknown) => {
+      // Every replica's whole log, for a failure that the last lines do not explain.
+      const logs = mkdtempSync(join(tmpdir(), "mh-ha-logs-"));
+      for (const [kind, children] of p?.replicas ?? [])
+        children.forEach((c, i) => writeFileSync(join(logs, `${kind}-${i}.log`), c.output.stderr));
+      // Where the difference comes from: records that never reached dedup, or later.
+      const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix }).catch((e: unknown) => String(e));
+      const where =
+        typeof audit === "string"
+          ? `the delivery audit failed: ${audit}`
+          : `${audit.valid} valid records in the topic, ${audit.missing.length} never reached dedup`;
+      throw new Error(`${String(err)}\n${where}\n(every replica's whole log is in ${logs})`);
+    });
     const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix });
     console.log(`replicated brokers: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`);
     expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);
