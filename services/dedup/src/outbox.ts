@@ -27,23 +27,28 @@ interface Part {
   readonly reject: (err: unknown) => void;
 }
 
-/** Splits a subject's queue, in order, into runs of at most `maxBytes` (a larger part is a run alone). Pure. */
-export function bundles<T extends { readonly bytes: Uint8Array }>(parts: readonly T[], maxBytes: number): T[][] {
+/** Splits `items`, in order, into runs whose sizes add up to at most `max` (a larger item is a run alone). Pure. */
+export function runsWithin<T>(items: readonly T[], sizeOf: (item: T) => number, max: number): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   let size = 0;
-  for (const p of parts) {
-    if (cur.length > 0 && size + p.bytes.length > maxBytes) {
+  for (const item of items) {
+    const n = sizeOf(item);
+    if (cur.length > 0 && size + n > max) {
       out.push(cur);
       cur = [];
       size = 0;
     }
-    cur.push(p);
-    size += p.bytes.length;
+    cur.push(item);
+    size += n;
   }
   if (cur.length > 0) out.push(cur);
   return out;
 }
+
+/** A subject's queue, in order, in bundles of at most `maxBytes` (a larger batch goes alone). Pure. */
+export const bundles = <T extends { readonly bytes: Uint8Array }>(parts: readonly T[], maxBytes: number): T[][] =>
+  runsWithin(parts, (p) => p.bytes.length, maxBytes);
 
 /** A bundle's message id: the same parts give the same id, so JetStream drops a retried copy. Pure. */
 export const bundleId = (msgIDs: readonly string[]): string =>

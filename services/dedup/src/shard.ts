@@ -20,7 +20,7 @@ import {
   type StreamMessage,
 } from "@meetuphype/cluster";
 import { DedupLogic, emptyStats, type PositionedDelta } from "@meetuphype/pipeline";
-import type { DeltaOutbox } from "./outbox.js";
+import { runsWithin, type DeltaOutbox } from "./outbox.js";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
 export const MAX_DELTAS = 5000;
@@ -43,22 +43,7 @@ export function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): Del
 }
 
 /** Packs segments into messages of MAX_DELTAS deltas at most (a segment is never split across messages). */
-export function pack(segments: readonly DeltaSegment[]): DeltaSegment[][] {
-  const msgs: DeltaSegment[][] = [];
-  let cur: DeltaSegment[] = [];
-  let size = 0;
-  for (const g of segments) {
-    if (cur.length > 0 && size + g.deltas.length > MAX_DELTAS) {
-      msgs.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(g);
-    size += g.deltas.length;
-  }
-  if (cur.length > 0) msgs.push(cur);
-  return msgs;
-}
+export const pack = (segments: readonly DeltaSegment[]): DeltaSegment[][] => runsWithin(segments, (g) => g.deltas.length, MAX_DELTAS);
 
 export function dedupShard(
   shard: number,
