@@ -79,16 +79,22 @@ describe("the 3-node local setup", () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = "three";
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }],
-      waitForLeaders: true,
-    });
+    // Retried: right after the creation one broker may not know the partition yet (its metadata lags).
+    await until("creating the topic", () =>
+      admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }],
+        waitForLeaders: true,
+      }),
+    );
     const producer = kafka.producer();
     await producer.connect();
     const send = (i: number) => until(`send ${i}`, () => producer.send({ topic, acks: -1, messages: [{ value: String(i) }] }));
     for (let i = 0; i < 100; i++) await send(i);
-    const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.leader;
-    const leader = await leaderOf();
+    const leader = await until("the partition's leader", async () => {
+      const id = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.leader;
+      if (id === undefined || id < 1) throw new Error(`no leader yet (${String(id)})`);
+      return id;
+    });
     expect([1, 2, 3]).toContain(leader);
     const restart = cluster.server(`kafka-${leader}`).restart({ crash: true, downMs: 5000 });
     for (let i = 100; i < 300; i++) await send(i);
