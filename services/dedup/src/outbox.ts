@@ -13,7 +13,7 @@
  * has applied, as it does for any replay.
  */
 import { createHash } from "node:crypto";
-import { encodeDeltaBundle, type PublishAck } from "@meetuphype/cluster";
+import { encodeDeltaBundle, type AckedPublisher, type PublishAck } from "@meetuphype/cluster";
 
 /** A bundle's size at most (NATS's default max_payload is 1 MiB); a larger batch goes alone. */
 export const MAX_BUNDLE_BYTES = 512 * 1024;
@@ -54,16 +54,12 @@ export const bundles = <T extends { readonly bytes: Uint8Array }>(parts: readonl
 export const bundleId = (msgIDs: readonly string[]): string =>
   `bundle-${createHash("sha256").update(msgIDs.join("\n")).digest("base64url").slice(0, 32)}`;
 
-export interface Publisher {
-  publish(subject: string, data: Uint8Array, msgID: string): Promise<PublishAck>;
-}
-
 export class DeltaOutbox {
   private readonly queues = new Map<string, Part[]>();
   private scheduled = false;
 
   constructor(
-    private readonly publisher: Publisher,
+    private readonly publisher: AckedPublisher,
     private readonly maxBytes = MAX_BUNDLE_BYTES,
     private readonly schedule: (f: () => void) => void = (f) => setImmediate(f),
   ) {}
@@ -92,8 +88,10 @@ export class DeltaOutbox {
     this.queues.clear();
     for (const [subject, parts] of queues) {
       // A part whose shard lost its lease meanwhile goes its own way (its retry refuses it).
-      const current = parts.filter((p) => p.valid());
-      for (const p of parts) if (!current.includes(p)) this.sendAlone(p);
+      const current: Part[] = [];
+      for (const p of parts)
+        if (p.valid()) current.push(p);
+        else this.sendAlone(p);
       for (const run of bundles(current, this.maxBytes)) {
         const first = run[0];
         if (first === undefined) continue;

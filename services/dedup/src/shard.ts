@@ -53,7 +53,7 @@ export function dedupShard(
   params: TrendingParams,
   counterShards: number,
   expiry: () => number,
-  outbox?: DeltaOutbox,
+  outbox: DeltaOutbox,
 ): { logic: ShardLogic<never>; seq: number; state: DedupShardState } {
   const restored = snapshot === undefined ? undefined : decodeDedupSnapshot(snapshot);
   const stats = emptyStats();
@@ -72,8 +72,7 @@ export function dedupShard(
       const msgID = `dedup${shard}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
       const alone = (): Promise<PublishAck> => effects.publish(subject, bytes, msgID, signal);
       // With the replica's other shards' batches for this counter shard, if any go in the same turn.
-      const ack =
-        outbox === undefined || !effects.valid() ? await alone() : await outbox.send(subject, bytes, msgID, () => effects.valid(), alone);
+      const ack = await outbox.send(subject, bytes, msgID, () => effects.valid(), alone);
       sent[target] = Math.max(sent[target] ?? 0, ack.seq);
     }
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeDeltaMessages, encodeDeltaBatch, type PublishAck } from "@meetuphype/cluster";
-import { bundleId, bundles, DeltaOutbox, type Publisher } from "../src/outbox.js";
+import { decodeDeltaMessages, encodeDeltaBatch, type AckedPublisher, type PublishAck } from "@meetuphype/cluster";
+import { bundleId, bundles, DeltaOutbox } from "../src/outbox.js";
 
 const batch = (shard: number, seq: number) =>
   encodeDeltaBatch({ shard, epoch: 1, segments: [{ seq, part: 0, deltas: [] }], coverage: [{ partition: 0, next: seq, clock: 1 }] });
@@ -8,7 +8,7 @@ const batch = (shard: number, seq: number) =>
 /** A publisher that records each publish and answers as told. */
 function recording(answer: (n: number) => Promise<PublishAck> = (n) => Promise.resolve({ stream: "s", seq: n, duplicate: false })) {
   const sent: { subject: string; data: Uint8Array; msgID: string }[] = [];
-  const publisher: Publisher = {
+  const publisher: AckedPublisher = {
     publish: (subject, data, msgID) => {
       sent.push({ subject, data, msgID });
       return answer(sent.length);
@@ -18,7 +18,7 @@ function recording(answer: (n: number) => Promise<PublishAck> = (n) => Promise.r
 }
 
 /** An outbox flushed by hand, so a test decides what shares a turn. */
-function manual(publisher: Publisher, maxBytes?: number) {
+function manual(publisher: AckedPublisher, maxBytes?: number) {
   let pending: (() => void) | undefined;
   const outbox = new DeltaOutbox(publisher, maxBytes, (f) => (pending = f));
   return { outbox, flush: () => pending?.() };
