@@ -154,6 +154,10 @@ export async function benchDistributed({ root, cli, records, file }) {
     for (const [name, secs] of brokers)
       rows.push([`CPU ${name} meanwhile`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s`]);
 
+    // BENCH_PROBES probes (default 200), one every 150 ms: enough that the p99 is not simply the slowest one.
+    // BENCH_PROBES=0 leaves the latency phase out (a CPU profile of the backlog alone).
+    const probes = Number(process.env.BENCH_PROBES ?? 200);
+    if (probes === 0) return rows;
     console.log("latency at a steady 2,000 records/s ...");
     const live = startTracked("producer", process.execPath, [cli, "produce", "--rate", "2000", "--seed", "3"], env);
     services.push(live);
@@ -173,8 +177,6 @@ export async function benchDistributed({ root, cli, records, file }) {
         }
       }
     });
-    // BENCH_PROBES probes (default 200), one every 150 ms: enough that the p99 is not simply the slowest one.
-    const probes = Number(process.env.BENCH_PROBES ?? 200);
     for (let i = 0; i < probes; i++) {
       if (i % 50 === 0) console.log(`  probe ${i} of ${probes}, ${latencies.length} seen`);
       const key = `probe-${i}`;
