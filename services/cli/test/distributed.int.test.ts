@@ -5,6 +5,7 @@
  * rejected records; with several replicas, and with replicas joining and
  * leaving while records flow.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { Kafka, logLevel } from "kafkajs";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
@@ -12,6 +13,9 @@ import { getTrending, getTrendingHistory, trendingClient, watchTrending, type Se
 import { SyntheticSource } from "@meetuphype/pipeline";
 import {
   captureFiles,
+  childPids,
+  isRunning,
+  waitForReady,
   runCli,
   startCli,
   exited,
@@ -256,5 +260,58 @@ describe("meetuphype cluster", () => {
     expect(await exited(child)).toBe(0);
     // The console shape, with a caveat line under Time: while the shards start (catching up).
     expect(child.output.stdout).toMatch(/^-{43}\nTime: \d+ ms\n(\((stale|catching up)[^\n]*\)\n)?-{43}\n/m);
+  });
+
+  it("starts a child that died again, with a line saying so, and its children stop when cluster is SIGKILLed", async () => {
+    const prefix = uniqueName("cluster-sup");
+    const args = ["--no-producer", "--no-board", "--ingests", "0", "--dedups", "0", "--grpc-port", String(await freePort())];
+    const child = startCli(["cluster", ...args], {
+      KAFKA_BROKERS: kafkaBrokers,
+      NATS_URL: natsUrl,
+      NAME_PREFIX: prefix,
+      KAFKA_TOPIC: prefix,
+      LOG_LEVEL: "warn",
+    });
+    const clusterPid = child.pid!;
+    const commandOf = (pid: number): string =>
+      readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0")
+        .slice(2)
+        .filter((a) => a !== "")
+        .join(" ");
+    const counterPid = (): number | string => childPids(clusterPid).find((p) => commandOf(p) === "counter") ?? "no counter child";
+    try {
+      const port = await eventually("counter-1's health port in the listing", () => {
+        if (child.exitCode !== null) throw new Error(`cluster exited ${child.exitCode}: ${child.output.stderr}`);
+        const listed = /^ {2}counter-1 +health and metrics http:\/\/127\.0\.0\.1:(\d+)/m.exec(child.output.stderr)?.[1];
+        return listed === undefined ? "not listed yet" : Number(listed);
+      });
+      await waitForReady(port, 60_000, "counter-1");
+      const first = await eventually("the counter child", counterPid);
+      expect(childPids(clusterPid).map(commandOf).sort()).toEqual(["aggregator", "counter"]);
+
+      process.kill(first, "SIGKILL");
+      await eventually("the restart line", () =>
+        child.output.stderr.includes("[counter-1] exited SIGKILL while the cluster runs; restarting it now (restart 1 in a row)")
+          ? true
+          : child.output.stderr.slice(-300),
+      );
+      const second = await eventually("a new counter child", () => {
+        const p = counterPid();
+        return p === first ? "the old one" : p;
+      });
+      await waitForReady(port, 60_000, "counter-1 started again");
+      expect(isRunning(second)).toBe(true);
+    } finally {
+      const orphans = childPids(clusterPid);
+      child.kill("SIGKILL");
+      await exited(child);
+      // Nothing is left behind: each child saw its channel to cluster close and stopped itself.
+      await eventually(
+        "every child of the SIGKILLed cluster to stop",
+        () => (orphans.every((p) => !isRunning(p)) ? true : `still running: ${orphans.filter(isRunning).join(", ")}`),
+        30_000,
+      );
+    }
   });
 });

@@ -6,3 +6,4 @@ export * from "./process.js";
 export * from "./print-config.js";
 export * from "./tls-files.js";
 export * from "./broker-security.js";
+export * from "./supervisor.js";

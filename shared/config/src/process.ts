@@ -3,6 +3,10 @@ import { redactSecrets } from "@meetuphype/actors";
 import { isKnownError } from "@meetuphype/core";
 import type { CommandContext } from "./context.js";
 import { ConfigError } from "./errors.js";
+import { watchSupervisor } from "./supervisor.js";
+
+/** How long a service may take to stop after its supervisor is gone. */
+const SUPERVISOR_GONE_EXIT_MS = 15_000;
 
 /**
  * The exit code for a known error (2 for bad configuration, 1 for the others),
@@ -40,6 +44,12 @@ export async function serviceMain(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  watchSupervisor(() => {
+    process.stderr.write(`${label}: the supervising process is gone, stopping\n`);
+    controller.abort();
+    // As after a SIGTERM the service hands over and drains; it must not outlive its supervisor for long.
+    setTimeout(() => process.exit(1), SUPERVISOR_GONE_EXIT_MS).unref();
+  });
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
     throw err;

@@ -1,6 +1,6 @@
 /** Running the built `meetuphype` command as a user does, for end-to-end tests. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./data.js";
 
@@ -58,6 +58,33 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 export { freePort } from "@meetuphype/infra";
+
+/** A process's parent pid and state letter from /proc (Linux), or undefined when it is gone. */
+function procStat(pid: number): { ppid: number; state: string } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ")".
+  const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { ppid: Number(ppid), state: state ?? "" };
+}
+
+/** The pids of the processes whose parent is `pid` (Linux /proc). */
+export function childPids(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => procStat(p)?.ppid === pid);
+}
+
+/** Whether `pid` still runs (a zombie waiting to be reaped does not). */
+export function isRunning(pid: number): boolean {
+  const s = procStat(pid);
+  return s !== undefined && s.state !== "Z" && s.state !== "X";
+}
 
 /** Resolves when GET http://127.0.0.1:port/readyz answers 200 (polling, with a deadline). */
 export async function waitForReady(port: number, timeoutMs = 60_000, what = `service on :${port}`): Promise<void> {

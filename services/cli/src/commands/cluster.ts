@@ -1,13 +1,15 @@
 /**
  * `meetuphype cluster`: the local stand-in for a cluster. Starts the producer,
  * ingest, dedup, counter and aggregator as child processes against the
- * configured brokers, prefixes their logs, prints where each one listens, and
- * stops them all on Ctrl-C.
+ * configured brokers, prefixes their logs, prints where each one listens,
+ * starts again (with a growing wait) a child that exits on its own, and stops
+ * them all on Ctrl-C. Its children stop when it dies, whatever killed it.
  */
 import { HTTP_OPTIONS } from "@meetuphype/board";
 import { freePort } from "@meetuphype/infra";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { nextRestart, restartLine } from "./restart-policy.js";
 import {
   EMIT_INTERVAL,
   GRPC_PORT,
@@ -60,8 +62,9 @@ export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
 export const CLUSTER_USAGE = `Usage: meetuphype cluster [options]
 
 Runs the distributed pipeline locally, one process per replica, against the
-configured Kafka and NATS (start them with \`npm run infra:up\`). Ctrl-C stops
-every process gracefully.
+configured Kafka and NATS (start them with \`npm run infra:up\`). A process that
+exits on its own is started again (at once, then after 1 s, 2 s, ... up to 30 s).
+Ctrl-C stops every process gracefully; if \`cluster\` itself dies, they stop too.
 
 Options:
 ${optionHelp(CLUSTER_OPTIONS)}`;
@@ -132,36 +135,53 @@ export async function clusterCommand(argv: readonly string[], ctx: CommandContex
   const bin = process.argv[1] ?? "meetuphype";
   const count = 1 + num(v, "counters") + num(v, "dedups") + num(v, "ingests") + Number(bool(v, "producer")) + Number(bool(v, "board"));
   const plan = clusterPlan(v, await Promise.all(Array.from({ length: count }, () => freePort())));
-  const children: { name: string; child: ChildProcess }[] = [];
-  const start = ({ name, args, healthPort }: ClusterChild): void => {
+  const children = new Map<string, ChildProcess>();
+  const stopping = (): boolean => ctx.signal.aborted;
+  // Each child has an IPC channel: when this process dies, however (SIGKILL included), the
+  // channel closes and the child stops itself (watchSupervisor in @meetuphype/config).
+  const start = ({ name, args, healthPort }: ClusterChild, restarts = 0): void => {
     // Each child in its own process group: a Ctrl-C reaches only this process,
     // which then stops every child once, gracefully.
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...env, HEALTH_PORT: String(healthPort) },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
       detached: true,
     });
-    createInterface({ input: child.stderr }).on("line", (l) => ctx.stderr.write(`[${name}] ${l}\n`));
+    const startedAt = Date.now();
+    createInterface({ input: child.stderr! }).on("line", (l) => ctx.stderr.write(`[${name}] ${l}\n`));
     // The aggregator's standard output is the ranking itself: shown as it is.
-    createInterface({ input: child.stdout }).on("line", (l) => ctx.stdout.write(name === "aggregator" ? `${l}\n` : `[${name}] ${l}\n`));
-    child.on("exit", (code, sig) => ctx.stderr.write(`[${name}] exited ${sig ?? code ?? ""}\n`));
-    children.push({ name, child });
+    createInterface({ input: child.stdout! }).on("line", (l) => ctx.stdout.write(name === "aggregator" ? `${l}\n` : `[${name}] ${l}\n`));
+    child.on("error", (err) => ctx.stderr.write(`[${name}] could not start: ${err.message}\n`));
+    child.on("exit", (code, sig) => {
+      const exit = String(sig ?? code ?? "");
+      if (stopping()) {
+        ctx.stderr.write(`[${name}] exited ${exit}\n`);
+        return;
+      }
+      // Exited on its own while the cluster runs: started again, as Kubernetes would, with a growing wait.
+      const r = nextRestart(restarts, Date.now() - startedAt, Math.random());
+      ctx.stderr.write(`${restartLine(name, exit, r)}\n`);
+      const timer = setTimeout(() => {
+        if (!stopping()) start({ name, args, healthPort }, r.restarts);
+      }, r.delayMs);
+      ctx.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    });
+    children.set(name, child);
   };
-  process.once("exit", () => children.forEach(({ child }) => child.exitCode === null && child.kill("SIGKILL")));
-  plan.forEach(start);
+  const running = (): ChildProcess[] => [...children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+  process.once("exit", () => running().forEach((c) => c.kill("SIGKILL")));
+  plan.forEach((c) => start(c));
   ctx.stderr.write(
-    `cluster: ${children.length} processes against Kafka ${str(v, "kafka-brokers")} and NATS ${str(v, "nats-url")}; Ctrl-C stops them\n${clusterAddresses(plan)}\n`,
+    `cluster: ${children.size} processes against Kafka ${str(v, "kafka-brokers")} and NATS ${str(v, "nats-url")}; Ctrl-C stops them\n${clusterAddresses(plan)}\n`,
   );
 
-  const allExited = Promise.all(
-    children.map(
-      ({ child }) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve()))),
-    ),
-  );
-  await Promise.race([allExited, new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }))]);
-  for (const { child } of children) if (child.exitCode === null) child.kill("SIGTERM");
-  const timer = setTimeout(() => children.forEach(({ child }) => child.exitCode === null && child.kill("SIGKILL")), 15_000);
-  await allExited;
+  await new Promise<void>((resolve) => (stopping() ? resolve() : ctx.signal.addEventListener("abort", () => resolve(), { once: true })));
+  const last = running();
+  const exited = (c: ChildProcess): Promise<void> =>
+    new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("exit", () => resolve())));
+  for (const c of last) c.kill("SIGTERM");
+  const timer = setTimeout(() => running().forEach((c) => c.kill("SIGKILL")), 15_000);
+  await Promise.all(last.map(exited));
   clearTimeout(timer);
-  return children.every(({ child }) => child.exitCode === 0 || child.signalCode === "SIGTERM") ? 0 : 1;
+  return last.every((c) => c.exitCode === 0 || c.signalCode === "SIGTERM") ? 0 : 1;
 }
