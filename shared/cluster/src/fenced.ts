@@ -1,14 +1,44 @@
 /**
  * A shard's effects under its lease, in one place. Every JetStream publish and core NATS
- * message a stage sends for a shard goes through here: refused once the lease is no longer
- * valid (another replica may own the shard by now), and stamped by the stage with `epoch`,
- * which receivers use to ignore a replica that lost its lease (fencing).
+ * message a stage sends for a shard, and every snapshot the runtime saves for it, goes
+ * through here: refused once the lease is no longer valid (another replica may own the shard
+ * by now), and stamped by the stage with `epoch`, which receivers use to ignore a replica
+ * that lost its lease (fencing).
  */
+import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/actors";
 import type { PublishAck } from "./js-publisher.js";
 import type { ShardLease } from "./ownership-types.js";
 import { retry } from "./retry.js";
-import { LeaseExpiredError } from "./shard-runner.js";
+
+/** An effect was not made because the shard's lease is no longer valid (fencing). */
+export class LeaseExpiredError extends KnownError {
+  readonly code = "LEASE_EXPIRED";
+  readonly retriable = false;
+  constructor(what: string) {
+    super(`${what}: not done, the shard's lease is no longer valid`);
+  }
+}
+
+/**
+ * Makes an effect under `lease`: `attempt` is retried until it succeeds, each try only while the
+ * lease is valid. Rejects with LeaseExpiredError once it is not (before an attempt, never after
+ * a success), and with RetryAbortedError when `signal` aborts.
+ */
+export function underLease<T>(
+  lease: ShardLease,
+  what: string,
+  attempt: () => Promise<T>,
+  o: { readonly logger: Logger; readonly signal: AbortSignal },
+): Promise<T> {
+  return retry(
+    () => {
+      if (!lease.valid()) throw new LeaseExpiredError(what);
+      return attempt();
+    },
+    { what, logger: o.logger, signal: o.signal, isFinal: (e) => e instanceof LeaseExpiredError },
+  );
+}
 
 export interface AckedPublisher {
   publish(subject: string, data: Uint8Array, msgID: string): Promise<PublishAck>;
@@ -42,13 +72,7 @@ export class FencedEffects {
    * after an acknowledgement), and with RetryAbortedError when `signal` aborts (the shard stops).
    */
   publish(subject: string, data: Uint8Array, msgID: string, signal: AbortSignal): Promise<PublishAck> {
-    return retry(
-      () => {
-        if (!this.lease.valid()) throw new LeaseExpiredError(`publish to ${subject}`);
-        return this.js.publish(subject, data, msgID);
-      },
-      { what: `publish to ${subject}`, logger: this.logger, signal, isFinal: (e) => e instanceof LeaseExpiredError },
-    );
+    return underLease(this.lease, `publish to ${subject}`, () => this.js.publish(subject, data, msgID), { logger: this.logger, signal });
   }
 
   /** Sends a core NATS message (no acknowledgement) while the lease is valid; says whether it went. */

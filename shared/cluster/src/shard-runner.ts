@@ -9,14 +9,14 @@
  * the consumer, lets the actor finish what it holds, and saves a snapshot with
  * the last handled sequence.
  */
-import { KnownError } from "@meetuphype/core";
 import { setMaxListeners } from "node:events";
 import type { JetStreamClient } from "nats";
 import { Actor, type Logger } from "@meetuphype/actors";
+import { LeaseExpiredError, underLease } from "./fenced.js";
 import type { ShardLease, ShardRunner } from "./ownership-types.js";
-import { describe, retry, RetryAbortedError } from "./retry.js";
+import { describe, RetryAbortedError } from "./retry.js";
 import { ShardConsumer } from "./shard-consumer.js";
-import type { SnapshotStore } from "./snapshots.js";
+import type { SnapshotStorage } from "./snapshots.js";
 
 /** One message of a shard's stream. */
 export interface StreamMessage {
@@ -59,12 +59,35 @@ export interface ShardProgress {
   readonly pending: number;
 }
 
+/** A running feed of one shard's stream messages, in order, after a sequence. */
+export interface ShardFeed {
+  /** Settles once the feed has stopped (after `signal` aborted). */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
+/** Starts feeding `subject`'s messages after sequence `after` to `deliver`, one at a time, until `signal` aborts. */
+export type ShardFeedFactory = (
+  subject: string,
+  after: number,
+  deliver: (seq: number, data: Uint8Array, pending: number) => Promise<void>,
+  signal: AbortSignal,
+  logger: Logger,
+) => ShardFeed;
+
+/** The feed from JetStream: an ordered consumer that subscribes again when its subscription ends. */
+export const jetStreamFeed =
+  (js: JetStreamClient): ShardFeedFactory =>
+  (subject, after, deliver, signal, logger) =>
+    new ShardConsumer(js, subject, after, deliver, signal, logger);
+
 export interface JetStreamShardsOptions<X> {
-  readonly js: JetStreamClient;
+  /** Where each shard's stream messages come from (jetStreamFeed; a test feeds them itself). */
+  readonly feed: ShardFeedFactory;
   readonly stream: string;
   readonly subjectOf: (shard: number) => string;
   readonly snapshotName: (shard: number) => string;
-  readonly snapshots: SnapshotStore;
+  readonly snapshots: SnapshotStorage;
   /**
    * Builds a shard's logic from its snapshot (undefined: a fresh shard); returns it with the
    * sequence it covers. The logic checks `lease.valid()` before every effect it publishes.
@@ -112,22 +135,13 @@ export class Inbox {
 
 interface Running<X> {
   readonly actor: Actor<Input<X>>;
-  readonly consumer: ShardConsumer;
+  readonly consumer: ShardFeed;
   readonly timer: NodeJS.Timeout;
   /** Stops the consumer; messages not yet started are left to the next owner. */
   readonly stop: AbortController;
   /** Gives up on the message in hand (its publishes stop retrying): a hand-over past its deadline. */
   readonly abandon: AbortController;
   readonly progress: () => ShardProgress;
-}
-
-/** An effect was not made because the shard's lease is no longer valid (fencing). */
-export class LeaseExpiredError extends KnownError {
-  readonly code = "LEASE_EXPIRED";
-  readonly retriable = false;
-  constructor(what: string) {
-    super(`${what}: not done, the shard's lease is no longer valid`);
-  }
 }
 
 export class JetStreamShards<X> implements ShardRunner {
@@ -175,16 +189,15 @@ export class JetStreamShards<X> implements ShardRunner {
     const save = async (): Promise<void> => {
       if (tainted || !lease.valid()) return;
       const bytes = logic.snapshot(lastSeq);
-      await retry(
-        async () => {
-          if (!lease.valid()) throw new LeaseExpiredError(name);
-          await this.o.snapshots.save(name, bytes);
-          this.saved.set(shard, Date.now());
+      await underLease(lease, `saving snapshot ${name}`, () => this.o.snapshots.save(name, bytes), {
+        logger: log,
+        signal: abandon.signal,
+      }).then(
+        () => void this.saved.set(shard, Date.now()),
+        (err: unknown) => {
+          if (!(err instanceof LeaseExpiredError)) throw err;
         },
-        { what: `saving snapshot ${name}`, logger: log, signal: abandon.signal, isFinal: (e) => e instanceof LeaseExpiredError },
-      ).catch((err: unknown) => {
-        if (!(err instanceof LeaseExpiredError)) throw err;
-      });
+      );
     };
     const inbox = new Inbox();
     const actor: Actor<Input<X>> = new Actor<Input<X>>(
@@ -216,8 +229,7 @@ export class JetStreamShards<X> implements ShardRunner {
       },
       { capacity: 8, onError: (err, a) => log.warn("shard task failed", { actor: a, err: describe(err) }) },
     );
-    const consumer = new ShardConsumer(
-      this.o.js,
+    const consumer = this.o.feed(
       this.o.subjectOf(shard),
       seq,
       async (s, data, pending) => {

@@ -20,7 +20,7 @@ import { FencedEffects } from "./fenced.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
 import { ensureResources, NatsReplicasError } from "./setup.js";
-import { JetStreamShards, type ShardLogic } from "./shard-runner.js";
+import { jetStreamFeed, JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
 
 export interface ShardServiceEnv {
@@ -138,7 +138,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const publisher = new JetStreamPublisher(nc);
   const env: ShardServiceEnv = { nc, js, publisher, names: n, replica, logger: log, metrics };
   const shards = new JetStreamShards<X>({
-    js,
+    feed: jetStreamFeed(js),
     stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
     subjectOf: o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
     snapshotName: (s) => `${o.kind}-${s}`,

@@ -1,7 +1,13 @@
 /** Shard snapshots in the NATS object store: what a shard's next owner resumes from. */
 import type { ObjectStore } from "nats";
 
-export class SnapshotStore {
+/** Where shard snapshots are kept, by name. */
+export interface SnapshotStorage {
+  load(name: string): Promise<Uint8Array | undefined>;
+  save(name: string, bytes: Uint8Array): Promise<void>;
+}
+
+export class SnapshotStore implements SnapshotStorage {
   constructor(private readonly os: ObjectStore) {}
 
   async load(name: string): Promise<Uint8Array | undefined> {

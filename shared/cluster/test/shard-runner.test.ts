@@ -1,0 +1,182 @@
+/** The shard runtime (JetStreamShards) without a broker: a feed, a snapshot store and a lease the test holds. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { silentLogger } from "@meetuphype/actors";
+import {
+  JetStreamShards,
+  LeaseExpiredError,
+  RetryAbortedError,
+  type ShardFeedFactory,
+  type ShardLogic,
+  type SnapshotStorage,
+  type StreamMessage,
+} from "../src/index.js";
+
+type Deliver = (seq: number, data: Uint8Array, pending: number) => Promise<void>;
+
+const seqOf = (b: Uint8Array): number => Number(Buffer.from(b).toString());
+const bytesOf = (seq: number): Uint8Array => Buffer.from(String(seq));
+
+function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<string, Uint8Array> } = {}) {
+  const feeds: { subject: string; after: number; deliver: Deliver; signal: AbortSignal; stopped: boolean }[] = [];
+  const feed: ShardFeedFactory = (subject, after, deliver, signal) => {
+    const f = { subject, after, deliver, signal, stopped: false };
+    feeds.push(f);
+    return { done: Promise.resolve(), stop: () => void (f.stopped = true) };
+  };
+  const stored = o.saved ?? new Map<string, Uint8Array>();
+  const saves: string[] = [];
+  const snapshots: SnapshotStorage = {
+    load: (name) => Promise.resolve(stored.get(name)),
+    save: (name, bytes) => {
+      saves.push(`${name}@${seqOf(bytes)}`);
+      stored.set(name, bytes);
+      return Promise.resolve();
+    },
+  };
+  const groups: number[][] = [];
+  const extras: { msg: string; caughtUp: boolean; lastSeq: number }[] = [];
+  const created: { shard: number; snapshot: number | undefined }[] = [];
+  const lease = {
+    epoch: 1,
+    ok: true,
+    valid(): boolean {
+      return this.ok;
+    },
+  };
+  const shards = new JetStreamShards<string>({
+    feed,
+    stream: "s",
+    subjectOf: (s) => `in.${s}`,
+    snapshotName: (s) => `snap-${s}`,
+    snapshots,
+    lastSeqOf: () => Promise.resolve(o.lastSeq ?? 0),
+    logger: silentLogger,
+    snapshotEveryMs: 3_600_000,
+    create: (shard, snapshot) => {
+      const seq = snapshot === undefined ? 0 : seqOf(snapshot);
+      created.push({ shard, snapshot: snapshot === undefined ? undefined : seq });
+      const logic: ShardLogic<string> = {
+        onStream: (group: readonly StreamMessage[]) => {
+          groups.push(group.map((m) => m.seq));
+          const err = group.map((m) => o.failOn?.get(m.seq)).find((e) => e !== undefined);
+          return err === undefined ? Promise.resolve() : Promise.reject(err);
+        },
+        onExtra: (msg, at) => {
+          extras.push({ msg, ...at });
+          return Promise.resolve();
+        },
+        snapshot: bytesOf,
+      };
+      return { logic, seq };
+    },
+  });
+  const push = async (shard: number, ...seqs: number[]): Promise<void> => {
+    const f = feeds.filter((x) => x.subject === `in.${shard}`).at(-1);
+    if (f === undefined) throw new Error(`no feed for shard ${shard}`);
+    for (const s of seqs) await f.deliver(s, bytesOf(s), 0);
+  };
+  return { shards, feeds, saves, stored, groups, extras, created, lease, push };
+}
+
+let running: JetStreamShards<string>[] = [];
+afterEach(() => {
+  for (const r of running) r.abandonAll();
+  running = [];
+});
+
+describe("the shard runtime", () => {
+  it("hands stream messages to the logic in order, skips a redelivered one, and saves the last handled sequence on stop", async () => {
+    const t = setup();
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    expect(t.feeds.map((f) => [f.subject, f.after])).toEqual([["in.0", 0]]);
+    await t.push(0, 1, 2, 3);
+    await vi.waitFor(() => expect(t.groups.flat()).toEqual([1, 2, 3]));
+    // A resubscription may deliver again what was handled: the logic never sees it twice.
+    await t.push(0, 2, 3, 4);
+    await vi.waitFor(() => expect(t.groups.flat()).toEqual([1, 2, 3, 4]));
+    await t.shards.stop(0);
+    expect(t.saves).toEqual(["snap-0@4"]);
+    expect(t.feeds[0]?.stopped).toBe(true);
+    expect(t.feeds[0]?.signal.aborted).toBe(true);
+  });
+
+  it("resumes a shard after the sequence its snapshot covers", async () => {
+    const t = setup({ saved: new Map([["snap-3", bytesOf(7)]]) });
+    running.push(t.shards);
+    await t.shards.start(3, t.lease);
+    expect(t.created).toEqual([{ shard: 3, snapshot: 7 }]);
+    expect(t.feeds.map((f) => [f.subject, f.after])).toEqual([["in.3", 7]]);
+  });
+
+  it("tells extra messages whether the shard has caught up with its stream as it stood at start", async () => {
+    const t = setup({ lastSeq: 3 });
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    await t.shards.broadcast("early");
+    await t.push(0, 1, 2, 3);
+    await vi.waitFor(() => expect(t.groups.flat()).toEqual([1, 2, 3]));
+    await t.shards.broadcast("later");
+    await vi.waitFor(() =>
+      expect(t.extras.map((e) => [e.msg, e.caughtUp, e.lastSeq])).toEqual([
+        ["early", false, 0],
+        ["later", true, 3],
+      ]),
+    );
+  });
+
+  it("stops handling a shard whose message it gave up on, and never saves that state", async () => {
+    const t = setup({ failOn: new Map([[2, new RetryAbortedError("publish to c.1", undefined)]]) });
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    await t.push(0, 1);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    await t.push(0, 2);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2]]));
+    await t.push(0, 3);
+    await t.shards.stop(0);
+    // The state after 2 holds effects that were not all made: the next owner replays from the last snapshot.
+    expect(t.groups).toEqual([[1], [2]]);
+    expect(t.saves).toEqual([]);
+  });
+
+  it("skips messages the logic cannot read, loudly, and goes on", async () => {
+    const t = setup({ failOn: new Map([[2, new Error("not a DedupBatch")]]) });
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    await t.push(0, 1);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    await t.push(0, 2);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2]]));
+    await t.push(0, 3);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2], [3]]));
+    await t.shards.stop(0);
+    expect(t.saves).toEqual(["snap-0@3"]);
+  });
+
+  it("saves nothing once the lease lapsed (fenced), and starts nothing under a lapsed lease", async () => {
+    const t = setup();
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    await t.push(0, 1);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    t.lease.ok = false;
+    await t.shards.stop(0);
+    expect(t.saves).toEqual([]);
+    await expect(t.shards.start(1, t.lease)).rejects.toThrow(LeaseExpiredError);
+    expect(t.shards.progress().size).toBe(0);
+  });
+
+  it("abandons a shard at once: its feed stops and nothing is saved", async () => {
+    const t = setup();
+    running.push(t.shards);
+    await t.shards.start(0, t.lease);
+    await t.push(0, 1);
+    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    t.shards.abandon(0);
+    expect(t.feeds[0]?.stopped).toBe(true);
+    await t.shards.stop(0);
+    expect(t.saves).toEqual([]);
+    expect(t.shards.progress().size).toBe(0);
+  });
+});
