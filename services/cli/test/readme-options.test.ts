@@ -5,13 +5,24 @@ import { COMMAND_OPTIONS } from "../src/cli.js";
 
 const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
 
+/** Whether `text` names the whole flag: `--kafka-tls` is not named by `--kafka-tls-ca`. */
+const named = (flag: string, text: string): boolean => new RegExp(`--${flag}(?![\\w-])`).test(text);
+
+describe("the whole-flag match", () => {
+  it("does not take a longer flag for a shorter one", () => {
+    expect(named("kafka-tls", "`--kafka-tls-ca`")).toBe(false);
+    expect(named("kafka-tls", "`--kafka-tls`, `--kafka-tls-ca`")).toBe(true);
+    expect(named("rate", "--rate=50")).toBe(true);
+  });
+});
+
 describe("the README", () => {
   it("names every command's flags and environment variables", () => {
     const missing: string[] = [];
     for (const [command, specs] of Object.entries(COMMAND_OPTIONS)) {
       for (const s of specs) {
         if (s.flag === "help") continue;
-        if (!readme.includes(`--${s.flag}`)) missing.push(`${command} --${s.flag}`);
+        if (!named(s.flag, readme)) missing.push(`${command} --${s.flag}`);
         if (s.env !== undefined && !new RegExp(`\`[^\`]*\\b${s.env}\\b`).test(readme)) missing.push(`${command} ${s.env}`);
       }
     }
