@@ -27,23 +27,26 @@ describe.skipIf(typeof bins === "string")(`a real kube-apiserver${typeof bins ==
     return r.stdout;
   };
 
-  it.each(["dev", "external", "e2e", "dev-monitoring", "secure"])("accepts overlay %s with strict server-side validation", (overlay) => {
-    let yaml = kustomize(overlay);
-    const ns = `check-${overlay}`;
-    ok(api!.kubectl(["create", "namespace", ns]));
-    if (overlay === "dev-monitoring") {
-      // The ServiceMonitor kind comes from the Prometheus Operator's CRD, which this server has not: it must
-      // refuse it by name; everything else is checked like the other overlays.
-      const r = api!.kubectl(["apply", "-n", ns, "--server-side", "--validate=strict", "--dry-run=server", "-f", "-"], yaml);
-      expect(r.stderr).toMatch(/no matches for kind "ServiceMonitor"/);
-      yaml = yaml
-        .split(/^---$/m)
-        .filter((doc) => !/^kind: ServiceMonitor$/m.test(doc))
-        .join("---");
-    }
-    const out = ok(api!.kubectl(["apply", "-n", ns, "--server-side", "--validate=strict", "-f", "-"], yaml));
-    for (const d of ["aggregator", "counter", "dedup", "ingest"]) expect(out).toContain(`deployment.apps/${d} serverside-applied`);
-  });
+  it.each(["dev", "external", "e2e", "dev-monitoring", "secure", "ha"])(
+    "accepts overlay %s with strict server-side validation",
+    (overlay) => {
+      let yaml = kustomize(overlay);
+      const ns = `check-${overlay}`;
+      ok(api!.kubectl(["create", "namespace", ns]));
+      if (overlay === "dev-monitoring") {
+        // The ServiceMonitor kind comes from the Prometheus Operator's CRD, which this server has not: it must
+        // refuse it by name; everything else is checked like the other overlays.
+        const r = api!.kubectl(["apply", "-n", ns, "--server-side", "--validate=strict", "--dry-run=server", "-f", "-"], yaml);
+        expect(r.stderr).toMatch(/no matches for kind "ServiceMonitor"/);
+        yaml = yaml
+          .split(/^---$/m)
+          .filter((doc) => !/^kind: ServiceMonitor$/m.test(doc))
+          .join("---");
+      }
+      const out = ok(api!.kubectl(["apply", "-n", ns, "--server-side", "--validate=strict", "-f", "-"], yaml));
+      for (const d of ["aggregator", "counter", "dedup", "ingest"]) expect(out).toContain(`deployment.apps/${d} serverside-applied`);
+    },
+  );
 
   it.each([
     ["client-side", []],

@@ -66,7 +66,7 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
   it("has a Deployment per service, hardened, probed, with resources and app.kubernetes.io labels", () => {
     const deps = ours(objs);
     // The synthetic producer only where fake RSVPs are wanted: never beside a real topic (external), nor in the e2e check.
-    const services = ["aggregator", "board", "counter", "dedup", "ingest", ...(overlay === "dev" ? ["producer"] : [])];
+    const services = ["aggregator", "board", "counter", "dedup", "ingest", ...(overlay === "dev" || overlay === "ha" ? ["producer"] : [])];
     expect(deps.map((d) => d.metadata.name).sort()).toEqual(services);
     for (const d of deps) {
       const pod = podSpec(d);
@@ -92,7 +92,7 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
         .filter((o) => o.kind === "PodDisruptionBudget")
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(["counter", "dedup"]);
+    ).toEqual(overlay === "ha" ? ["counter", "dedup", "kafka", "nats"] : ["counter", "dedup"]);
     expect(objs.some((o) => o.kind === "Service" && o.metadata.name === "aggregator")).toBe(true);
   });
 
@@ -131,5 +131,62 @@ describe("overlay dev", () => {
     expect(podSpec(sets.find((s) => s.metadata.name === "kafka")!).containers[0]?.image).toMatch(/^apache\/kafka:3\.9/);
     expect(podSpec(sets.find((s) => s.metadata.name === "nats")!).containers[0]?.image).toMatch(/^nats:2\./);
     expect(objs.some((o) => o.kind === "Job")).toBe(true);
+  });
+});
+
+describe("overlay ha", () => {
+  const objs = render("ha");
+  const named = (kind: string, name: string): K8sObject => {
+    const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+    if (o === undefined) throw new Error(`no ${kind} ${name}`);
+    return o;
+  };
+
+  it("runs three NATS servers in one JetStream cluster, routed through a headless service, started together", () => {
+    const nats = named("StatefulSet", "nats");
+    expect(nats.spec).toMatchObject({ replicas: 3, podManagementPolicy: "Parallel", serviceName: "nats-cluster" });
+    expect(named("Service", "nats-cluster").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
+    const conf = String(named("ConfigMap", "nats-config").data?.["nats.conf"]);
+    expect(conf).toMatch(/^server_name: \$POD_NAME$/m);
+    for (const i of [0, 1, 2]) expect(conf).toContain(`nats://nats-${i}.nats-cluster:6222`);
+    const env = podSpec(nats).containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.name");
+  });
+
+  it("runs three Kafka KRaft nodes, each with its own id and address from its pod, and topics with three copies", () => {
+    const kafka = named("StatefulSet", "kafka");
+    expect(kafka.spec).toMatchObject({ replicas: 3, podManagementPolicy: "Parallel", serviceName: "kafka" });
+    expect(named("Service", "kafka").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
+    const c = podSpec(kafka).containers[0]!;
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    // Set per pod by the start command, not once for all.
+    expect(env).not.toHaveProperty("KAFKA_NODE_ID");
+    expect(env).not.toHaveProperty("KAFKA_ADVERTISED_LISTENERS");
+    expect(c.command?.join(" ")).toMatch(/KAFKA_NODE_ID="\$\(\(ordinal \+ 1\)\)"[\s\S]*exec \/etc\/kafka\/docker\/run/);
+    expect(env).toMatchObject({
+      KAFKA_CONTROLLER_QUORUM_VOTERS: "1@kafka-0.kafka:9093,2@kafka-1.kafka:9093,3@kafka-2.kafka:9093",
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "3",
+      KAFKA_DEFAULT_REPLICATION_FACTOR: "3",
+      KAFKA_MIN_INSYNC_REPLICAS: "2",
+    });
+    expect(env.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const topics = podSpec(named("Job", "kafka-topics")).containers[0]?.command?.join(" ") ?? "";
+    expect(topics).toContain("--replication-factor 3");
+    expect(topics).toContain("min.insync.replicas=2");
+  });
+
+  it("lets one broker pod go at a time, spreads them where it can, and has the services keep three copies", () => {
+    for (const name of ["nats", "kafka"]) {
+      expect(named("PodDisruptionBudget", name).spec).toMatchObject({ maxUnavailable: 1 });
+      const anti = podSpec(named("StatefulSet", name)).affinity?.podAntiAffinity;
+      // Preferred, not required: a one-node cluster still schedules all three.
+      expect(anti?.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+      expect(anti?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm.topologyKey).toBe("kubernetes.io/hostname");
+    }
+    expect(named("ConfigMap", "meetuphype-config").data).toMatchObject({
+      NATS_REPLICAS: "3",
+      KAFKA_REPLICATION_FACTOR: "3",
+      KAFKA_MIN_INSYNC_REPLICAS: "2",
+    });
   });
 });

@@ -12,7 +12,7 @@ export interface K8sObject {
   data?: Record<string, string>;
 }
 
-export const OVERLAYS = ["dev", "external", "e2e", "secure"] as const;
+export const OVERLAYS = ["dev", "external", "e2e", "secure", "ha"] as const;
 
 export function render(overlay: string): K8sObject[] {
   const out = execFileSync("kubectl", ["kustomize", join(repoRoot, "deploy", "overlays", overlay)], { encoding: "utf8" });
@@ -24,8 +24,9 @@ export function render(overlay: string): K8sObject[] {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
   args?: string[];
-  env?: { name: string; value?: string }[];
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   envFrom?: { configMapRef?: { name: string } }[];
   readinessProbe?: Record<string, unknown>;
   livenessProbe?: Record<string, unknown>;
@@ -35,6 +36,12 @@ export interface Container {
 
 export interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean };
+  affinity?: {
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: unknown[];
+      preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: { topologyKey: string } }[];
+    };
+  };
   containers: Container[];
 }
 
