@@ -27,7 +27,7 @@ describe.skipIf(typeof bins === "string")(`a real kube-apiserver${typeof bins ==
     return r.stdout;
   };
 
-  it.each(["dev", "external", "e2e", "dev-monitoring", "secure", "ha"])(
+  it.each(["dev", "external", "e2e", "dev-monitoring", "secure", "ha", "e2e-ha"])(
     "accepts overlay %s with strict server-side validation",
     (overlay) => {
       let yaml = kustomize(overlay);

@@ -92,7 +92,7 @@ describe.each(OVERLAYS)("overlay %s", (overlay) => {
         .filter((o) => o.kind === "PodDisruptionBudget")
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(overlay === "ha" ? ["counter", "dedup", "kafka", "nats"] : ["counter", "dedup"]);
+    ).toEqual(overlay.endsWith("ha") ? ["counter", "dedup", "kafka", "nats"] : ["counter", "dedup"]);
     expect(objs.some((o) => o.kind === "Service" && o.metadata.name === "aggregator")).toBe(true);
   });
 

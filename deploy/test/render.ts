@@ -12,7 +12,7 @@ export interface K8sObject {
   data?: Record<string, string>;
 }
 
-export const OVERLAYS = ["dev", "external", "e2e", "secure", "ha"] as const;
+export const OVERLAYS = ["dev", "external", "e2e", "secure", "ha", "e2e-ha"] as const;
 
 export function render(overlay: string): K8sObject[] {
   const out = execFileSync("kubectl", ["kustomize", join(repoRoot, "deploy", "overlays", overlay)], { encoding: "utf8" });

@@ -6,6 +6,9 @@
 // `meetuphype run --once` on the same input, and so must the board, scaled to 2 replicas.
 // Prints each step's result and time.
 // Env: E2E_RECORDS (20000), E2E_RATE (400 records/s), E2E_KEEP=1 keeps the namespace.
+// E2E_HA=1 deploys deploy/overlays/e2e-ha instead (3 NATS servers, 3 Kafka KRaft nodes, three
+// copies of everything) and, while records flow, deletes a NATS pod and then a Kafka pod
+// (each StatefulSet must be whole again) instead of scaling the services.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -19,7 +22,9 @@ const kubeconfig = join(cache, "cluster", "admin.kubeconfig");
 const skaffold = join(cache, "k8s", "bin", "skaffold-v2.16.1");
 const records = Number(process.env.E2E_RECORDS ?? 20000);
 const rate = Number(process.env.E2E_RATE ?? 400);
-const ns = `mh-e2e-${Date.now().toString(36)}`;
+const ha = process.env.E2E_HA === "1";
+const profile = ha ? "e2e-ha" : "e2e";
+const ns = `mh-${profile}-${Date.now().toString(36)}`;
 const env = { ...process.env, KUBECONFIG: kubeconfig };
 const t0 = Date.now();
 const results = [];
@@ -106,10 +111,10 @@ try {
     sh("bash", [join(root, "scripts/k8s/volumes.sh"), "reset"]);
     sh("kubectl", ["create", "namespace", ns]);
   });
-  await step("skaffold run -p e2e (buildah builds and pushes the image, kubectl deploys, status check)", () => {
+  await step(`skaffold run -p ${profile} (buildah builds and pushes the image, kubectl deploys, status check)`, () => {
     sh(
       skaffold,
-      ["run", "-p", "e2e", "--default-repo", `127.0.0.1:5000`, "-n", ns, "--tag", ns, "--update-check=false", "--status-check=true"],
+      ["run", "-p", profile, "--default-repo", `127.0.0.1:5000`, "-n", ns, "--tag", ns, "--update-check=false", "--status-check=true"],
       {
         cwd: root,
         timeout: 900_000,
@@ -206,24 +211,38 @@ try {
     () => `${rate} records/s, about ${Math.round(records / rate)} s`,
   );
   const rollout = (d) => kc("rollout", "status", `deployment/${d}`, "--timeout=180s");
-  await step("kubectl scale deployment/counter --replicas=4", () => {
-    kc("scale", "deployment/counter", "--replicas=4");
-    rollout("counter");
-  });
-  await step("kubectl delete pod of a dedup", () => {
-    const pod = kc("get", "pods", "-l", "app.kubernetes.io/component=dedup", "-o", "jsonpath={.items[0].metadata.name}");
-    kc("delete", "pod", pod, "--wait=true");
-    rollout("dedup");
-    return pod;
-  });
-  await step("kubectl scale deployment/counter --replicas=1", () => {
-    kc("scale", "deployment/counter", "--replicas=1");
-    rollout("counter");
-  });
-  await step("kubectl rollout restart deployment/aggregator", () => {
-    kc("rollout", "restart", "deployment/aggregator");
-    rollout("aggregator");
-  });
+  if (ha) {
+    // One broker pod of each kind away while records flow: the other two keep the quorum and every copy.
+    const replaced = (set, pod) => {
+      const before = kc("get", "pod", pod, "-o", "jsonpath={.metadata.uid}");
+      kc("delete", "pod", pod, "--wait=true");
+      kc("rollout", "status", `statefulset/${set}`, "--timeout=300s");
+      const after = kc("get", "pod", pod, "-o", "jsonpath={.metadata.uid}");
+      if (after === before) throw new Error(`${pod} was not replaced`);
+      return `${pod} replaced, ${set} whole again`;
+    };
+    await step("kubectl delete pod nats-1 (a JetStream peer)", () => replaced("nats", "nats-1"));
+    await step("kubectl delete pod kafka-1 (a KRaft controller and broker)", () => replaced("kafka", "kafka-1"));
+  } else {
+    await step("kubectl scale deployment/counter --replicas=4", () => {
+      kc("scale", "deployment/counter", "--replicas=4");
+      rollout("counter");
+    });
+    await step("kubectl delete pod of a dedup", () => {
+      const pod = kc("get", "pods", "-l", "app.kubernetes.io/component=dedup", "-o", "jsonpath={.items[0].metadata.name}");
+      kc("delete", "pod", pod, "--wait=true");
+      rollout("dedup");
+      return pod;
+    });
+    await step("kubectl scale deployment/counter --replicas=1", () => {
+      kc("scale", "deployment/counter", "--replicas=1");
+      rollout("counter");
+    });
+    await step("kubectl rollout restart deployment/aggregator", () => {
+      kc("rollout", "restart", "deployment/aggregator");
+      rollout("aggregator");
+    });
+  }
   await step("the feed finished", async () => {
     await feeding;
     return `after ${secs(Date.now() - feedStart)}`;
