@@ -13,7 +13,8 @@ REG="127.0.0.1:$K8S_REGISTRY_PORT"
 ROOTFS="$K8S_CACHE/rootfs/bookworm"
 NODE_VERSION=${NODE_VERSION:-22.23.5}
 NPM_VERSION=${NPM_VERSION:-10.9.4}
-need buildah "apt-get install buildah"
+# What the images are built with, installed when missing (as up.sh does for the cluster).
+bash "$here/packages.sh" buildah debootstrap
 curl -sf "http://$REG/v2/" >/dev/null || die "the local registry at $REG does not answer: run npm run k8s:up first"
 
 have() { [ "${IMAGES_REBUILD:-0}" != 1 ] && in_registry "$1" "$2"; }
@@ -22,7 +23,6 @@ push() { buildah commit -q "$1" "$REG/$2" >/dev/null && buildah rm "$1" >/dev/nu
 # The Debian base, once.
 if ! have meetuphype/debian bookworm; then
   if [ ! -d "$ROOTFS" ]; then
-    need debootstrap "apt-get install debootstrap"
     say "debootstrap bookworm (minbase; a few minutes)"
     debootstrap --variant=minbase bookworm "$ROOTFS.tmp" http://deb.debian.org/debian >"$K8S_CACHE/debootstrap.log" 2>&1 ||
       die "debootstrap failed: see $K8S_CACHE/debootstrap.log"

@@ -8,7 +8,7 @@ source "$here/lib.sh"
 t0=$SECONDS
 step() { say "== $* ($((SECONDS - t0)) s)"; }
 step "Debian packages"
-bash "$here/packages.sh" etcd-server containerd runc containernetworking-plugins buildah docker-registry iptables conntrack gcc libc6-dev curl
+bash "$here/packages.sh" etcd-server containerd runc containernetworking-plugins buildah docker-registry iptables conntrack gcc libc6-dev curl debootstrap
 step "Kubernetes $K8S_VERSION binaries"
 bash "$here/binaries.sh"
 step "control plane"
