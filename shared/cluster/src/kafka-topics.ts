@@ -102,7 +102,16 @@ export async function startProducer(
 ): Promise<Producer> {
   const secured = kafkaSecured(o.security);
   await ensureTopics(kafka, topics, { ...o, secured });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // No retries inside kafkajs: every caller retries the whole send itself (at least once; dedup
+  // ignores a copy). kafkajs's own retry re-sends only to brokers that have not answered yet: when a
+  // partition leader dies and its partitions move to a broker that already answered for others,
+  // their records are never sent, and the send still resolves. A SIGKILLed leader lost acknowledged
+  // records that way (docs/architecture.md, "A partition leader killed while the producer sends").
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 0 },
+  });
   await retryKafka(() => producer.connect(), {
     what: `connecting to Kafka at ${o.brokers.join(",")}`,
     brokers: o.brokers,
