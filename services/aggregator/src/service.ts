@@ -13,7 +13,7 @@ import {
   encodeAggregatorBeat,
   encodeCut,
   openHistoryStore,
-  NatsReplicasError,
+  isRefusedReplicas,
   reachableAt,
   connectNats,
   createKafka,
@@ -90,14 +90,14 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     what: "creating the NATS streams and buckets",
     logger,
     signal: ctx.signal,
-    isFinal: (e) => e instanceof NatsReplicasError,
+    isFinal: isRefusedReplicas,
   });
   const js = nc.jetstream();
   const historyStore = await retry(() => openHistoryStore(js, n, history, logger, cfg.natsReplicas), {
     what: "loading the ranking history",
     logger,
     signal: ctx.signal,
-    isFinal: (e) => e instanceof NatsReplicasError,
+    isFinal: isRefusedReplicas,
   });
   recordHistory(hub, history, (bucket, p, dropped) => void historyStore.save(bucket, p, dropped));
   // The input's end offsets: a ranking's cut against them says whether records wait (catching up).

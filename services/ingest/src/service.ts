@@ -13,7 +13,7 @@ import {
   names,
   natsHealth,
   JetStreamPublisher,
-  NatsReplicasError,
+  isRefusedReplicas,
   PartitionClocks,
   replicaId,
   retry,
@@ -72,7 +72,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     what: "creating the NATS streams and buckets",
     logger,
     signal: ctx.signal,
-    isFinal: (e) => e instanceof NatsReplicasError,
+    isFinal: isRefusedReplicas,
   });
   const js = nc.jetstream();
   const publisher = new JetStreamPublisher(nc);

@@ -7,18 +7,31 @@ import { KnownError } from "@meetuphype/core";
 import { RetentionPolicy, StorageType, nanos, type JetStreamManager, type NatsConnection } from "nats";
 import type { Names } from "./names.js";
 
-/** NATS would not keep a resource with the replicas asked for (NATS_REPLICAS): retrying cannot fix it. */
+/**
+ * NATS would not keep a resource with the replicas asked for (NATS_REPLICAS). Final when the
+ * server refuses the count itself; retriable when a cluster cannot place the copies yet ("no
+ * suitable peers": fewer JetStream servers are up than NATS_REPLICAS, as while a cluster starts).
+ */
 export class NatsReplicasError extends KnownError {
   readonly code = "NATS_REPLICAS";
-  readonly retriable = false;
+  readonly retriable: boolean;
   constructor(resource: string, replicas: number, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const placing = /no suitable peers|insufficient resources/i.test(why);
     super(
-      `NATS refused ${replicas} replica${replicas === 1 ? "" : "s"} for ${resource}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        `Set NATS_REPLICAS (--nats-replicas) to at most the number of JetStream servers in the NATS cluster (1 for a single server).`,
+      placing
+        ? `NATS cannot place ${replicas} copies of ${resource} yet: ${why}. Waiting for ${replicas} JetStream servers in the ` +
+            `cluster; if it has fewer, set NATS_REPLICAS (--nats-replicas) to at most their number.`
+        : `NATS refused ${replicas} replica${replicas === 1 ? "" : "s"} for ${resource}: ${why}. ` +
+            `Set NATS_REPLICAS (--nats-replicas) to at most the number of JetStream servers in the NATS cluster (1 for a single server).`,
       { cause },
     );
+    this.retriable = placing;
   }
 }
+
+/** A replica count NATS refuses outright: retrying cannot fix it (the service stops). */
+export const isRefusedReplicas = (e: unknown): boolean => e instanceof NatsReplicasError && !e.retriable;
 
 /** The stream behind a KV bucket or an object store (JetStream's own naming). */
 export const kvStream = (bucket: string): string => `KV_${bucket}`;

@@ -19,7 +19,7 @@ import { JetStreamPublisher } from "./js-publisher.js";
 import { FencedEffects } from "./fenced.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
-import { ensureResources, NatsReplicasError } from "./setup.js";
+import { ensureResources, isRefusedReplicas } from "./setup.js";
 import { jetStreamFeed, JetStreamShards, type ShardLogic } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
 
@@ -132,7 +132,7 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     what: "creating the NATS streams and buckets",
     logger: log,
     signal: o.signal,
-    isFinal: (e) => e instanceof NatsReplicasError,
+    isFinal: isRefusedReplicas,
   });
   const js = nc.jetstream();
   const publisher = new JetStreamPublisher(nc);
