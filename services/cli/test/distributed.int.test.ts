@@ -209,6 +209,16 @@ describe("meetuphype run from Kafka (embedded, in-memory transport)", () => {
   });
 });
 
+/** `meetuphype cluster ...args` against the test brokers, with its own names. */
+const startCluster = (prefix: string, args: readonly string[]) =>
+  startCli(["cluster", ...args], {
+    KAFKA_BROKERS: kafkaBrokers,
+    NATS_URL: natsUrl,
+    NAME_PREFIX: prefix,
+    KAFKA_TOPIC: prefix,
+    LOG_LEVEL: "warn",
+  });
+
 describe("meetuphype cluster", () => {
   it("runs every service as a child process, says where each listens, serves a ranking (and the board), and stops them all on SIGINT", async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
@@ -225,13 +235,7 @@ describe("meetuphype cluster", () => {
       "--http-port",
       String(httpPort),
     ];
-    const child = startCli(["cluster", ...args], {
-      KAFKA_BROKERS: kafkaBrokers,
-      NATS_URL: natsUrl,
-      NAME_PREFIX: prefix,
-      KAFKA_TOPIC: prefix,
-      LOG_LEVEL: "warn",
-    });
+    const child = startCluster(prefix, args);
     try {
       const client = trendingClient(`127.0.0.1:${grpcPort}`);
       await eventually(
@@ -265,13 +269,7 @@ describe("meetuphype cluster", () => {
   it("starts a child that died again, with a line saying so, and its children stop when cluster is SIGKILLed", async () => {
     const prefix = uniqueName("cluster-sup");
     const args = ["--no-producer", "--no-board", "--ingests", "0", "--dedups", "0", "--grpc-port", String(await freePort())];
-    const child = startCli(["cluster", ...args], {
-      KAFKA_BROKERS: kafkaBrokers,
-      NATS_URL: natsUrl,
-      NAME_PREFIX: prefix,
-      KAFKA_TOPIC: prefix,
-      LOG_LEVEL: "warn",
-    });
+    const child = startCluster(prefix, args);
     const clusterPid = child.pid!;
     const commandOf = (pid: number): string =>
       readFileSync(`/proc/${pid}/cmdline`, "utf8")

@@ -75,7 +75,17 @@ function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<s
     if (f === undefined) throw new Error(`no feed for shard ${shard}`);
     for (const s of seqs) await f.deliver(s, bytesOf(s), 0);
   };
-  return { shards, feeds, saves, stored, groups, extras, created, lease, push };
+  /** Starts `shard` under the test's lease (stopped after the test). */
+  const start = async (shard = 0): Promise<void> => {
+    running.push(shards);
+    await shards.start(shard, lease);
+  };
+  /** Delivers `seq` to shard 0 and waits until the logic has been handed it. */
+  const handled = async (seq: number): Promise<void> => {
+    await push(0, seq);
+    await vi.waitFor(() => expect(groups.flat()).toContain(seq));
+  };
+  return { shards, feeds, saves, stored, groups, extras, created, lease, push, start, handled };
 }
 
 let running: JetStreamShards<string>[] = [];
@@ -87,8 +97,7 @@ afterEach(() => {
 describe("the shard runtime", () => {
   it("hands stream messages to the logic in order, skips a redelivered one, and saves the last handled sequence on stop", async () => {
     const t = setup();
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
+    await t.start();
     expect(t.feeds.map((f) => [f.subject, f.after])).toEqual([["in.0", 0]]);
     await t.push(0, 1, 2, 3);
     await vi.waitFor(() => expect(t.groups.flat()).toEqual([1, 2, 3]));
@@ -103,16 +112,14 @@ describe("the shard runtime", () => {
 
   it("resumes a shard after the sequence its snapshot covers", async () => {
     const t = setup({ saved: new Map([["snap-3", bytesOf(7)]]) });
-    running.push(t.shards);
-    await t.shards.start(3, t.lease);
+    await t.start(3);
     expect(t.created).toEqual([{ shard: 3, snapshot: 7 }]);
     expect(t.feeds.map((f) => [f.subject, f.after])).toEqual([["in.3", 7]]);
   });
 
   it("tells extra messages whether the shard has caught up with its stream as it stood at start", async () => {
     const t = setup({ lastSeq: 3 });
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
+    await t.start();
     await t.shards.broadcast("early");
     await t.push(0, 1, 2, 3);
     await vi.waitFor(() => expect(t.groups.flat()).toEqual([1, 2, 3]));
@@ -127,12 +134,9 @@ describe("the shard runtime", () => {
 
   it("stops handling a shard whose message it gave up on, and never saves that state", async () => {
     const t = setup({ failOn: new Map([[2, new RetryAbortedError("publish to c.1", undefined)]]) });
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
-    await t.push(0, 1);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
-    await t.push(0, 2);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2]]));
+    await t.start();
+    await t.handled(1);
+    await t.handled(2);
     await t.push(0, 3);
     await t.shards.stop(0);
     // The state after 2 holds effects that were not all made: the next owner replays from the last snapshot.
@@ -142,24 +146,17 @@ describe("the shard runtime", () => {
 
   it("skips messages the logic cannot read, loudly, and goes on", async () => {
     const t = setup({ failOn: new Map([[2, new Error("not a DedupBatch")]]) });
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
-    await t.push(0, 1);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
-    await t.push(0, 2);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2]]));
-    await t.push(0, 3);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1], [2], [3]]));
+    await t.start();
+    for (const seq of [1, 2, 3]) await t.handled(seq);
+    expect(t.groups).toEqual([[1], [2], [3]]);
     await t.shards.stop(0);
     expect(t.saves).toEqual(["snap-0@3"]);
   });
 
   it("saves nothing once the lease lapsed (fenced), and starts nothing under a lapsed lease", async () => {
     const t = setup();
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
-    await t.push(0, 1);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    await t.start();
+    await t.handled(1);
     t.lease.ok = false;
     await t.shards.stop(0);
     expect(t.saves).toEqual([]);
@@ -169,10 +166,8 @@ describe("the shard runtime", () => {
 
   it("abandons a shard at once: its feed stops and nothing is saved", async () => {
     const t = setup();
-    running.push(t.shards);
-    await t.shards.start(0, t.lease);
-    await t.push(0, 1);
-    await vi.waitFor(() => expect(t.groups).toEqual([[1]]));
+    await t.start();
+    await t.handled(1);
     t.shards.abandon(0);
     expect(t.feeds[0]?.stopped).toBe(true);
     await t.shards.stop(0);
