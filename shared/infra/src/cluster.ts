@@ -76,6 +76,28 @@ export function clientAddresses(ports: ClusterPorts): { kafkaBrokers: string; na
   };
 }
 
+/**
+ * The KRaft quorum's leader (the active controller) as the Kafka nodes of `nodes` last wrote it
+ * down (`__cluster_metadata-0/quorum-state` in each data folder): the node id of the highest
+ * epoch any of them knows, or undefined when none says.
+ */
+export function kraftLeader(nodes: readonly NodeSpec[]): number | undefined {
+  let best: { id: number; epoch: number } | undefined;
+  for (const n of nodes) {
+    if (n.kind !== "kafka") continue;
+    let state: { leaderId?: unknown; leaderEpoch?: unknown };
+    try {
+      state = JSON.parse(readFileSync(join(n.dir, "data", "__cluster_metadata-0", "quorum-state"), "utf8")) as typeof state;
+    } catch {
+      continue;
+    }
+    const { leaderId: id, leaderEpoch: epoch } = state;
+    if (typeof id !== "number" || id < 0 || typeof epoch !== "number") continue;
+    if (best === undefined || epoch > best.epoch) best = { id, epoch };
+  }
+  return best?.id;
+}
+
 /** Lines a shell can `eval` to point the services at a setup. Pure. */
 export function envExports(a: { kafkaBrokers: string; natsUrl: string }): string {
   return `export KAFKA_BROKERS=${a.kafkaBrokers}\nexport NATS_URL=${a.natsUrl}\n`;

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientAddresses, clusterNodes, documentedPorts, envExports } from "../src/cluster.js";
+import { clientAddresses, clusterNodes, documentedPorts, envExports, kraftLeader } from "../src/cluster.js";
 
 describe("an N-node local setup", () => {
   it("has the documented ports: Kafka steps by two (broker, controller), NATS by one", () => {
@@ -40,5 +43,26 @@ describe("an N-node local setup", () => {
       "export KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096\n" +
         "export NATS_URL=nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224\n",
     );
+  });
+});
+
+describe("kraftLeader", () => {
+  it("names the active controller of the highest epoch any Kafka node wrote down, and nothing when none did", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mh-kraft-"));
+    try {
+      const nodes = clusterNodes(dir, { kafka: [1, 2, 3], controller: [4, 5, 6], nats: [7, 8, 9], route: [10, 11, 12] });
+      expect(kraftLeader(nodes)).toBeUndefined();
+      const write = (name: string, state: object): void => {
+        const node = nodes.find((n) => n.name === name)!;
+        mkdirSync(join(node.dir, "data", "__cluster_metadata-0"), { recursive: true });
+        writeFileSync(join(node.dir, "data", "__cluster_metadata-0", "quorum-state"), JSON.stringify(state));
+      };
+      write("kafka-1", { leaderId: 2, leaderEpoch: 5 });
+      write("kafka-2", { leaderId: 3, leaderEpoch: 6 });
+      write("kafka-3", { leaderId: -1, leaderEpoch: 7 });
+      expect(kraftLeader(nodes)).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,15 +3,15 @@
  * bucket kept three times (NATS_REPLICAS=3) and topics replicated (replication factor 3,
  * min.insync.replicas 2), the pipeline loses nothing when a broker node goes away while
  * records flow, and no service restarts. The NATS server leading the dedup stream and the
- * Kafka broker leading partition 0 are SIGKILLed and started again, and another NATS server
- * is frozen (SIGSTOP) for 15 s.
+ * Kafka broker leading partition 0 are SIGKILLed and started again, then the active KRaft
+ * controller, and another NATS server is frozen (SIGSTOP) for 15 s.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
-import { freeClusterPorts, startLocalCluster, type LocalCluster } from "@meetuphype/infra";
+import { freeClusterPorts, kraftLeader, startLocalCluster, type LocalCluster } from "@meetuphype/infra";
 import {
   auditDelivery,
   KAFKA_JARS,
@@ -67,6 +67,12 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     const kafkaLeader = partitions.find((q) => q.partition === 0)?.leader;
     await cluster.server(`kafka-${kafkaLeader}`).restart({ crash: true, downMs: 5000 });
     console.log(`SIGKILLed kafka-${kafkaLeader} (leader of partition 0), started again after 5 s`);
+
+    // The active KRaft controller, as the nodes wrote it down (it may be the node just restarted).
+    const controller = kraftLeader(cluster.nodes);
+    expect(controller, "the active KRaft controller").toBeDefined();
+    await cluster.server(`kafka-${controller}`).restart({ crash: true, downMs: 5000 });
+    console.log(`SIGKILLed kafka-${controller} (the active KRaft controller), started again after 5 s`);
 
     const frozen = cluster.server(["nats-1", "nats-2", "nats-3"].find((s) => s !== natsLeader) ?? "nats-1");
     frozen.stall();
