@@ -17,6 +17,16 @@ const NON_BLANK = /\S/;
 /** Blank lines (only white space) are skipped, not rejected. Checks the first character before scanning. */
 const isBlank = (line: string): boolean => line.length === 0 || (line.charCodeAt(0) <= 32 && !NON_BLANK.test(line));
 
+/**
+ * The lines of one batch, read one at a time: an array of strings, or a view that decodes each
+ * line when it is asked for (ingest's Kafka batches), so that a batch's lines are never all
+ * alive at once.
+ */
+export interface Lines {
+  readonly length: number;
+  at(index: number): string | undefined;
+}
+
 export class IngestLogic {
   private eventNow = 0;
 
@@ -31,12 +41,12 @@ export class IngestLogic {
     return this.eventNow;
   }
 
-  process(lines: readonly string[]): IngestResult {
+  process(lines: Lines): IngestResult {
     const byShard = new Map<number, Rsvp[]>();
     const indices = new Map<number, number[]>();
     const rejections: Rejection[] = [];
     for (let index = 0; index < lines.length; index++) {
-      const raw = lines[index] as string;
+      const raw = lines.at(index) ?? "";
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (isBlank(line)) continue;
       this.stats.lines++;

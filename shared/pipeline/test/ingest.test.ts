@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { rsvpShardOf } from "@meetuphype/core";
+import { IngestLogic, emptyStats } from "../src/index.js";
+
+const line = (id: number, mtime: number) =>
+  JSON.stringify({ rsvp_id: id, mtime, response: "yes", group: { group_topics: [{ urlkey: `t${id}`, topic_name: `T${id}` }] } });
+
+describe("IngestLogic", () => {
+  it("groups valid lines by dedup shard with their input positions, rejects bad ones, skips blank ones", () => {
+    const stats = emptyStats();
+    const logic = new IngestLogic(false, 4, stats);
+    const lines = [line(1, 100), "{not json", "   ", line(2, 300) + "\r", line(3, 200)];
+    const res = logic.process(lines);
+    for (const [index, id] of [
+      [0, 1],
+      [3, 2],
+      [4, 3],
+    ] as const) {
+      const shard = rsvpShardOf(id, 4);
+      const at = res.indices.get(shard)?.indexOf(index) ?? -1;
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(res.byShard.get(shard)?.[at]?.rsvpId).toBe(id);
+    }
+    expect(res.rejections.map((r) => [r.index, r.reason])).toEqual([[1, "invalid_json"]]);
+    expect(res.eventNow).toBe(300);
+    expect(stats).toMatchObject({ lines: 4, accepted: 3 });
+  });
+
+  it("reads a batch one line at a time, each once and in order (ingest decodes each Kafka value when it is parsed)", () => {
+    const values = [line(1, 100), line(2, 200), "[]", line(3, 300)];
+    const asked: number[] = [];
+    const lazy = {
+      length: values.length,
+      at: (i: number) => {
+        asked.push(i);
+        return values[i];
+      },
+    };
+    const fromView = new IngestLogic(false, 2, emptyStats()).process(lazy);
+    const fromArray = new IngestLogic(false, 2, emptyStats()).process(values);
+    expect(asked).toEqual([0, 1, 2, 3]);
+    expect(fromView).toEqual(fromArray);
+  });
+});
