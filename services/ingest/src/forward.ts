@@ -12,7 +12,7 @@
 import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
-import { encodeDedupBatch, isUnacceptableRecord, retry, type JetStreamPublisher, type Names } from "@meetuphype/cluster";
+import { DedupBatchBuilder, isUnacceptableRecord, retry, type JetStreamPublisher, type Names } from "@meetuphype/cluster";
 import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 
@@ -53,29 +53,34 @@ export interface Forwarded {
  */
 export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
   const { topic, partition, messages } = batch;
-  // Each value is decoded as it is parsed: a fetch can hold megabytes of lines, and strings for all
-  // of them at once would outlive the young generation (garbage collection was a third of ingest's CPU).
-  const res = logic.process({ length: messages.length, at: (i) => messages[i]?.value?.toString("utf8") ?? "" });
+  // Each shard's messages (at most MAX_RECORDS records each), written as the records are parsed.
+  // Each Kafka value is decoded only when it is parsed, and each record goes straight into its
+  // message: a fetch holds megabytes of lines, and strings or record objects for all of them at
+  // once outlive the young generation (garbage collection was a third of ingest's CPU).
+  const parts = Array.from({ length: t.dedupShards }, (): DedupBatchBuilder[] => []);
   let clock = clockBefore;
-  for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;
+  let accepted = 0;
+  const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
+  const rejections = logic.scan(lines, (shard, rsvp, index) => {
+    const list = parts[shard] ?? [];
+    let open = list[list.length - 1];
+    if (open === undefined || open.size >= MAX_RECORDS) list.push((open = new DedupBatchBuilder()));
+    open.add(rsvp, Number(messages[index]?.offset));
+    if (rsvp.mtime > clock) clock = rsvp.mtime;
+    accepted++;
+  });
   const first = Number(messages[0]?.offset ?? 0);
   const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
   const through: Mark = { partition, next: last + 1, clock };
   const acks: Promise<unknown>[] = [];
-  let accepted = 0;
   for (let shard = 0; shard < t.dedupShards; shard++) {
-    const records = res.byShard.get(shard) ?? [];
-    accepted += records.length;
-    const offsets = (res.indices.get(shard) ?? []).map((j) => Number(messages[j]?.offset));
+    // A shard without records still gets a message: its mark.
+    const list = parts[shard]?.length ? (parts[shard] ?? []) : [new DedupBatchBuilder()];
     const subject = t.names.dedupSubject(shard);
     // The parts of one shard go in order, the mark with the last: it claims every record before it.
     const send = async (): Promise<void> => {
-      for (let i = 0, part = 0; i === 0 || i < records.length; i += MAX_RECORDS, part++) {
-        const end = Math.min(i + MAX_RECORDS, records.length);
-        const bytes = encodeDedupBatch(
-          { partition, records: records.slice(i, end), offsets: offsets.slice(i, end), ...(end >= records.length ? { through } : {}) },
-          topic,
-        );
+      for (const [part, builder] of list.entries()) {
+        const bytes = builder.encode(topic, partition, part === list.length - 1 ? through : undefined);
         // The id names exactly what the message carries (partition, shard, the batch's first and last
         // offset, part): a redelivery of the same batch is dropped by JetStream, and a batch a re-fetch
         // cuts differently gets new ids and goes through (dedup ignores versions it has already seen).
@@ -85,9 +90,9 @@ export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: 
     };
     acks.push(send());
   }
-  if (res.rejections.length > 0) acks.push(sendDeadLetters(t, batch, res.rejections));
+  if (rejections.length > 0) acks.push(sendDeadLetters(t, batch, rejections));
   await Promise.all(acks);
-  return { through, accepted, rejections: res.rejections };
+  return { through, accepted, rejections };
 }
 
 const retryCommon = (t: ForwardTarget) => ({ logger: t.logger, signal: t.signal, between: t.heartbeat });

@@ -80,40 +80,59 @@ const markIn = (m: pb.Mark): Mark => ({ partition: m.partition, next: m.nextOffs
 const marksOut = (ms: Marks): pb.Mark[] => ms.map(markOut);
 const marksIn = (ms: readonly pb.Mark[]): Marks => ms.map(markIn);
 
-/** Encodes a DedupBatch read from Kafka topic `topic` (the compact form: records in columns, each string once). */
-export function encodeDedupBatch(b: DedupBatch, topic: string): Uint8Array {
-  const table = new StringTable();
-  const n = b.records.length;
-  const c: pb.RecordColumns = {
-    rsvpIds: new Array<number>(n),
-    mtimes: new Array<number>(n),
-    positive: new Array<boolean>(n),
-    guests: new Array<number>(n),
-    offsets: new Array<number>(n),
-    topicCounts: new Array<number>(n),
+/**
+ * One DedupBatch built a record at a time, in its compact form (records in columns, each string
+ * once): ingest adds each record as it parses it, so no record object has to wait for the message.
+ */
+export class DedupBatchBuilder {
+  private readonly table = new StringTable();
+  private readonly c: pb.RecordColumns = {
+    rsvpIds: [],
+    mtimes: [],
+    positive: [],
+    guests: [],
+    offsets: [],
+    topicCounts: [],
     topicKeys: [],
     topicNames: [],
   };
-  for (let i = 0; i < n; i++) {
-    const r = b.records[i]!;
-    c.rsvpIds[i] = r.rsvpId;
-    c.mtimes[i] = r.mtime;
-    c.positive[i] = r.positive;
-    c.guests[i] = r.guests;
-    c.offsets[i] = b.offsets[i] ?? 0;
-    c.topicCounts[i] = r.topics.length;
+
+  /** Records added so far. */
+  get size(): number {
+    return this.c.rsvpIds.length;
+  }
+
+  add(r: Rsvp, offset: number): void {
+    const c = this.c;
+    c.rsvpIds.push(r.rsvpId);
+    c.mtimes.push(r.mtime);
+    c.positive.push(r.positive);
+    c.guests.push(r.guests);
+    c.offsets.push(offset);
+    c.topicCounts.push(r.topics.length);
     for (const t of r.topics) {
-      c.topicKeys.push(table.ref(t.key));
-      c.topicNames.push(table.ref(t.name));
+      c.topicKeys.push(this.table.ref(t.key));
+      c.topicNames.push(this.table.ref(t.name));
     }
   }
-  return pb.DedupBatch.encode({
-    records: [],
-    source: { topic, partition: b.partition, offsets: [] },
-    through: b.through === undefined ? undefined : markOut(b.through),
-    columns: c,
-    strings: table.bytes,
-  }).finish();
+
+  /** The message: the records added, read from partition `partition` of Kafka topic `topic`. */
+  encode(topic: string, partition: number, through?: Mark): Uint8Array {
+    return pb.DedupBatch.encode({
+      records: [],
+      source: { topic, partition, offsets: [] },
+      through: through === undefined ? undefined : markOut(through),
+      columns: this.c,
+      strings: this.table.bytes,
+    }).finish();
+  }
+}
+
+/** Encodes a DedupBatch read from Kafka topic `topic` (the compact form: records in columns, each string once). */
+export function encodeDedupBatch(b: DedupBatch, topic: string): Uint8Array {
+  const builder = new DedupBatchBuilder();
+  for (let i = 0; i < b.records.length; i++) builder.add(b.records[i]!, b.offsets[i] ?? 0);
+  return builder.encode(topic, b.partition, b.through);
 }
 
 function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: Rsvp[]; offsets: number[] } {

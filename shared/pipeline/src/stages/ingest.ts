@@ -41,9 +41,30 @@ export class IngestLogic {
     return this.eventNow;
   }
 
+  /** Validates a batch; valid records are grouped by dedup shard (see `scan`). */
   process(lines: Lines): IngestResult {
     const byShard = new Map<number, Rsvp[]>();
     const indices = new Map<number, number[]>();
+    const rejections = this.scan(lines, (shard, rsvp, index) => {
+      const list = byShard.get(shard);
+      if (list === undefined) {
+        byShard.set(shard, [rsvp]);
+        indices.set(shard, [index]);
+      } else {
+        list.push(rsvp);
+        indices.get(shard)?.push(index);
+      }
+    });
+    return { byShard, indices, rejections, eventNow: this.eventNow };
+  }
+
+  /**
+   * Validates a batch, handing each valid record to `onRecord` as soon as it is parsed, with its
+   * dedup shard and its position in the batch, in input order. Returns the rejected lines. Ingest
+   * writes each record straight into its shard's message, so that no record object outlives the
+   * young generation.
+   */
+  scan(lines: Lines, onRecord: (shard: number, rsvp: Rsvp, index: number) => void): Rejection[] {
     const rejections: Rejection[] = [];
     for (let index = 0; index < lines.length; index++) {
       const raw = lines.at(index) ?? "";
@@ -58,16 +79,8 @@ export class IngestLogic {
       }
       this.stats.accepted++;
       if (r.rsvp.mtime > this.eventNow) this.eventNow = r.rsvp.mtime;
-      const shard = rsvpShardOf(r.rsvp.rsvpId, this.dedupShards);
-      const list = byShard.get(shard);
-      if (list === undefined) {
-        byShard.set(shard, [r.rsvp]);
-        indices.set(shard, [index]);
-      } else {
-        list.push(r.rsvp);
-        indices.get(shard)?.push(index);
-      }
+      onRecord(rsvpShardOf(r.rsvp.rsvpId, this.dedupShards), r.rsvp, index);
     }
-    return { byShard, indices, rejections, eventNow: this.eventNow };
+    return rejections;
   }
 }
