@@ -12,7 +12,7 @@ import {
   KnownError,
 } from "@meetuphype/core";
 import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
-import { pipeline as pb } from "@meetuphype/proto";
+import { encodeMessage, pipeline as pb } from "@meetuphype/proto";
 
 // Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
 // They recur in nearly every message (a few thousand topics), so their bytes and strings are cached.
@@ -118,13 +118,13 @@ export class DedupBatchBuilder {
 
   /** The message: the records added, read from partition `partition` of Kafka topic `topic`. */
   encode(topic: string, partition: number, through?: Mark): Uint8Array {
-    return pb.DedupBatch.encode({
+    return encodeMessage(pb.DedupBatch, {
       records: [],
       source: { topic, partition, offsets: [] },
       through: through === undefined ? undefined : markOut(through),
       columns: this.c,
       strings: this.table.bytes,
-    }).finish();
+    });
   }
 }
 
@@ -272,14 +272,14 @@ function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment
 export function encodeDeltaBatch(b: DeltaMessage): Uint8Array {
   const table = new StringTable();
   const segments = b.segments.map((g) => segmentOut(g, table));
-  return pb.DeltaBatch.encode({
+  return encodeMessage(pb.DeltaBatch, {
     shard: b.shard,
     epoch: b.epoch,
     coverage: marksOut(b.coverage),
     segments,
     strings: table.bytes,
     bundled: [],
-  }).finish();
+  });
 }
 
 /** Reads a DeltaBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
@@ -301,7 +301,7 @@ function deltaMessageIn(m: pb.DeltaBatch): DeltaMessage {
 
 /** One message carrying several encoded DeltaBatches (each as `encodeDeltaBatch` made it). */
 export const encodeDeltaBundle = (batches: readonly Uint8Array[]): Uint8Array =>
-  pb.DeltaBatch.encode({ ...EMPTY_BATCH, bundled: batches.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) }).finish();
+  encodeMessage(pb.DeltaBatch, { ...EMPTY_BATCH, bundled: batches.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) });
 
 const EMPTY_BATCH: pb.DeltaBatch = { shard: 0, epoch: 0, coverage: [], segments: [], strings: [], bundled: [] };
 
@@ -317,7 +317,7 @@ export function decodeDeltaMessages(bytes: Uint8Array): DeltaMessage[] {
 }
 
 export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>
-  pb.RankRequest.encode({ now: r.now, seq: r.seq, k: r.k, cut: marksOut(r.cut), probe: r.probe }).finish();
+  encodeMessage(pb.RankRequest, { now: r.now, seq: r.seq, k: r.k, cut: marksOut(r.cut), probe: r.probe });
 
 export function decodeRankRequest(bytes: Uint8Array): RankRequest {
   const m = pb.RankRequest.decode(bytes);
@@ -325,7 +325,7 @@ export function decodeRankRequest(bytes: Uint8Array): RankRequest {
 }
 
 export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
-  pb.ShardTopK.encode({
+  encodeMessage(pb.ShardTopK, {
     shard: t.shard,
     seq: t.seq,
     now: t.now,
@@ -334,7 +334,7 @@ export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
     epoch: t.epoch ?? 0,
     coverage: marksOut(t.coverage),
     ranked: t.ranked,
-  }).finish();
+  });
 
 export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
   const m = pb.ShardTopK.decode(bytes);
@@ -359,7 +359,7 @@ export interface CoverageNotice {
 }
 
 export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array =>
-  pb.CoverageNotice.encode({ shard: n.shard, epoch: n.epoch, coverage: marksOut(n.coverage), sent: [...n.sent] }).finish();
+  encodeMessage(pb.CoverageNotice, { shard: n.shard, epoch: n.epoch, coverage: marksOut(n.coverage), sent: [...n.sent] });
 
 export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
   const m = pb.CoverageNotice.decode(bytes);
