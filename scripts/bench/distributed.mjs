@@ -62,7 +62,8 @@ export async function benchDistributed({ root, cli, records, file }) {
       NATS_URL: servers.natsUrl,
       NAME_PREFIX: prefix,
       KAFKA_TOPIC: prefix,
-      LOG_LEVEL: "warn",
+      // BENCH_LOG_LEVEL (default warn): the services' log level, with BENCH_LOG_DIR to keep their logs.
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       HEALTH_PORT: "0",
       TOP_N: "500",
     };

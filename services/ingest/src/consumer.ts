@@ -89,9 +89,11 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
 /** Resolves with the error when kafkajs gives the consumer up for good. */
 function watch(consumer: Consumer, state: ConsumerState, logger: Logger): Promise<unknown> {
   const ev = consumer.events;
-  consumer.on(ev.GROUP_JOIN, () => {
+  consumer.on(ev.GROUP_JOIN, (e) => {
     state.problem = undefined;
     state.joined++;
+    const partitions = Object.values(e.payload.memberAssignment).flat();
+    logger.info("joined the consumer group", { partitions: partitions.join(","), inMs: e.payload.duration });
   });
   consumer.on(ev.FETCH, () => (state.problem = undefined));
   consumer.on(ev.DISCONNECT, () => (state.problem = "disconnected from Kafka"));

@@ -119,12 +119,20 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       onDeadLetterLost,
     };
     const first = Number(batch.firstOffset() ?? batch.lastOffset());
+    const startedAt = performance.now();
     const clockBefore = await retry(() => clocks.before(batch.partition, first), { what: "reading the partition's clock", logger, signal });
     const { through, accepted, rejections } = await forwardBatch(logic, target, batch, clockBefore);
     // Stored before the offsets are committed: whoever resumes the partition continues its clock.
     await retry(() => clocks.advance(through), { what: "storing the partition's clock", logger, signal, between: heartbeat });
     const now = through.clock;
     payload.resolveOffset(batch.lastOffset());
+    logger.debug("batch forwarded", {
+      partition: batch.partition,
+      offsets: `${first}-${through.next - 1}`,
+      accepted,
+      rejected: rejections.length,
+      ms: Math.round(performance.now() - startedAt),
+    });
     metrics.records.inc({ stage: "ingest", outcome: "accepted" }, accepted);
     metrics.records.inc({ stage: "ingest", outcome: "rejected" }, rejections.length);
     for (const r of rejections) metrics.rejected.inc({ reason: r.reason });
