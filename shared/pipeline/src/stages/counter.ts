@@ -8,6 +8,7 @@
  */
 import { Coverage, covers, meet, TopicCounts, type Marks, type TopicState, type TrendingParams } from "@meetuphype/core";
 import type { DeltaBatch, PositionedDelta, RankRequest, ShardTopK } from "../messages.js";
+import { HeldDeltas } from "./held-deltas.js";
 
 export interface CounterSnapshot {
   readonly clock: number;
@@ -29,7 +30,7 @@ export const MAX_HELD_DELTAS = 500_000;
 
 export class CounterLogic {
   private readonly counts: TopicCounts;
-  private pending: PositionedDelta[] = [];
+  private readonly pending: HeldDeltas;
   private readonly sources = new Map<number, Coverage>();
   private applied: Marks = [];
 
@@ -41,10 +42,10 @@ export class CounterLogic {
     private readonly maxHeld = MAX_HELD_DELTAS,
   ) {
     this.counts = new TopicCounts(params);
+    this.pending = new HeldDeltas(snapshot?.pending);
     if (snapshot !== undefined) {
       this.counts.advance(snapshot.clock);
       for (const [k, t] of snapshot.topics) this.counts.restore(k, t);
-      this.pending = [...snapshot.pending];
       for (const [s, marks] of snapshot.sources) this.sources.set(s, new Coverage(marks));
       this.applied = snapshot.applied;
     }
@@ -61,13 +62,7 @@ export class CounterLogic {
 
   /** Applies the held deltas inside `cut` (which covers what was applied): the counts become those of `cut`. */
   private applyUpTo(cut: Marks): void {
-    const inside = new Coverage(cut);
-    const later: PositionedDelta[] = [];
-    for (const d of this.pending) {
-      if (inside.includes(d.partition, d.offset)) this.counts.apply(d);
-      else later.push(d);
-    }
-    this.pending = later;
+    this.pending.takeInside(new Coverage(cut), (d) => this.counts.apply(d));
     this.applied = cut;
   }
 
@@ -117,7 +112,7 @@ export class CounterLogic {
     return {
       clock: this.counts.clock,
       topics: [...this.counts.entries()],
-      pending: [...this.pending],
+      pending: this.pending.toArray(),
       sources: [...this.sources].map(([s, c]) => [s, c.marksList] as const),
       applied: this.applied,
     };
