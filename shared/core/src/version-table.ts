@@ -12,24 +12,45 @@ const GONE = -1;
 const NO_KEYS = -1;
 const MIN_CAPACITY = 1024;
 
-/** Interned key sets with reference counts: an id per distinct list of keys. */
+/** A node of the trie of key lists: the id of the list that ends here (-1: none) and the lists that go on. */
+interface KeyNode {
+  id: number;
+  next: Map<string, KeyNode> | undefined;
+  readonly parent: KeyNode | undefined;
+  readonly key: string;
+}
+
+/**
+ * Interned key sets with reference counts: an id per distinct list of keys. A list is found by
+ * walking a trie one key at a time (a Map lookup per key, on strings whose hashes V8 keeps), not
+ * by building a joined string for every version.
+ */
 class KeySets {
-  private readonly byJoined = new Map<string, number>();
+  private readonly root: KeyNode = { id: -1, next: undefined, parent: undefined, key: "" };
   private readonly sets: (readonly string[] | undefined)[] = [];
-  private readonly joined: string[] = [];
+  private readonly nodes: (KeyNode | undefined)[] = [];
   private readonly refs: number[] = [];
   private readonly free: number[] = [];
+  private count = 0;
 
   acquire(keys: readonly string[]): number {
-    // Each key with its length in front: no two lists of keys join alike.
-    const j = keys.map((k) => `${k.length}:${k}`).join("");
-    let id = this.byJoined.get(j);
-    if (id === undefined) {
+    let node = this.root;
+    for (const key of keys) {
+      let child = node.next?.get(key);
+      if (child === undefined) {
+        child = { id: -1, next: undefined, parent: node, key };
+        (node.next ??= new Map()).set(key, child);
+      }
+      node = child;
+    }
+    let id = node.id;
+    if (id < 0) {
       id = this.free.pop() ?? this.sets.length;
       this.sets[id] = Object.freeze([...keys]);
-      this.joined[id] = j;
+      this.nodes[id] = node;
       this.refs[id] = 0;
-      this.byJoined.set(j, id);
+      node.id = id;
+      this.count++;
     }
     this.refs[id] = (this.refs[id] ?? 0) + 1;
     return id;
@@ -39,10 +60,18 @@ class KeySets {
     const n = (this.refs[id] ?? 0) - 1;
     this.refs[id] = n;
     if (n > 0) return;
-    this.byJoined.delete(this.joined[id] ?? "");
+    let node = this.nodes[id];
     this.sets[id] = undefined;
-    this.joined[id] = "";
+    this.nodes[id] = undefined;
     this.free.push(id);
+    this.count--;
+    if (node === undefined) return;
+    node.id = -1;
+    // Nodes that end no list and lead to none go.
+    while (node.parent !== undefined && node.id < 0 && (node.next === undefined || node.next.size === 0)) {
+      node.parent.next?.delete(node.key);
+      node = node.parent;
+    }
   }
 
   get(id: number): readonly string[] {
@@ -50,7 +79,7 @@ class KeySets {
   }
 
   get size(): number {
-    return this.byJoined.size;
+    return this.count;
   }
 }
 

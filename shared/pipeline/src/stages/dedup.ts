@@ -26,10 +26,15 @@ export interface DedupOutput {
   readonly moved: boolean;
 }
 
+/** Topic keys whose counter shard a dedup shard remembers at most (then it starts over). */
+const MAX_REMEMBERED_KEYS = 50_000;
+
 export class DedupLogic {
   private readonly tracker: VersionTracker;
   private readonly covered: Coverage;
   private expiry = 0;
+  /** Each topic key's counter shard, remembered (keys recur in nearly every batch; the hash walks the key). */
+  private readonly shardOfKey = new Map<string, number>();
 
   constructor(
     retentionMs: number,
@@ -59,7 +64,7 @@ export class DedupLogic {
       else if (res.outcome === VersionOutcome.Expired) this.stats.expiredVersions++;
       const offset = offsets[i] ?? 0;
       for (const d of res.deltas) {
-        const shard = shardOf(d.key, this.counterShards);
+        const shard = this.counterShardOf(d.key);
         const p: PositionedDelta = {
           key: d.key,
           name: d.name,
@@ -77,6 +82,16 @@ export class DedupLogic {
     }
     const moved = batch.through === undefined ? false : this.covered.advance(batch.through);
     return { deltas: into, moved };
+  }
+
+  private counterShardOf(key: string): number {
+    let shard = this.shardOfKey.get(key);
+    if (shard === undefined) {
+      shard = shardOf(key, this.counterShards);
+      if (this.shardOfKey.size >= MAX_REMEMBERED_KEYS) this.shardOfKey.clear();
+      this.shardOfKey.set(key, shard);
+    }
+    return shard;
   }
 
   /** How far this shard has received its share of each input partition. */
