@@ -17,7 +17,7 @@ import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 
 /** Records per JetStream message at most. */
-const MAX_RECORDS = 1000;
+export const MAX_RECORDS = 1000;
 
 export interface ForwardTarget {
   readonly publisher: JetStreamPublisher;
@@ -51,31 +51,51 @@ export interface Forwarded {
  * partition's event clock before the batch (the largest valid mtime of its records
  * before the batch's first offset).
  */
-export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
-  const { topic, partition, messages } = batch;
-  // Each shard's messages (at most MAX_RECORDS records each), written as the records are parsed.
-  // Each Kafka value is decoded only when it is parsed, and each record goes straight into its
-  // message: a fetch holds megabytes of lines, and strings or record objects for all of them at
-  // once outlive the young generation (garbage collection was a third of ingest's CPU).
-  const parts = Array.from({ length: t.dedupShards }, (): DedupBatchBuilder[] => []);
+/** One Kafka batch as ingest sends it on: each dedup shard's messages, the batch's mark and its rejections. */
+export interface BatchOutput {
+  /** Per dedup shard, its messages in order (at most MAX_RECORDS records each; at least one, for the mark). */
+  readonly parts: readonly (readonly DedupBatchBuilder[])[];
+  /** Where the partition is covered after the batch, and its event clock there. */
+  readonly through: Mark;
+  /** The batch's first and last offsets (the message ids name them). */
+  readonly first: number;
+  readonly last: number;
+  readonly accepted: number;
+  readonly rejections: readonly Rejection[];
+}
+
+/**
+ * Validates a batch and writes each valid record straight into its dedup shard's message, as it
+ * is parsed. Each Kafka value is decoded only when it is parsed: a fetch holds megabytes of
+ * lines, and strings or record objects for all of them at once outlive the young generation
+ * (garbage collection was a third of ingest's CPU). Pure: nothing is sent.
+ */
+export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number, clockBefore: number): BatchOutput {
+  const { partition, messages } = batch;
+  const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
   let clock = clockBefore;
   let accepted = 0;
   const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
   const rejections = logic.scan(lines, (shard, rsvp, index) => {
-    const list = parts[shard] ?? [];
-    let open = list[list.length - 1];
-    if (open === undefined || open.size >= MAX_RECORDS) list.push((open = new DedupBatchBuilder()));
+    const list = parts[shard];
+    if (list === undefined) throw new RangeError(`record for dedup shard ${shard} of ${dedupShards}`);
+    let open = list[list.length - 1]!;
+    if (open.size >= MAX_RECORDS) list.push((open = new DedupBatchBuilder()));
     open.add(rsvp, Number(messages[index]?.offset));
     if (rsvp.mtime > clock) clock = rsvp.mtime;
     accepted++;
   });
   const first = Number(messages[0]?.offset ?? 0);
   const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
-  const through: Mark = { partition, next: last + 1, clock };
+  return { parts, through: { partition, next: last + 1, clock }, first, last, accepted, rejections };
+}
+
+export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
+  const { topic, partition } = batch;
+  const { parts, through, first, last, accepted, rejections } = batchOutput(logic, batch, t.dedupShards, clockBefore);
   const acks: Promise<unknown>[] = [];
   for (let shard = 0; shard < t.dedupShards; shard++) {
-    // A shard without records still gets a message: its mark.
-    const list = parts[shard]?.length ? (parts[shard] ?? []) : [new DedupBatchBuilder()];
+    const list = parts[shard] ?? [];
     const subject = t.names.dedupSubject(shard);
     // The parts of one shard go in order, the mark with the last: it claims every record before it.
     const send = async (): Promise<void> => {

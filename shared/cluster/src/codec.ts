@@ -86,16 +86,7 @@ const marksIn = (ms: readonly pb.Mark[]): Marks => ms.map(markIn);
  */
 export class DedupBatchBuilder {
   private readonly table = new StringTable();
-  private readonly c: pb.RecordColumns = {
-    rsvpIds: [],
-    mtimes: [],
-    positive: [],
-    guests: [],
-    offsets: [],
-    topicCounts: [],
-    topicKeys: [],
-    topicNames: [],
-  };
+  private readonly c = pb.RecordColumns.create();
 
   /** Records added so far. */
   get size(): number {
