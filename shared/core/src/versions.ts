@@ -3,7 +3,7 @@
  * is live; a newer version retracts the live one exactly; an equal or older one
  * is ignored. Deterministic and free of I/O; state is mutated in place.
  */
-import { contributes, contributionDeltas, type TopicDelta } from "./contribution.js";
+import { contributes, contributionDeltas, type PositionedDelta } from "./contribution.js";
 import type { Rsvp } from "./record.js";
 import { HOUR_MS, hourOf, minuteOf } from "./time.js";
 import { VersionTable } from "./version-table.js";
@@ -22,7 +22,8 @@ export type VersionOutcome = (typeof VersionOutcome)[keyof typeof VersionOutcome
 
 export interface VersionResult {
   readonly outcome: VersionOutcome;
-  readonly deltas: readonly TopicDelta[];
+  /** Placed at the position `apply` was given. */
+  readonly deltas: readonly PositionedDelta[];
 }
 
 /**
@@ -36,14 +37,14 @@ export interface LiveVersion {
 }
 
 /** Retraction deltas carry the key as the name: a counter never takes a name from a retraction. */
-function retractionDeltas(v: LiveVersion): TopicDelta[] {
+function retractionDeltas(v: LiveVersion, partition: number, offset: number): PositionedDelta[] {
   if (v.keys === null) return [];
   const hour = hourOf(v.mtime);
   const minute = minuteOf(v.mtime);
-  return v.keys.map((key) => ({ key, name: key, hour, minute, weight: -v.weight, mtime: v.mtime }));
+  return v.keys.map((key) => ({ key, name: key, hour, minute, weight: -v.weight, mtime: v.mtime, partition, offset }));
 }
 
-const NONE: readonly TopicDelta[] = [];
+const NONE: readonly PositionedDelta[] = [];
 
 export class VersionTracker {
   private readonly live = new VersionTable();
@@ -56,8 +57,11 @@ export class VersionTracker {
     return this.live.size;
   }
 
-  /** Applies one version seen at trending time `now`; returns the deltas it causes. */
-  apply(r: Rsvp, now: number): VersionResult {
+  /**
+   * Applies one version seen at trending time `now`; returns the deltas it causes, placed at
+   * the record's input position (`partition`, `offset`).
+   */
+  apply(r: Rsvp, now: number, partition = 0, offset = 0): VersionResult {
     const prevMtime = this.live.mtimeOf(r.rsvpId);
     if (prevMtime !== undefined && r.mtime <= prevMtime) return { outcome: VersionOutcome.Ignored, deltas: NONE };
     const prev = prevMtime === undefined ? undefined : this.live.get(r.rsvpId);
@@ -72,9 +76,9 @@ export class VersionTracker {
       weight: 1 + r.guests,
       keys: contributes(r) ? r.topics.map((t) => t.key) : null,
     });
-    const added = contributionDeltas(r, 1);
+    const added = contributionDeltas(r, 1, partition, offset);
     if (prev === undefined) return { outcome: VersionOutcome.New, deltas: added };
-    const retracted = retractionDeltas(prev);
+    const retracted = retractionDeltas(prev, partition, offset);
     return { outcome: VersionOutcome.Updated, deltas: retracted.length === 0 ? added : [...retracted, ...added] };
   }
 

@@ -15,17 +15,17 @@ const rsvp = (over: Partial<Rsvp>): Rsvp => ({
 describe("VersionTracker", () => {
   it("makes the first version live and adds its contribution", () => {
     const v = new VersionTracker(25 * H);
-    const r = v.apply(rsvp({ guests: 2 }), T0);
+    const r = v.apply(rsvp({ guests: 2 }), T0, 2, 40);
     expect(r.outcome).toBe(VersionOutcome.New);
-    expect(r.deltas).toEqual([{ key: "js", name: "JS", hour: 1000, minute: 60_000, weight: 3, mtime: T0 }]);
+    expect(r.deltas).toEqual([{ key: "js", name: "JS", hour: 1000, minute: 60_000, weight: 3, mtime: T0, partition: 2, offset: 40 }]);
   });
 
-  it("retracts the live version exactly when a newer one arrives", () => {
+  it("retracts the live version exactly when a newer one arrives, at the newer record's position", () => {
     const v = new VersionTracker(25 * H);
-    v.apply(rsvp({ guests: 2 }), T0);
-    const r = v.apply(rsvp({ mtime: T0 + 5, positive: false }), T0 + 5);
+    v.apply(rsvp({ guests: 2 }), T0, 2, 40);
+    const r = v.apply(rsvp({ mtime: T0 + 5, positive: false }), T0 + 5, 1, 7);
     expect(r.outcome).toBe(VersionOutcome.Updated);
-    expect(r.deltas).toEqual([{ key: "js", name: "js", hour: 1000, minute: 60_000, weight: -3, mtime: T0 }]);
+    expect(r.deltas).toEqual([{ key: "js", name: "js", hour: 1000, minute: 60_000, weight: -3, mtime: T0, partition: 1, offset: 7 }]);
   });
 
   it("ignores equal and older mtimes", () => {

@@ -13,6 +13,8 @@ import { CounterLogic, type CounterSnapshot } from "./stages/counter.js";
 import { DedupLogic, type DedupSnapshot } from "./stages/dedup.js";
 import { IngestLogic } from "./stages/ingest.js";
 import { emptyStats, type PipelineStats } from "./stats.js";
+import { readParsedBatch, type ParsedBatch } from "./parsed-batch.js";
+import { ParseThread } from "./parse-thread.js";
 
 export interface EmbeddedOptions {
   readonly params: TrendingParams;
@@ -27,6 +29,11 @@ export interface EmbeddedOptions {
   readonly deadLetter?: DeadLetterSink;
   /** What the rankings name their cuts in: the Kafka topic, or the input's name. @default "" */
   readonly inputTopic?: string;
+  /**
+   * Parse and validate lines on a worker thread (parse-thread.ts), beside the thread that runs
+   * the other stages; the result is the same. `run` does; tests mostly do not. @default false
+   */
+  readonly parseThread?: boolean;
 }
 
 /** Where a batch of lines sits in the input: its partition and each line's offset (a file: partition 0, line numbers). */
@@ -42,7 +49,8 @@ export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
   private readonly transport = new InMemoryTransport();
   private readonly subj = subjects("");
-  private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined }>;
+  private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined; parsed: Promise<ParsedBatch> | undefined }>;
+  private readonly parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: ShardHost<DedupBatch, DedupSnapshot>;
   private readonly counters: ShardHost<CounterMessage, CounterSnapshot>;
@@ -70,7 +78,8 @@ export class EmbeddedPipeline {
       },
     };
     this.ingestLogic = new IngestLogic(params.includeEventNames, dedupShards, this.stats);
-    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at), actor);
+    this.parser = opts.parseThread === true ? new ParseThread({ includeEventNames: params.includeEventNames, dedupShards }) : undefined;
+    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), actor);
     const retention = versionRetentionMs(params.windowDays, params.idleMinutes);
     this.dedups = new ShardHost({
       name: "dedup",
@@ -144,7 +153,10 @@ export class EmbeddedPipeline {
     // Now and then a round nobody waits for: the counters apply what the cut passed, so the deltas
     // they hold stay few even when nothing else asks for a ranking (`run --once` over a large file).
     if (++this.pushes % ROUND_EVERY_PUSHES === 0) void this.rank().catch(() => undefined);
-    return this.ingest.tell({ lines, at });
+    // The parse thread starts on the batch now, while the batches before it go through the stages.
+    const parsed = this.parser?.parse(lines);
+    parsed?.catch(() => undefined); // awaited (and reported) when the ingest actor takes the batch
+    return this.ingest.tell({ lines, at, parsed });
   }
 
   /** Resolves when every stage has handled everything pushed so far. */
@@ -190,13 +202,22 @@ export class EmbeddedPipeline {
     await this.ingest.stop();
     await this.dedups.stop();
     await this.counters.stop();
+    await this.parser?.close();
   }
 
-  private async onLines(lines: readonly string[], at: InputAt | undefined): Promise<void> {
+  /** A batch the parse thread validated: its counts join the stats, as `IngestLogic` would have added them. */
+  private counted(b: ParsedBatch): ReturnType<typeof readParsedBatch> {
+    this.stats.lines += b.lines;
+    this.stats.accepted += b.accepted;
+    for (const [reason, n] of Object.entries(b.rejected)) this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + n;
+    return readParsedBatch(b);
+  }
+
+  private async onLines(lines: readonly string[], at: InputAt | undefined, parsed: Promise<ParsedBatch> | undefined): Promise<void> {
     const partition = at?.partition ?? 0;
     const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
     const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
-    const res = this.ingestLogic.process(lines);
+    const res = parsed === undefined ? this.ingestLogic.process(lines) : this.counted(await parsed);
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
     let clock = known.clock;
     for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;

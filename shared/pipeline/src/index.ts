@@ -7,6 +7,8 @@ export * from "./stages/dedup.js";
 export * from "./stages/counter.js";
 export * from "./stages/aggregator.js";
 export * from "./embedded.js";
+export * from "./parsed-batch.js";
+export * from "./parse-thread.js";
 export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";

@@ -2,7 +2,7 @@
  * The messages between stages, and the subjects they travel on. The same
  * shapes cross NATS as protobuf in distributed mode.
  */
-import type { Mark, Marks, RankedTopic, RejectReason, Rsvp, TopicDelta } from "@meetuphype/core";
+import type { Mark, Marks, PositionedDelta, RankedTopic, RejectReason, Rsvp } from "@meetuphype/core";
 
 /**
  * Valid records of one input partition for one dedup shard, with each record's
@@ -17,11 +17,7 @@ export interface DedupBatch {
   readonly through?: Mark;
 }
 
-/** A topic delta with the input position of the record that caused it. */
-export interface PositionedDelta extends TopicDelta {
-  readonly partition: number;
-  readonly offset: number;
-}
+export type { PositionedDelta } from "@meetuphype/core";
 
 /** Topic deltas for one counter shard from dedup shard `source`, with that shard's coverage after them. */
 export interface DeltaBatch {

@@ -10,6 +10,7 @@ async function runAll(
   params: TrendingParams,
   shards: { dedup: number; counter: number },
   batch = 7,
+  parseThread = false,
 ): Promise<{ snap: Snapshot; p: EmbeddedPipeline; dead: Rejection[] }> {
   const dead: Rejection[] = [];
   const p = new EmbeddedPipeline({
@@ -20,6 +21,7 @@ async function runAll(
     counterShards: shards.counter,
     mailboxCapacity: 2,
     deadLetter: { write: (r) => void dead.push(...r) },
+    parseThread,
   });
   for (let i = 0; i < lines.length; i += batch) await p.push(lines.slice(i, i + batch));
   await p.drain();
@@ -50,43 +52,49 @@ describe("EmbeddedPipeline", () => {
     );
   });
 
-  it("counts and dead-letters every rejected line with its reason, and skips blank lines", async () => {
-    const good = JSON.stringify({
-      rsvp_id: 1,
-      mtime: 1_700_000_000_000,
-      response: "yes",
-      group: { group_topics: [{ urlkey: "js", topic_name: "JS" }] },
-    });
-    const lines = [good, "", "   ", "{oops", "[]", JSON.stringify({ rsvp_id: 2 }), good, `${good}\r`];
-    const { snap, p, dead } = await runAll(lines, DEFAULT_PARAMS, { dedup: 2, counter: 2 });
-    expect(p.stats).toEqual({
-      lines: 6,
-      accepted: 3,
-      rejected: { invalid_json: 1, not_an_object: 1, invalid_mtime: 1 },
-      ignoredVersions: 2,
-      expiredVersions: 0,
-    });
-    expect(dead.map((d) => [d.reason, d.line])).toEqual([
-      ["invalid_json", "{oops"],
-      ["not_an_object", "[]"],
-      ["invalid_mtime", JSON.stringify({ rsvp_id: 2 })],
-    ]);
-    expect(snap.topics).toEqual([{ rank: 1, key: "js", name: "JS", score: 1 }]);
-  });
+  it.each([false, true])(
+    "counts and dead-letters every rejected line with its reason, and skips blank lines (parse thread: %s)",
+    async (parseThread) => {
+      const good = JSON.stringify({
+        rsvp_id: 1,
+        mtime: 1_700_000_000_000,
+        response: "yes",
+        group: { group_topics: [{ urlkey: "js", topic_name: "JS" }] },
+      });
+      const lines = [good, "", "   ", "{oops", "[]", JSON.stringify({ rsvp_id: 2 }), good, `${good}\r`];
+      const { snap, p, dead } = await runAll(lines, DEFAULT_PARAMS, { dedup: 2, counter: 2 }, 7, parseThread);
+      expect(p.stats).toEqual({
+        lines: 6,
+        accepted: 3,
+        rejected: { invalid_json: 1, not_an_object: 1, invalid_mtime: 1 },
+        ignoredVersions: 2,
+        expiredVersions: 0,
+      });
+      expect(dead.map((d) => [d.reason, d.line])).toEqual([
+        ["invalid_json", "{oops"],
+        ["not_an_object", "[]"],
+        ["invalid_mtime", JSON.stringify({ rsvp_id: 2 })],
+      ]);
+      expect(snap.topics).toEqual([{ rank: 1, key: "js", name: "JS", score: 1 }]);
+    },
+  );
 
-  it("matches the model on a synthetic stream with re-reads, updates and bad lines", async () => {
-    const src = new SyntheticSource({ seed: 7, rate: 20, malformedRate: 0.01 });
-    const lines = Array.from({ length: 6000 }, () => src.next());
-    for (const params of [DEFAULT_PARAMS, { ...DEFAULT_PARAMS, decay: 2, idleMinutes: 30, includeEventNames: true }]) {
-      const { snap, p, dead } = await runAll(lines, params, { dedup: 4, counter: 8 }, 100);
-      const model = referenceRanking(lines, params);
-      expect(rankingDifferences([...snap.topics], model)).toEqual([]);
-      expect(snap.topics.length).toBe(20);
-      expect(p.stats.rejected).toEqual(model.rejected);
-      expect(dead.length).toBe(Object.values(model.rejected).reduce((a, b) => a + b, 0));
-      expect(p.stats.ignoredVersions).toBe(model.ignoredVersions);
-    }
-  });
+  it.each([false, true])(
+    "matches the model on a synthetic stream with re-reads, updates and bad lines (parse thread: %s)",
+    async (parseThread) => {
+      const src = new SyntheticSource({ seed: 7, rate: 20, malformedRate: 0.01 });
+      const lines = Array.from({ length: 6000 }, () => src.next());
+      for (const params of [DEFAULT_PARAMS, { ...DEFAULT_PARAMS, decay: 2, idleMinutes: 30, includeEventNames: true }]) {
+        const { snap, p, dead } = await runAll(lines, params, { dedup: 4, counter: 8 }, 100, parseThread);
+        const model = referenceRanking(lines, params);
+        expect(rankingDifferences([...snap.topics], model)).toEqual([]);
+        expect(snap.topics.length).toBe(20);
+        expect(p.stats.rejected).toEqual(model.rejected);
+        expect(dead.length).toBe(Object.values(model.rejected).reduce((a, b) => a + b, 0));
+        expect(p.stats.ignoredVersions).toBe(model.ignoredVersions);
+      }
+    },
+  );
 
   it("ranks at the wall clock in processing mode", async () => {
     const clock = new FakeClock(1_700_000_100_000);

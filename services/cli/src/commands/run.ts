@@ -72,6 +72,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     logger,
     dedupShards: cfg.dedupShards,
     counterShards: cfg.counterShards,
+    // Parsing beside the other stages, on a second core (parse-thread.ts).
+    parseThread: true,
     ...(deadLetter !== undefined ? { deadLetter } : {}),
   });
   const progress =

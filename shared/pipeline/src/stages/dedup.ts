@@ -59,25 +59,14 @@ export class DedupLogic {
   process(batch: DedupBatch, into: Map<number, PositionedDelta[]> = new Map()): DedupOutput {
     const { partition, records, offsets } = batch;
     for (let i = 0; i < records.length; i++) {
-      const res = this.tracker.apply(records[i]!, this.expiry);
+      const res = this.tracker.apply(records[i]!, this.expiry, partition, offsets[i] ?? 0);
       if (res.outcome === VersionOutcome.Ignored) this.stats.ignoredVersions++;
       else if (res.outcome === VersionOutcome.Expired) this.stats.expiredVersions++;
-      const offset = offsets[i] ?? 0;
       for (const d of res.deltas) {
         const shard = this.counterShardOf(d.key);
-        const p: PositionedDelta = {
-          key: d.key,
-          name: d.name,
-          hour: d.hour,
-          minute: d.minute,
-          weight: d.weight,
-          mtime: d.mtime,
-          partition,
-          offset,
-        };
         const list = into.get(shard);
-        if (list === undefined) into.set(shard, [p]);
-        else list.push(p);
+        if (list === undefined) into.set(shard, [d]);
+        else list.push(d);
       }
     }
     const moved = batch.through === undefined ? false : this.covered.advance(batch.through);

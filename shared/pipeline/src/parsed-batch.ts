@@ -1,0 +1,171 @@
+/**
+ * Ingest's result for one batch of lines in columns: what a parse thread sends back to the
+ * pipeline's thread. Typed arrays move between threads without a copy, and each distinct
+ * string goes once, so the receiving thread pays for a few hundred strings per batch rather
+ * than for every record's object tree. Pure: no threads here.
+ */
+import type { Rsvp, Topic } from "@meetuphype/core";
+import type { Rejection } from "./messages.js";
+import { IngestLogic, type IngestResult, type Lines } from "./stages/ingest.js";
+import { emptyStats } from "./stats.js";
+
+/** The counters one batch adds to the pipeline's stats (see PipelineStats). */
+export interface ParsedCounts {
+  readonly lines: number;
+  readonly accepted: number;
+  readonly rejected: Readonly<Record<string, number>>;
+}
+
+export interface ParsedBatch extends ParsedCounts {
+  /** Valid records, in input order; every per-record column holds `count` entries. */
+  readonly count: number;
+  readonly shards: Uint16Array;
+  /** Each record's position in the batch of lines. */
+  readonly indices: Uint32Array;
+  readonly rsvpIds: Float64Array;
+  readonly mtimes: Float64Array;
+  readonly positive: Uint8Array;
+  readonly guests: Uint16Array;
+  readonly topicCounts: Uint16Array;
+  /** Each record's topics in turn: indices into `strings`. */
+  readonly topicKeys: Uint32Array;
+  readonly topicNames: Uint32Array;
+  readonly strings: readonly string[];
+  readonly rejections: readonly Rejection[];
+}
+
+/** Collects one batch's records, as `IngestLogic.scan` hands them over, into columns. */
+export class ParsedBatchWriter {
+  private n = 0;
+  private readonly shards: Uint16Array;
+  private readonly indices: Uint32Array;
+  private readonly rsvpIds: Float64Array;
+  private readonly mtimes: Float64Array;
+  private readonly positive: Uint8Array;
+  private readonly guests: Uint16Array;
+  private readonly topicCounts: Uint16Array;
+  private readonly topicKeys: number[] = [];
+  private readonly topicNames: number[] = [];
+  private readonly strings: string[] = [];
+  private readonly refs = new Map<string, number>();
+  /** Per topic key: its string's index, and the name it last came with (one lookup per topic, not two). */
+  private readonly byKey = new Map<string, { readonly keyRef: number; name: string; nameRef: number }>();
+
+  /** `capacity`: the most records the batch can hold (its number of lines). */
+  constructor(capacity: number) {
+    this.shards = new Uint16Array(capacity);
+    this.indices = new Uint32Array(capacity);
+    this.rsvpIds = new Float64Array(capacity);
+    this.mtimes = new Float64Array(capacity);
+    this.positive = new Uint8Array(capacity);
+    this.guests = new Uint16Array(capacity);
+    this.topicCounts = new Uint16Array(capacity);
+  }
+
+  add(shard: number, r: Rsvp, index: number): void {
+    const i = this.n++;
+    if (i >= this.indices.length) throw new RangeError(`a parsed batch holds at most ${this.indices.length} records`);
+    this.shards[i] = shard;
+    this.indices[i] = index;
+    this.rsvpIds[i] = r.rsvpId;
+    this.mtimes[i] = r.mtime;
+    this.positive[i] = r.positive ? 1 : 0;
+    this.guests[i] = r.guests;
+    this.topicCounts[i] = r.topics.length;
+    for (const t of r.topics) {
+      let k = this.byKey.get(t.key);
+      if (k === undefined) {
+        const keyRef = this.ref(t.key);
+        k = { keyRef, name: t.name, nameRef: t.name === t.key ? keyRef : this.ref(t.name) };
+        this.byKey.set(t.key, k);
+      } else if (k.name !== t.name) {
+        // The same key with another name (records disagree): the newest pairing is remembered.
+        k.name = t.name;
+        k.nameRef = t.name === t.key ? k.keyRef : this.ref(t.name);
+      }
+      this.topicKeys.push(k.keyRef);
+      this.topicNames.push(k.nameRef);
+    }
+  }
+
+  finish(rejections: readonly Rejection[], counts: ParsedCounts): ParsedBatch {
+    const n = this.n;
+    return {
+      ...counts,
+      count: n,
+      shards: this.shards.subarray(0, n),
+      indices: this.indices.subarray(0, n),
+      rsvpIds: this.rsvpIds.subarray(0, n),
+      mtimes: this.mtimes.subarray(0, n),
+      positive: this.positive.subarray(0, n),
+      guests: this.guests.subarray(0, n),
+      topicCounts: this.topicCounts.subarray(0, n),
+      topicKeys: Uint32Array.from(this.topicKeys),
+      topicNames: Uint32Array.from(this.topicNames),
+      strings: this.strings,
+      rejections,
+    };
+  }
+
+  private ref(s: string): number {
+    let i = this.refs.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.refs.set(s, i);
+    }
+    return i;
+  }
+}
+
+/** Validates a batch of lines as ingest does (`IngestLogic.scan`), into columns. */
+export function parseToColumns(lines: Lines, includeEventNames: boolean, dedupShards: number): ParsedBatch {
+  const stats = emptyStats();
+  const writer = new ParsedBatchWriter(lines.length);
+  const rejections = new IngestLogic(includeEventNames, dedupShards, stats).scan(lines, (shard, r, index) => writer.add(shard, r, index));
+  return writer.finish(rejections, { lines: stats.lines, accepted: stats.accepted, rejected: stats.rejected });
+}
+
+/** The buffers a batch can hand to another thread instead of copying them. */
+export function transferables(b: ParsedBatch): ArrayBuffer[] {
+  const cols = [b.shards, b.indices, b.rsvpIds, b.mtimes, b.positive, b.guests, b.topicCounts, b.topicKeys, b.topicNames];
+  return [...new Set(cols.map((c) => c.buffer as ArrayBuffer))];
+}
+
+/**
+ * The records of a parsed batch, grouped by dedup shard as `IngestLogic.process` groups them.
+ * Records of one batch share their topic objects (one per key and name).
+ */
+export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | "indices" | "rejections"> {
+  const byShard = new Map<number, Rsvp[]>();
+  const indices = new Map<number, number[]>();
+  const shared = new Array<Topic | undefined>(b.strings.length);
+  let at = 0;
+  for (let i = 0; i < b.count; i++) {
+    const count = b.topicCounts[i]!;
+    const topics = new Array<Topic>(count);
+    for (let j = 0; j < count; j++, at++) topics[j] = topicOf(b, shared, b.topicKeys[at]!, b.topicNames[at]!);
+    const rsvp: Rsvp = { rsvpId: b.rsvpIds[i]!, mtime: b.mtimes[i]!, positive: b.positive[i] === 1, guests: b.guests[i]!, topics };
+    const shard = b.shards[i]!;
+    const list = byShard.get(shard);
+    if (list === undefined) {
+      byShard.set(shard, [rsvp]);
+      indices.set(shard, [b.indices[i]!]);
+    } else {
+      list.push(rsvp);
+      indices.get(shard)!.push(b.indices[i]!);
+    }
+  }
+  return { byShard, indices, rejections: [...b.rejections] };
+}
+
+function topicOf(b: ParsedBatch, shared: (Topic | undefined)[], keyRef: number, nameRef: number): Topic {
+  const key = b.strings[keyRef];
+  const name = b.strings[nameRef];
+  if (key === undefined || name === undefined) throw new RangeError(`a parsed batch refers past its ${b.strings.length} strings`);
+  const known = shared[keyRef];
+  if (known !== undefined && known.name === name) return known;
+  const t = { key, name };
+  if (known === undefined) shared[keyRef] = t;
+  return t;
+}

@@ -1,0 +1,96 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { arbStreamAndShuffle } from "@meetuphype/testkit";
+import { emptyStats, IngestLogic, parseToColumns, ParseThread, readParsedBatch, transferables } from "../src/index.js";
+
+const line = (id: number, topics: readonly { urlkey?: string; topic_name?: string }[], extra: object = {}): string =>
+  JSON.stringify({ rsvp_id: id, mtime: 1_700_000_000_000 + id, response: "yes", group: { group_topics: topics }, ...extra });
+
+/** What ingest makes of the lines in this thread: the reference the columns must reproduce. */
+function inline(lines: readonly string[], includeEventNames: boolean, shards: number) {
+  const stats = emptyStats();
+  const res = new IngestLogic(includeEventNames, shards, stats).process(lines);
+  return { byShard: res.byShard, indices: res.indices, rejections: res.rejections, stats };
+}
+
+describe("parsed batches (ingest's result in columns, for the parse thread)", () => {
+  it("read back to what IngestLogic.process gives, for any stream: records, positions, rejections and counts", () => {
+    fc.assert(
+      fc.property(arbStreamAndShuffle(), fc.boolean(), fc.integer({ min: 1, max: 7 }), ({ shuffled }, events, shards) => {
+        const want = inline(shuffled, events, shards);
+        const b = parseToColumns(shuffled, events, shards);
+        const got = readParsedBatch(b);
+        expect(got.byShard).toEqual(want.byShard);
+        expect(got.indices).toEqual(want.indices);
+        expect(got.rejections).toEqual(want.rejections);
+        expect({ lines: b.lines, accepted: b.accepted, rejected: b.rejected }).toEqual({
+          lines: want.stats.lines,
+          accepted: want.stats.accepted,
+          rejected: want.stats.rejected,
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps each record's own name when records give one key different names, and sends each string once", () => {
+    const lines = [
+      line(1, [{ urlkey: "js", topic_name: "JS" }, { topic_name: "Only Name" }]),
+      line(2, [{ urlkey: "js", topic_name: "JavaScript" }]),
+      line(3, [
+        { urlkey: "js", topic_name: "JS" },
+        { urlkey: "go", topic_name: "Go" },
+      ]),
+      "{broken",
+    ];
+    const b = parseToColumns(lines, false, 1);
+    const names = readParsedBatch(b)
+      .byShard.get(0)!
+      .map((r) => r.topics.map((t) => `${t.key}=${t.name}`));
+    expect(names).toEqual([["js=JS", "Only Name=Only Name"], ["js=JavaScript"], ["js=JS", "go=Go"]]);
+    expect([...b.strings].sort()).toEqual(["Go", "JS", "JavaScript", "Only Name", "go", "js"]);
+    expect(b.rejections.map((r) => [r.index, r.reason])).toEqual([[3, "invalid_json"]]);
+  });
+
+  it("shares one topic object per key and name within a batch", () => {
+    const b = parseToColumns([line(1, [{ urlkey: "js", topic_name: "JS" }]), line(2, [{ urlkey: "js", topic_name: "JS" }])], false, 1);
+    const [a, c] = readParsedBatch(b).byShard.get(0)!;
+    expect(a!.topics[0]).toBe(c!.topics[0]);
+  });
+
+  it("hands over only its columns' buffers, each once", () => {
+    const b = parseToColumns([line(1, [{ urlkey: "js" }])], false, 1);
+    const buffers = transferables(b);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    expect(buffers).toContain(b.rsvpIds.buffer);
+    expect(buffers).toContain(b.topicKeys.buffer);
+  });
+});
+
+describe("ParseThread", () => {
+  it("answers batches in the order they were sent, with what this thread would have made of them", async () => {
+    const t = new ParseThread({ includeEventNames: true, dedupShards: 3 });
+    try {
+      const batches = Array.from({ length: 20 }, (_, i) =>
+        Array.from({ length: 50 }, (_, j) =>
+          j === 7 ? "not json" : line(i * 100 + j + 1, [{ urlkey: `k${j % 5}` }], { event: { event_name: `E${i}` } }),
+        ),
+      );
+      const answers = await Promise.all(batches.map((lines) => t.parse(lines)));
+      for (const [i, lines] of batches.entries()) {
+        const want = inline(lines, true, 3);
+        const got = readParsedBatch(answers[i]!);
+        expect(got.byShard).toEqual(want.byShard);
+        expect(got.rejections).toEqual(want.rejections);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("refuses work once closed, with an error that says so", async () => {
+    const t = new ParseThread({ includeEventNames: false, dedupShards: 1 });
+    await t.close();
+    await expect(t.parse(["{}"])).rejects.toThrow(/parse thread was closed/);
+  });
+});
