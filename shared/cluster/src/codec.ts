@@ -8,10 +8,20 @@ import {
   type Mark,
   type Marks,
   type Rsvp,
+  type Topic,
   type TopicState,
   KnownError,
 } from "@meetuphype/core";
-import type { CounterSnapshot, DedupBatch, DedupSnapshot, PositionedDelta, RankRequest, ShardTopK } from "@meetuphype/pipeline";
+import {
+  SharedTopics,
+  StringTable,
+  type CounterSnapshot,
+  type DedupBatch,
+  type DedupSnapshot,
+  type PositionedDelta,
+  type RankRequest,
+  type ShardTopK,
+} from "@meetuphype/pipeline";
 import { encodeMessage, pipeline as pb } from "@meetuphype/proto";
 
 // Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
@@ -42,21 +52,6 @@ const str = (b: Uint8Array): string => {
 };
 const topicIn = (t: { key: Uint8Array; name: Uint8Array }) => ({ key: str(t.key), name: str(t.name) });
 const topicOut = (t: { key: string; name: string }) => ({ key: bin(t.key), name: bin(t.name) });
-
-/** Strings of one message, each once: a delta refers to its key and name by index. */
-class StringTable {
-  private readonly index = new Map<string, number>();
-  readonly bytes: Buffer[] = [];
-  ref(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.bytes.length;
-      this.index.set(s, i);
-      this.bytes.push(bin(s));
-    }
-    return i;
-  }
-}
 
 /** A DeltaBatch the codec cannot read (its columns disagree, or refer past its strings). */
 export class MalformedMessageError extends KnownError {
@@ -101,10 +96,7 @@ export class DedupBatchBuilder {
     c.guests.push(r.guests);
     c.offsets.push(offset);
     c.topicCounts.push(r.topics.length);
-    for (const t of r.topics) {
-      c.topicKeys.push(this.table.ref(t.key));
-      c.topicNames.push(this.table.ref(t.name));
-    }
+    for (const t of r.topics) this.table.addTopic(t, c.topicKeys, c.topicNames);
   }
 
   /** The message: the records added, read from partition `partition` of Kafka topic `topic`. */
@@ -114,7 +106,7 @@ export class DedupBatchBuilder {
       source: { topic, partition, offsets: [] },
       through: through === undefined ? undefined : markOut(through),
       columns: this.c,
-      strings: this.table.bytes,
+      strings: this.table.strings.map(bin),
     });
   }
 }
@@ -132,17 +124,17 @@ function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: 
     throw new MalformedMessageError(`dedup batch: its record columns differ in length`);
   if (c.topicKeys.length !== c.topicNames.length) throw new MalformedMessageError(`dedup batch: its topic columns differ in length`);
   const records = new Array<Rsvp>(n);
+  // Records of one group carry the same topics: one object per key and name for the whole message.
+  const shared = new SharedTopics(strings);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const count = c.topicCounts[i]!;
     if (at + count > c.topicKeys.length) throw new MalformedMessageError(`dedup batch: record ${i} has more topics than the message`);
-    const topics = new Array<{ key: string; name: string }>(count);
+    const topics = new Array<Topic>(count);
     for (let j = 0; j < count; j++, at++) {
-      const key = strings[c.topicKeys[at]!];
-      const name = strings[c.topicNames[at]!];
-      if (key === undefined || name === undefined)
-        throw new MalformedMessageError(`dedup batch: record ${i} refers past the message's ${strings.length} strings`);
-      topics[j] = { key, name };
+      const t = shared.get(c.topicKeys[at]!, c.topicNames[at]!);
+      if (t === undefined) throw new MalformedMessageError(`dedup batch: record ${i} refers past the message's ${strings.length} strings`);
+      topics[j] = t;
     }
     records[i] = { rsvpId: c.rsvpIds[i]!, mtime: c.mtimes[i]!, positive: c.positive[i]!, guests: c.guests[i]!, topics };
   }
@@ -268,7 +260,7 @@ export function encodeDeltaBatch(b: DeltaMessage): Uint8Array {
     epoch: b.epoch,
     coverage: marksOut(b.coverage),
     segments,
-    strings: table.bytes,
+    strings: table.strings.map(bin),
     bundled: [],
   });
 }

@@ -181,12 +181,21 @@ describe("the compact dedup batch", () => {
       ]),
       rec(3, []),
       rec(9_007_199_254_740_991, [["js", "JS"]]),
+      // One key under another name, then the first again; a key that is its own name.
+      rec(4, [
+        ["js", "JavaScript"],
+        ["solo", "solo"],
+      ]),
+      rec(5, [["js", "JS"]]),
     ];
-    const batch = { partition: 1, records, offsets: [5, 6, 2 ** 40], through: mark(1, 2 ** 40 + 1) };
+    const batch = { partition: 1, records, offsets: [5, 6, 2 ** 40, 7, 8], through: mark(1, 2 ** 40 + 1) };
     const bytes = encodeDedupBatch(batch, "in");
-    expect(decodeDedupBatch(bytes)).toEqual({ ...batch, topic: "in" });
+    const back = decodeDedupBatch(bytes);
+    expect(back).toEqual({ ...batch, topic: "in" });
+    // Records that carry the same key and name share one topic object.
+    expect(back.records[2]!.topics[0]).toBe(back.records[0]!.topics[0]);
     const wire = pb.DedupBatch.decode(bytes);
-    expect(wire.strings.map((b) => Buffer.from(b).toString())).toEqual(["js", "JS", "go", "Go"]);
+    expect(wire.strings.map((b) => Buffer.from(b).toString())).toEqual(["js", "JS", "go", "Go", "JavaScript", "solo"]);
     expect(wire.records).toEqual([]);
     const old = pb.DedupBatch.encode({
       records: [{ rsvpId: 2, mtime: T, positive: true, guests: 1, topics: [{ key: Buffer.from("js"), name: Buffer.from("JS") }] }],

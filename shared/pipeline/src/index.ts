@@ -9,6 +9,7 @@ export * from "./stages/aggregator.js";
 export * from "./embedded.js";
 export * from "./parsed-batch.js";
 export * from "./parse-thread.js";
+export * from "./string-table.js";
 export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";

@@ -8,6 +8,7 @@ import type { Rsvp, Topic } from "@meetuphype/core";
 import type { Rejection } from "./messages.js";
 import { IngestLogic, type IngestResult, type Lines } from "./stages/ingest.js";
 import { emptyStats } from "./stats.js";
+import { SharedTopics, StringTable } from "./string-table.js";
 
 /** The counters one batch adds to the pipeline's stats (see PipelineStats). */
 export interface ParsedCounts {
@@ -46,10 +47,7 @@ export class ParsedBatchWriter {
   private readonly topicCounts: Uint16Array;
   private readonly topicKeys: number[] = [];
   private readonly topicNames: number[] = [];
-  private readonly strings: string[] = [];
-  private readonly refs = new Map<string, number>();
-  /** Per topic key: its string's index, and the name it last came with (one lookup per topic, not two). */
-  private readonly byKey = new Map<string, { readonly keyRef: number; name: string; nameRef: number }>();
+  private readonly table = new StringTable();
 
   /** `capacity`: the most records the batch can hold (its number of lines). */
   constructor(capacity: number) {
@@ -72,20 +70,7 @@ export class ParsedBatchWriter {
     this.positive[i] = r.positive ? 1 : 0;
     this.guests[i] = r.guests;
     this.topicCounts[i] = r.topics.length;
-    for (const t of r.topics) {
-      let k = this.byKey.get(t.key);
-      if (k === undefined) {
-        const keyRef = this.ref(t.key);
-        k = { keyRef, name: t.name, nameRef: t.name === t.key ? keyRef : this.ref(t.name) };
-        this.byKey.set(t.key, k);
-      } else if (k.name !== t.name) {
-        // The same key with another name (records disagree): the newest pairing is remembered.
-        k.name = t.name;
-        k.nameRef = t.name === t.key ? k.keyRef : this.ref(t.name);
-      }
-      this.topicKeys.push(k.keyRef);
-      this.topicNames.push(k.nameRef);
-    }
+    for (const t of r.topics) this.table.addTopic(t, this.topicKeys, this.topicNames);
   }
 
   finish(rejections: readonly Rejection[], counts: ParsedCounts): ParsedBatch {
@@ -102,19 +87,9 @@ export class ParsedBatchWriter {
       topicCounts: this.topicCounts.subarray(0, n),
       topicKeys: Uint32Array.from(this.topicKeys),
       topicNames: Uint32Array.from(this.topicNames),
-      strings: this.strings,
+      strings: this.table.strings,
       rejections,
     };
-  }
-
-  private ref(s: string): number {
-    let i = this.refs.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.refs.set(s, i);
-    }
-    return i;
   }
 }
 
@@ -139,12 +114,16 @@ export function transferables(b: ParsedBatch): ArrayBuffer[] {
 export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | "indices" | "rejections"> {
   const byShard = new Map<number, Rsvp[]>();
   const indices = new Map<number, number[]>();
-  const shared = new Array<Topic | undefined>(b.strings.length);
+  const shared = new SharedTopics(b.strings);
   let at = 0;
   for (let i = 0; i < b.count; i++) {
     const count = b.topicCounts[i]!;
     const topics = new Array<Topic>(count);
-    for (let j = 0; j < count; j++, at++) topics[j] = topicOf(b, shared, b.topicKeys[at]!, b.topicNames[at]!);
+    for (let j = 0; j < count; j++, at++) {
+      const t = shared.get(b.topicKeys[at]!, b.topicNames[at]!);
+      if (t === undefined) throw new RangeError(`a parsed batch refers past its ${b.strings.length} strings`);
+      topics[j] = t;
+    }
     const rsvp: Rsvp = { rsvpId: b.rsvpIds[i]!, mtime: b.mtimes[i]!, positive: b.positive[i] === 1, guests: b.guests[i]!, topics };
     const shard = b.shards[i]!;
     const list = byShard.get(shard);
@@ -157,15 +136,4 @@ export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | 
     }
   }
   return { byShard, indices, rejections: [...b.rejections] };
-}
-
-function topicOf(b: ParsedBatch, shared: (Topic | undefined)[], keyRef: number, nameRef: number): Topic {
-  const key = b.strings[keyRef];
-  const name = b.strings[nameRef];
-  if (key === undefined || name === undefined) throw new RangeError(`a parsed batch refers past its ${b.strings.length} strings`);
-  const known = shared[keyRef];
-  if (known !== undefined && known.name === name) return known;
-  const t = { key, name };
-  if (known === undefined) shared[keyRef] = t;
-  return t;
 }
