@@ -3,20 +3,7 @@
  * exit code. `--version` and every command's `--print-config` are answered here.
  */
 import { createRequire } from "node:module";
-import { effectiveConfig, type CommandContext, type OptionSpec } from "@meetuphype/config";
-import { CLUSTER_OPTIONS, clusterCommand } from "./commands/cluster.js";
-import { generateCommand, GENERATE_USAGE } from "./commands/generate.js";
-import { runCommand, RUN_USAGE } from "./commands/run.js";
-import { STATUS_OPTIONS, statusCommand } from "./commands/status.js";
-import { watchCommand, WATCH_USAGE } from "./commands/watch.js";
-import { GENERATE_OPTIONS, RUN_OPTIONS, WATCH_OPTIONS } from "./config.js";
-import { reportKnownError } from "@meetuphype/config";
-import { AGGREGATOR_OPTIONS, runAggregator } from "@meetuphype/aggregator";
-import { COUNTER_OPTIONS, runCounter } from "@meetuphype/counter";
-import { DEDUP_OPTIONS, runDedup } from "@meetuphype/dedup";
-import { INGEST_OPTIONS, runIngest } from "@meetuphype/ingest";
-import { PRODUCER_OPTIONS, runProducer } from "@meetuphype/producer";
-import { BOARD_OPTIONS, runBoard } from "@meetuphype/board";
+import { effectiveConfig, reportKnownError, type CommandContext, type OptionSpec } from "@meetuphype/config";
 
 /** The version of this package (services/cli/package.json). */
 export const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -44,36 +31,56 @@ Run \`meetuphype <command> --help\` for a command's options, and
 \`meetuphype <command> [options] --print-config\` for the settings it would use
 (from flags, environment and defaults; secrets masked). \`meetuphype --version\`.`;
 
-const COMMANDS: Record<string, (argv: readonly string[], ctx: CommandContext) => Promise<number>> = {
-  run: runCommand,
-  watch: watchCommand,
-  generate: generateCommand,
-  produce: runProducer,
-  ingest: runIngest,
-  dedup: runDedup,
-  counter: runCounter,
-  aggregator: runAggregator,
-  board: runBoard,
-  cluster: clusterCommand,
-  status: statusCommand,
-};
+/** A command: what runs it, and its option table (for --print-config). */
+export interface Command {
+  readonly run: (argv: readonly string[], ctx: CommandContext) => Promise<number>;
+  readonly options: readonly OptionSpec[];
+}
 
-/** Each command's option table, for --print-config. */
-export const COMMAND_OPTIONS: Record<string, readonly OptionSpec[]> = {
-  run: RUN_OPTIONS,
-  watch: WATCH_OPTIONS,
-  generate: GENERATE_OPTIONS,
-  produce: PRODUCER_OPTIONS,
-  ingest: INGEST_OPTIONS,
-  dedup: DEDUP_OPTIONS,
-  counter: COUNTER_OPTIONS,
-  aggregator: AGGREGATOR_OPTIONS,
-  board: BOARD_OPTIONS,
-  cluster: CLUSTER_OPTIONS,
-  status: STATUS_OPTIONS,
+/**
+ * Each command's code, loaded only when that command runs: a dedup replica loads the dedup
+ * service, not gRPC, the board and the other services (start-up CPU, on every replica start).
+ */
+export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => ({ run: (await import("./commands/run.js")).runCommand, options: (await import("./config.js")).RUN_OPTIONS }),
+  watch: async () => ({ run: (await import("./commands/watch.js")).watchCommand, options: (await import("./config.js")).WATCH_OPTIONS }),
+  generate: async () => ({
+    run: (await import("./commands/generate.js")).generateCommand,
+    options: (await import("./config.js")).GENERATE_OPTIONS,
+  }),
+  produce: async () => {
+    const m = await import("@meetuphype/producer");
+    return { run: m.runProducer, options: m.PRODUCER_OPTIONS };
+  },
+  ingest: async () => {
+    const m = await import("@meetuphype/ingest");
+    return { run: m.runIngest, options: m.INGEST_OPTIONS };
+  },
+  dedup: async () => {
+    const m = await import("@meetuphype/dedup");
+    return { run: m.runDedup, options: m.DEDUP_OPTIONS };
+  },
+  counter: async () => {
+    const m = await import("@meetuphype/counter");
+    return { run: m.runCounter, options: m.COUNTER_OPTIONS };
+  },
+  aggregator: async () => {
+    const m = await import("@meetuphype/aggregator");
+    return { run: m.runAggregator, options: m.AGGREGATOR_OPTIONS };
+  },
+  board: async () => {
+    const m = await import("@meetuphype/board");
+    return { run: m.runBoard, options: m.BOARD_OPTIONS };
+  },
+  cluster: async () => {
+    const m = await import("./commands/cluster.js");
+    return { run: m.clusterCommand, options: m.CLUSTER_OPTIONS };
+  },
+  status: async () => {
+    const m = await import("./commands/status.js");
+    return { run: m.statusCommand, options: m.STATUS_OPTIONS };
+  },
 };
-
-export { RUN_USAGE, WATCH_USAGE, GENERATE_USAGE };
 
 export async function cli(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const [name, ...rest] = argv;
@@ -85,23 +92,24 @@ export async function cli(argv: readonly string[], ctx: CommandContext): Promise
     ctx.stdout.write(`meetuphype ${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const load = COMMANDS[name];
+  if (load === undefined) {
     ctx.stderr.write(`meetuphype: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
     return 2;
   }
   try {
+    const command = await load();
     if (rest.includes("--print-config")) {
       ctx.stdout.write(
         effectiveConfig(
-          COMMAND_OPTIONS[name] ?? [],
+          command.options,
           rest.filter((a) => a !== "--print-config"),
           ctx.env,
         ),
       );
       return 0;
     }
-    return await command(rest, ctx);
+    return await command.run(rest, ctx);
   } catch (err) {
     const code = reportKnownError(err, `meetuphype ${name}`, (t) => ctx.stderr.write(t), ctx.signal.aborted);
     if (code === undefined) throw err;
