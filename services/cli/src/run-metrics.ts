@@ -1,31 +1,31 @@
 /**
- * The embedded pipeline's metrics (`run --metrics-port`): the same names as the
- * distributed services, fed from the pipeline's running totals. Counters grow by
- * the difference since the last update.
+ * The embedded pipeline's metrics (`run --metrics-port`): the same names as the distributed
+ * services. Counters grow by what each step of a stage reports (`StageCounts`); the gauges
+ * follow the latest ranking.
  */
 import type { Metrics } from "@meetuphype/metrics";
-import { emptyStats, type PipelineStats, type Snapshot } from "@meetuphype/pipeline";
+import type { Snapshot, StageCounts } from "@meetuphype/pipeline";
 
 export class RunMetrics {
-  private last: PipelineStats = emptyStats();
-
   constructor(private readonly m: Metrics) {}
 
-  update(stats: PipelineStats, snap: Snapshot, watching: number, now: number): void {
-    const inc = (stage: string, outcome: string, total: number, before: number): void => {
-      if (total > before) this.m.records.inc({ stage, outcome }, total - before);
+  /** One step's counts (a batch validated, a batch deduplicated). */
+  record(c: StageCounts): void {
+    const inc = (stage: string, outcome: string, n: number | undefined): void => {
+      if (n !== undefined && n > 0) this.m.records.inc({ stage, outcome }, n);
     };
-    inc("ingest", "accepted", stats.accepted, this.last.accepted);
-    inc("dedup", "duplicate", stats.ignoredVersions, this.last.ignoredVersions);
-    inc("dedup", "expired", stats.expiredVersions, this.last.expiredVersions);
-    for (const [reason, n] of Object.entries(stats.rejected)) {
-      const before = this.last.rejected[reason] ?? 0;
-      if (n > before) {
-        this.m.rejected.inc({ reason }, n - before);
-        this.m.records.inc({ stage: "ingest", outcome: "rejected" }, n - before);
-      }
+    inc("ingest", "accepted", c.accepted);
+    inc("dedup", "duplicate", c.ignoredVersions);
+    inc("dedup", "expired", c.expiredVersions);
+    for (const [reason, n] of Object.entries(c.rejected ?? {})) {
+      if (n <= 0) continue;
+      this.m.rejected.inc({ reason }, n);
+      inc("ingest", "rejected", n);
     }
-    this.last = { ...stats, rejected: { ...stats.rejected } };
+  }
+
+  /** The gauges, after a ranking. */
+  update(snap: Snapshot, watching: number, now: number): void {
     this.m.rankingAge.set(0);
     if (snap.asOfMs > 0) this.m.eventTimeLag.set((now - snap.asOfMs) / 1000);
     this.m.watchStreams.set(watching);

@@ -19,7 +19,7 @@ import {
   type ShardServiceEnv,
   type StreamMessage,
 } from "@meetuphype/cluster";
-import { DedupLogic, emptyStats, type PositionedDelta } from "@meetuphype/pipeline";
+import { DedupLogic, type PositionedDelta } from "@meetuphype/pipeline";
 import { runsWithin, type DeltaOutbox } from "./outbox.js";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
@@ -56,8 +56,7 @@ export function dedupShard(
   outbox: DeltaOutbox,
 ): { logic: ShardLogic<never>; seq: number; state: DedupShardState } {
   const restored = snapshot === undefined ? undefined : decodeDedupSnapshot(snapshot);
-  const stats = emptyStats();
-  const logic = new DedupLogic(versionRetentionMs(params.windowDays, params.idleMinutes), counterShards, stats, restored?.state);
+  const logic = new DedupLogic(versionRetentionMs(params.windowDays, params.idleMinutes), counterShards, restored?.state);
   const sent = Array.from({ length: counterShards }, (_, c) => restored?.sent[c] ?? 0);
   // What notices announce: the coverage and sequences as of the last group whose outputs were all acknowledged.
   let settled = { coverage: logic.coverage, sent: [...sent] };
@@ -86,8 +85,9 @@ export function dedupShard(
         // same ids, so JetStream drops a copy that did arrive), or until the shard gives up (it stops, or
         // its lease is no longer valid: fenced, nothing more is published).
         const out = new Map<number, DeltaSegment[]>();
-        const [ignored, expired] = [stats.ignoredVersions, stats.expiredVersions];
         let records = 0;
+        let dup = 0;
+        let old = 0;
         let forwarded = 0;
         for (const msg of group) {
           let batch;
@@ -98,15 +98,16 @@ export function dedupShard(
             continue;
           }
           records += batch.records.length;
-          for (const [target, deltas] of logic.process(batch).deltas) {
+          const done = logic.process(batch);
+          dup += done.ignoredVersions;
+          old += done.expiredVersions;
+          for (const [target, deltas] of done.deltas) {
             forwarded += deltas.length;
             let list = out.get(target);
             if (list === undefined) out.set(target, (list = []));
             list.push(...segmentsOf(msg.seq, deltas));
           }
         }
-        const dup = stats.ignoredVersions - ignored;
-        const old = stats.expiredVersions - expired;
         m.inc({ stage: "dedup", outcome: "duplicate" }, dup);
         m.inc({ stage: "dedup", outcome: "expired" }, old);
         m.inc({ stage: "dedup", outcome: "applied" }, records - dup - old);

@@ -42,6 +42,8 @@ export interface KafkaBatch {
 export interface Forwarded {
   /** Where the partition is covered after the batch, and its event clock there. */
   readonly through: Mark;
+  /** Non-blank lines in the batch (each accepted or rejected). */
+  readonly lines: number;
   readonly accepted: number;
   readonly rejections: readonly Rejection[];
 }
@@ -60,6 +62,7 @@ export interface BatchOutput {
   /** The batch's first and last offsets (the message ids name them). */
   readonly first: number;
   readonly last: number;
+  readonly lines: number;
   readonly accepted: number;
   readonly rejections: readonly Rejection[];
 }
@@ -76,7 +79,7 @@ export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: 
   let clock = clockBefore;
   let accepted = 0;
   const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
-  const rejections = logic.scan(lines, (shard, rsvp, index) => {
+  const { rejections, lines: read } = logic.scan(lines, (shard, rsvp, index) => {
     const list = parts[shard];
     if (list === undefined) throw new RangeError(`record for dedup shard ${shard} of ${dedupShards}`);
     let open = list[list.length - 1]!;
@@ -87,12 +90,12 @@ export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: 
   });
   const first = Number(messages[0]?.offset ?? 0);
   const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
-  return { parts, through: { partition, next: last + 1, clock }, first, last, accepted, rejections };
+  return { parts, through: { partition, next: last + 1, clock }, first, last, lines: read, accepted, rejections };
 }
 
 export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
   const { topic, partition } = batch;
-  const { parts, through, first, last, accepted, rejections } = batchOutput(logic, batch, t.dedupShards, clockBefore);
+  const { parts, through, first, last, lines, accepted, rejections } = batchOutput(logic, batch, t.dedupShards, clockBefore);
   const acks: Promise<unknown>[] = [];
   for (let shard = 0; shard < t.dedupShards; shard++) {
     const list = parts[shard] ?? [];
@@ -112,7 +115,7 @@ export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: 
   }
   if (rejections.length > 0) acks.push(sendDeadLetters(t, batch, rejections));
   await Promise.all(acks);
-  return { through, accepted, rejections };
+  return { through, lines, accepted, rejections };
 }
 
 const retryCommon = (t: ForwardTarget) => ({ logger: t.logger, signal: t.signal, between: t.heartbeat });

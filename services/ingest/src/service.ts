@@ -21,7 +21,7 @@ import {
 } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
-import { emptyStats, IngestLogic } from "@meetuphype/pipeline";
+import { addCounts, emptyStats, ingestCounts, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";
 import { forwardBatch } from "./forward.js";
@@ -86,7 +86,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     replicationFactor: cfg.replicationFactor,
     minInsyncReplicas: cfg.minInsyncReplicas,
   });
-  const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards, stats);
+  const logic = new IngestLogic(cfg.params.includeEventNames, cfg.dedupShards);
   let published = 0;
   let publishedAt = 0;
   const clocks = new PartitionClocks(clockKv, logger);
@@ -121,7 +121,8 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     const first = Number(batch.firstOffset() ?? batch.lastOffset());
     const startedAt = performance.now();
     const clockBefore = await retry(() => clocks.before(batch.partition, first), { what: "reading the partition's clock", logger, signal });
-    const { through, accepted, rejections } = await forwardBatch(logic, target, batch, clockBefore);
+    const { through, lines, accepted, rejections } = await forwardBatch(logic, target, batch, clockBefore);
+    addCounts(stats, ingestCounts(lines, rejections));
     // Stored before the offsets are committed: whoever resumes the partition continues its clock.
     await retry(() => clocks.advance(through), { what: "storing the partition's clock", logger, signal, between: heartbeat });
     const now = through.clock;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rsvpShardOf } from "@meetuphype/core";
 import { decodeDedupBatch } from "@meetuphype/cluster";
-import { IngestLogic, emptyStats } from "@meetuphype/pipeline";
+import { IngestLogic } from "@meetuphype/pipeline";
 import { batchOutput, MAX_RECORDS } from "../src/forward.js";
 
 const SHARDS = 4;
@@ -25,7 +25,7 @@ describe("a Kafka batch as ingest sends it on", () => {
       partition: 3,
       messages: values.map((v, i) => ({ offset: String(offset0 + i), value: Buffer.from(v) }) as never),
     };
-    const out = batchOutput(new IngestLogic(false, SHARDS, emptyStats()), batch, SHARDS, 10);
+    const out = batchOutput(new IngestLogic(false, SHARDS), batch, SHARDS, 10);
     const last = offset0 + values.length - 1;
     expect(out.through).toEqual({ partition: 3, next: last + 1, clock: 1000 + ids.length - 1 });
     expect([out.first, out.last, out.accepted]).toEqual([offset0, last, ids.length + 1]);

@@ -12,7 +12,7 @@ import { AggregatorLogic } from "./stages/aggregator.js";
 import { CounterLogic, type CounterSnapshot } from "./stages/counter.js";
 import { DedupLogic, type DedupSnapshot } from "./stages/dedup.js";
 import { IngestLogic } from "./stages/ingest.js";
-import { emptyStats, type PipelineStats } from "./stats.js";
+import { addCounts, emptyStats, ingestCounts, type PipelineStats, type StageCounts } from "./stats.js";
 import { readParsedBatch, type ParsedBatch } from "./parsed-batch.js";
 import { ParseThread } from "./parse-thread.js";
 
@@ -34,6 +34,8 @@ export interface EmbeddedOptions {
    * the other stages; the result is the same. `run` does; tests mostly do not. @default false
    */
   readonly parseThread?: boolean;
+  /** Hears what each step of a stage did (the counts `stats` adds up), for metrics. */
+  readonly onCounts?: (c: StageCounts) => void;
 }
 
 /** Where a batch of lines sits in the input: its partition and each line's offset (a file: partition 0, line numbers). */
@@ -77,7 +79,7 @@ export class EmbeddedPipeline {
         logger.error("actor failed on a message; it goes on with the next", { actor: name, err });
       },
     };
-    this.ingestLogic = new IngestLogic(params.includeEventNames, dedupShards, this.stats);
+    this.ingestLogic = new IngestLogic(params.includeEventNames, dedupShards);
     this.parser = opts.parseThread === true ? new ParseThread({ includeEventNames: params.includeEventNames, dedupShards }) : undefined;
     this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), actor);
     const retention = versionRetentionMs(params.windowDays, params.idleMinutes);
@@ -87,11 +89,12 @@ export class EmbeddedPipeline {
       subjectOf: this.subj.dedup,
       actor,
       create: (shard, snap) => {
-        const logic = new DedupLogic(retention, this.counterShards, this.stats, snap);
+        const logic = new DedupLogic(retention, this.counterShards, snap);
         return {
           handle: async (batch: DedupBatch) => {
             logic.expireBy(this.expiry);
-            const { deltas } = logic.process(batch);
+            const { deltas, ignoredVersions, expiredVersions } = logic.process(batch);
+            this.count({ ignoredVersions, expiredVersions });
             // Every counter shard hears of the coverage, with or without deltas: in-process, a message costs little.
             const coverage = logic.coverage;
             for (let c = 0; c < this.counterShards; c++)
@@ -205,19 +208,17 @@ export class EmbeddedPipeline {
     await this.parser?.close();
   }
 
-  /** A batch the parse thread validated: its counts join the stats, as `IngestLogic` would have added them. */
-  private counted(b: ParsedBatch): ReturnType<typeof readParsedBatch> {
-    this.stats.lines += b.lines;
-    this.stats.accepted += b.accepted;
-    for (const [reason, n] of Object.entries(b.rejected)) this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + n;
-    return readParsedBatch(b);
+  private count(c: StageCounts): void {
+    addCounts(this.stats, c);
+    this.opts.onCounts?.(c);
   }
 
   private async onLines(lines: readonly string[], at: InputAt | undefined, parsed: Promise<ParsedBatch> | undefined): Promise<void> {
     const partition = at?.partition ?? 0;
     const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
     const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
-    const res = parsed === undefined ? this.ingestLogic.process(lines) : this.counted(await parsed);
+    const res = parsed === undefined ? this.ingestLogic.process(lines) : readParsedBatch(await parsed);
+    this.count(ingestCounts(res.lines, res.rejections));
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
     let clock = known.clock;
     for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;

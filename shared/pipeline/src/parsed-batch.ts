@@ -7,17 +7,11 @@
 import type { Rsvp, Topic } from "@meetuphype/core";
 import type { Rejection } from "./messages.js";
 import { IngestLogic, type IngestResult, type Lines } from "./stages/ingest.js";
-import { emptyStats } from "./stats.js";
 import { SharedTopics, StringTable } from "./string-table.js";
 
-/** The counters one batch adds to the pipeline's stats (see PipelineStats). */
-export interface ParsedCounts {
+export interface ParsedBatch {
+  /** Non-blank lines in the batch (each accepted or rejected). */
   readonly lines: number;
-  readonly accepted: number;
-  readonly rejected: Readonly<Record<string, number>>;
-}
-
-export interface ParsedBatch extends ParsedCounts {
   /** Valid records, in input order; every per-record column holds `count` entries. */
   readonly count: number;
   readonly shards: Uint16Array;
@@ -73,10 +67,10 @@ export class ParsedBatchWriter {
     for (const t of r.topics) this.table.addTopic(t, this.topicKeys, this.topicNames);
   }
 
-  finish(rejections: readonly Rejection[], counts: ParsedCounts): ParsedBatch {
+  finish(rejections: readonly Rejection[], lines: number): ParsedBatch {
     const n = this.n;
     return {
-      ...counts,
+      lines,
       count: n,
       shards: this.shards.subarray(0, n),
       indices: this.indices.subarray(0, n),
@@ -95,10 +89,9 @@ export class ParsedBatchWriter {
 
 /** Validates a batch of lines as ingest does (`IngestLogic.scan`), into columns. */
 export function parseToColumns(lines: Lines, includeEventNames: boolean, dedupShards: number): ParsedBatch {
-  const stats = emptyStats();
   const writer = new ParsedBatchWriter(lines.length);
-  const rejections = new IngestLogic(includeEventNames, dedupShards, stats).scan(lines, (shard, r, index) => writer.add(shard, r, index));
-  return writer.finish(rejections, { lines: stats.lines, accepted: stats.accepted, rejected: stats.rejected });
+  const scanned = new IngestLogic(includeEventNames, dedupShards).scan(lines, (shard, r, index) => writer.add(shard, r, index));
+  return writer.finish(scanned.rejections, scanned.lines);
 }
 
 /** The buffers a batch can hand to another thread instead of copying them. */
@@ -111,7 +104,7 @@ export function transferables(b: ParsedBatch): ArrayBuffer[] {
  * The records of a parsed batch, grouped by dedup shard as `IngestLogic.process` groups them.
  * Records of one batch share their topic objects (one per key and name).
  */
-export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | "indices" | "rejections"> {
+export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | "indices" | "rejections" | "lines"> {
   const byShard = new Map<number, Rsvp[]>();
   const indices = new Map<number, number[]>();
   const shared = new SharedTopics(b.strings);
@@ -135,5 +128,5 @@ export function readParsedBatch(b: ParsedBatch): Pick<IngestResult, "byShard" | 
       indices.get(shard)!.push(b.indices[i]!);
     }
   }
-  return { byShard, indices, rejections: [...b.rejections] };
+  return { byShard, indices, rejections: [...b.rejections], lines: b.lines };
 }

@@ -65,6 +65,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const deadLetter = cfg.deadLetter === undefined ? undefined : new FileDeadLetter(cfg.deadLetter);
   // What the rankings' cuts are in: the Kafka topic, or the input file (partition 0, counting lines).
   const inputTopic = cfg.kafka !== undefined ? cfg.kafka.topic : (input?.label ?? "synthetic");
+  // Started with the server below; what the stages count before it goes nowhere (nothing is fed before).
+  let metrics: (RunMetrics & { close(): Promise<void> }) | undefined;
   const pipeline = new EmbeddedPipeline({
     inputTopic,
     params: cfg.params,
@@ -74,6 +76,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     counterShards: cfg.counterShards,
     // Parsing beside the other stages, on a second core (parse-thread.ts).
     parseThread: true,
+    onCounts: (c) => metrics?.record(c),
     ...(deadLetter !== undefined ? { deadLetter } : {}),
   });
   const progress =
@@ -119,7 +122,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       throw err;
     });
     logger.info("board listening", { http: `http://${cfg.http.httpHost}:${board.port}/` });
-    const metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
+    metrics = cfg.metricsPort === undefined ? undefined : await startRunMetrics(cfg.metricsPort, cfg.metricsHost, logger);
     logger.info("TrendingService listening", {
       addr: `${cfg.grpcHost}:${server.port}`,
       source: cfg.kafka !== undefined ? `kafka:${cfg.kafka.topic}` : (input?.label ?? "synthetic"),
@@ -131,7 +134,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     while (!ctx.signal.aborted) {
       await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
       const snap = await pipeline.rank();
-      metrics?.update(pipeline.stats, snap, server.watching(), ctx.clock.now());
+      metrics?.update(snap, server.watching(), ctx.clock.now());
       if (hub.publish(snap)) await writeOut(ctx.stdout, formatConsole(snap));
     }
     logger.info("stopping: draining the pipeline");

@@ -10,7 +10,6 @@
  */
 import { Coverage, shardOf, VersionOutcome, VersionTracker, type LiveVersion, type Marks } from "@meetuphype/core";
 import type { DedupBatch, PositionedDelta } from "../messages.js";
-import type { PipelineStats } from "../stats.js";
 
 export interface DedupSnapshot {
   readonly versions: readonly (readonly [number, LiveVersion])[];
@@ -24,6 +23,10 @@ export interface DedupOutput {
   readonly deltas: Map<number, PositionedDelta[]>;
   /** Whether the coverage moved. */
   readonly moved: boolean;
+  /** Records of the batch dropped as duplicates or stale versions of a remembered rsvp_id. */
+  readonly ignoredVersions: number;
+  /** Records of the batch older than the retention horizon (they cannot count). */
+  readonly expiredVersions: number;
 }
 
 /** Topic keys whose counter shard a dedup shard remembers at most (then it starts over). */
@@ -39,7 +42,6 @@ export class DedupLogic {
   constructor(
     retentionMs: number,
     private readonly counterShards: number,
-    private readonly stats: PipelineStats,
     snapshot?: DedupSnapshot,
   ) {
     this.tracker = new VersionTracker(retentionMs);
@@ -58,10 +60,12 @@ export class DedupLogic {
   /** Applies a batch; adds the deltas it causes to `into` (per counter shard, in order). */
   process(batch: DedupBatch, into: Map<number, PositionedDelta[]> = new Map()): DedupOutput {
     const { partition, records, offsets } = batch;
+    let ignoredVersions = 0;
+    let expiredVersions = 0;
     for (let i = 0; i < records.length; i++) {
       const res = this.tracker.apply(records[i]!, this.expiry, partition, offsets[i] ?? 0);
-      if (res.outcome === VersionOutcome.Ignored) this.stats.ignoredVersions++;
-      else if (res.outcome === VersionOutcome.Expired) this.stats.expiredVersions++;
+      if (res.outcome === VersionOutcome.Ignored) ignoredVersions++;
+      else if (res.outcome === VersionOutcome.Expired) expiredVersions++;
       for (const d of res.deltas) {
         const shard = this.counterShardOf(d.key);
         const list = into.get(shard);
@@ -70,7 +74,7 @@ export class DedupLogic {
       }
     }
     const moved = batch.through === undefined ? false : this.covered.advance(batch.through);
-    return { deltas: into, moved };
+    return { deltas: into, moved, ignoredVersions, expiredVersions };
   }
 
   private counterShardOf(key: string): number {

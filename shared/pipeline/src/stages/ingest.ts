@@ -1,7 +1,6 @@
 /** Ingest: validates lines, advances the event clock, and groups valid records by dedup shard. */
 import { parseLine, rsvpShardOf, type Rsvp } from "@meetuphype/core";
 import type { Rejection } from "../messages.js";
-import type { PipelineStats } from "../stats.js";
 
 export interface IngestResult {
   /** Valid records per dedup shard, in input order. */
@@ -9,8 +8,16 @@ export interface IngestResult {
   /** For each shard, the position in the input of each of its records (parallel to `byShard`). */
   readonly indices: Map<number, number[]>;
   readonly rejections: Rejection[];
+  /** Non-blank lines in the batch (each accepted or rejected). */
+  readonly lines: number;
   /** The largest valid mtime seen so far (the event clock). */
   readonly eventNow: number;
+}
+
+/** What `scan` found besides the valid records: the rejected lines, and how many lines were not blank. */
+export interface ScanResult {
+  readonly rejections: Rejection[];
+  readonly lines: number;
 }
 
 const NON_BLANK = /\S/;
@@ -33,7 +40,6 @@ export class IngestLogic {
   constructor(
     private readonly includeEventNames: boolean,
     private readonly dedupShards: number,
-    private readonly stats: PipelineStats,
   ) {}
 
   /** The largest valid mtime seen so far (0 before any). */
@@ -45,7 +51,7 @@ export class IngestLogic {
   process(lines: Lines): IngestResult {
     const byShard = new Map<number, Rsvp[]>();
     const indices = new Map<number, number[]>();
-    const rejections = this.scan(lines, (shard, rsvp, index) => {
+    const { rejections, lines: read } = this.scan(lines, (shard, rsvp, index) => {
       const list = byShard.get(shard);
       if (list === undefined) {
         byShard.set(shard, [rsvp]);
@@ -55,7 +61,7 @@ export class IngestLogic {
         indices.get(shard)?.push(index);
       }
     });
-    return { byShard, indices, rejections, eventNow: this.eventNow };
+    return { byShard, indices, rejections, lines: read, eventNow: this.eventNow };
   }
 
   /**
@@ -64,23 +70,22 @@ export class IngestLogic {
    * writes each record straight into its shard's message, so that no record object outlives the
    * young generation.
    */
-  scan(lines: Lines, onRecord: (shard: number, rsvp: Rsvp, index: number) => void): Rejection[] {
+  scan(lines: Lines, onRecord: (shard: number, rsvp: Rsvp, index: number) => void): ScanResult {
     const rejections: Rejection[] = [];
+    let read = 0;
     for (let index = 0; index < lines.length; index++) {
       const raw = lines.at(index) ?? "";
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (isBlank(line)) continue;
-      this.stats.lines++;
+      read++;
       const r = parseLine(line, this.includeEventNames);
       if (!r.ok) {
-        this.stats.rejected[r.reason] = (this.stats.rejected[r.reason] ?? 0) + 1;
         rejections.push({ index, reason: r.reason, detail: r.detail, line });
         continue;
       }
-      this.stats.accepted++;
       if (r.rsvp.mtime > this.eventNow) this.eventNow = r.rsvp.mtime;
       onRecord(rsvpShardOf(r.rsvp.rsvpId, this.dedupShards), r.rsvp, index);
     }
-    return rejections;
+    return { rejections, lines: read };
   }
 }
