@@ -2,7 +2,7 @@
 // machine they were measured on. Nothing is asserted; docs/benchmarks.md keeps
 // the results. BENCH_RECORDS sets the input size; BENCH_ONLY=embedded or
 // BENCH_ONLY=distributed or BENCH_ONLY=board or BENCH_ONLY=dedup-memory runs one part (BENCH_EMIT_MS: the
-// aggregator's emit interval in the distributed part, default 250; BENCH_PROBES: its latency
+// aggregator's emit interval in the distributed part, default 100; BENCH_PROBES: its latency
 // probes, default 200; BENCH_CPU_PROF: a directory for CPU profiles; BENCH_VIEWERS: the
 // board's viewers).
 import { cpus, totalmem } from "node:os";
