@@ -8,7 +8,8 @@
 import type { Consumer } from "kafkajs";
 import type { Logger } from "@meetuphype/actors";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { connectionError, createKafka, kafkaSecured } from "@meetuphype/cluster";
+import { connectionError } from "@meetuphype/cluster";
+import { createKafka, kafkaSecured } from "@meetuphype/kafka";
 import type { Sink } from "./feed.js";
 
 export interface KafkaFeedOptions {

@@ -5,16 +5,8 @@
  */
 import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/actors";
 import type { KafkaSecurity } from "@meetuphype/config";
-import {
-  assembleStatus,
-  connectionError,
-  connectNatsOnce,
-  createKafka,
-  names,
-  kafkaSecured,
-  readRawStatus,
-  type ClusterStatus,
-} from "@meetuphype/cluster";
+import { assembleStatus, connectionError, connectNatsOnce, names, readRawStatus, type ClusterStatus } from "@meetuphype/cluster";
+import { createKafka, kafkaSecured } from "@meetuphype/kafka";
 import {
   ConfigError,
   bool,

@@ -3,8 +3,7 @@
  * once when they refuse the login or the certificate (the error names the settings).
  */
 import { isKnownError } from "@meetuphype/core";
-import { retry, type RetryOptions } from "./retry.js";
-import { BrokerRefusedError, refusal, securityHint } from "./refusals.js";
+import { BrokerRefusedError, refusal, retry, securityHint, type RetryOptions } from "@meetuphype/cluster";
 
 export interface KafkaRetryOptions extends Omit<RetryOptions, "isFinal" | "hint"> {
   readonly brokers: readonly string[];

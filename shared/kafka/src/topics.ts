@@ -6,9 +6,9 @@
 import { KnownError } from "@meetuphype/core";
 import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { kafkaSecured } from "./broker-clients.js";
+import { kafkaSecured } from "./client.js";
 import type { Logger } from "@meetuphype/actors";
-import { retryKafka } from "./kafka-retry.js";
+import { retryKafka } from "./retry.js";
 
 export const TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
