@@ -2,7 +2,21 @@
 import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
 import { commandLogger } from "@meetuphype/actors";
-import { connectNats, describe, ensureResources, encodeIngestClock, ingestClockKey, names, natsHealth, JetStreamPublisher, isRefusedReplicas, PartitionClocks, replicaId, retry, startHealthServer } from "@meetuphype/cluster";
+import {
+  connectNats,
+  describe,
+  ensureResources,
+  encodeIngestClock,
+  ingestClockKey,
+  names,
+  natsHealth,
+  JetStreamPublisher,
+  isRefusedReplicas,
+  PartitionClocks,
+  replicaId,
+  retry,
+  startHealthServer,
+} from "@meetuphype/cluster";
 import { createKafka, startProducer } from "@meetuphype/kafka";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { createMetrics } from "@meetuphype/metrics";
