@@ -6,7 +6,25 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { commandLogger } from "@meetuphype/actors";
-import { aggregatorKey, askedCutKey, decodeCut, encodeAggregatorBeat, encodeCut, openHistoryStore, isRefusedReplicas, reachableAt, connectNats, decodeShardTopK, encodeRankRequest, ensureResources, names, natsHealth, replicaId, retry, startHealthServer } from "@meetuphype/cluster";
+import {
+  aggregatorKey,
+  askedCutKey,
+  decodeCut,
+  encodeAggregatorBeat,
+  encodeCut,
+  openHistoryStore,
+  isRefusedReplicas,
+  reachableAt,
+  connectNats,
+  decodeShardTopK,
+  encodeRankRequest,
+  ensureResources,
+  names,
+  natsHealth,
+  replicaId,
+  retry,
+  startHealthServer,
+} from "@meetuphype/cluster";
 import { createKafka } from "@meetuphype/kafka";
 import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
