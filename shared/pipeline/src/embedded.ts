@@ -31,9 +31,11 @@ export interface EmbeddedOptions {
   readonly inputTopic?: string;
   /**
    * Parse and validate lines on a worker thread (parse-thread.ts), beside the thread that runs
-   * the other stages; the result is the same. `run` does; tests mostly do not. @default false
+   * the other stages; the result is the same. `run` does; tests mostly do not. A thread given
+   * here is used (and closed with the pipeline). If the thread fails, the batches it did not
+   * answer and all later ones are parsed on this thread, with a warning. @default false
    */
-  readonly parseThread?: boolean;
+  readonly parseThread?: boolean | ParseThread;
   /** Hears what each step of a stage did (the counts `stats` adds up), for metrics. */
   readonly onCounts?: (c: StageCounts) => void;
 }
@@ -52,7 +54,7 @@ export class EmbeddedPipeline {
   private readonly transport = new InMemoryTransport();
   private readonly subj = subjects("");
   private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined; parsed: Promise<ParsedBatch> | undefined }>;
-  private readonly parser: ParseThread | undefined;
+  private parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: ShardHost<DedupBatch, DedupSnapshot>;
   private readonly counters: ShardHost<CounterMessage, CounterSnapshot>;
@@ -80,7 +82,12 @@ export class EmbeddedPipeline {
       },
     };
     this.ingestLogic = new IngestLogic(params.includeEventNames, dedupShards);
-    this.parser = opts.parseThread === true ? new ParseThread({ includeEventNames: params.includeEventNames, dedupShards }) : undefined;
+    this.parser =
+      opts.parseThread === true
+        ? new ParseThread({ includeEventNames: params.includeEventNames, dedupShards })
+        : opts.parseThread === false
+          ? undefined
+          : opts.parseThread;
     this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), actor);
     const retention = versionRetentionMs(params.windowDays, params.idleMinutes);
     this.dedups = new ShardHost({
@@ -213,11 +220,27 @@ export class EmbeddedPipeline {
     this.opts.onCounts?.(c);
   }
 
+  /** The parse thread's answer, or undefined when there is none: it was not asked, or it failed (then it is not asked again). */
+  private async fromParseThread(parsed: Promise<ParsedBatch> | undefined): Promise<ReturnType<typeof readParsedBatch> | undefined> {
+    if (parsed === undefined) return undefined;
+    try {
+      return readParsedBatch(await parsed);
+    } catch (err) {
+      if (this.parser !== undefined) {
+        this.opts.logger.warn("the parse thread failed; parsing on the main thread from now on", { err });
+        const failed = this.parser;
+        this.parser = undefined;
+        await failed.close().catch(() => undefined);
+      }
+      return undefined;
+    }
+  }
+
   private async onLines(lines: readonly string[], at: InputAt | undefined, parsed: Promise<ParsedBatch> | undefined): Promise<void> {
     const partition = at?.partition ?? 0;
     const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
     const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
-    const res = parsed === undefined ? this.ingestLogic.process(lines) : readParsedBatch(await parsed);
+    const res = (await this.fromParseThread(parsed)) ?? this.ingestLogic.process(lines);
     this.count(ingestCounts(res.lines, res.rejections));
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
     let clock = known.clock;

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FakeClock, silentLogger } from "@meetuphype/actors";
+import { createLogger, FakeClock, silentLogger } from "@meetuphype/actors";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
-import { EmbeddedPipeline, SyntheticSource, type Rejection, type Snapshot } from "../src/index.js";
+import { EmbeddedPipeline, ParseThread, SyntheticSource, type Rejection, type Snapshot } from "../src/index.js";
 
 async function runAll(
   lines: readonly string[],
@@ -95,6 +95,34 @@ describe("EmbeddedPipeline", () => {
       }
     },
   );
+
+  it("parses on this thread, with one warning, once the parse thread has failed, and loses no line", async () => {
+    const src = new SyntheticSource({ seed: 11, rate: 20, malformedRate: 0.01 });
+    const lines = Array.from({ length: 3000 }, () => src.next());
+    const logged: string[] = [];
+    const thread = new ParseThread({ includeEventNames: false, dedupShards: 4 });
+    const p = new EmbeddedPipeline({
+      params: DEFAULT_PARAMS,
+      clock: new FakeClock(0),
+      logger: createLogger("warn", "text", (l) => logged.push(l)),
+      dedupShards: 4,
+      counterShards: 8,
+      parseThread: thread,
+    });
+    for (let i = 0; i < 1500; i += 100) await p.push(lines.slice(i, i + 100));
+    await p.drain();
+    await thread.close(); // as if the thread had died
+    for (let i = 1500; i < lines.length; i += 100) await p.push(lines.slice(i, i + 100));
+    await p.drain();
+    const snap = await p.rank();
+    await p.stop();
+    const model = referenceRanking(lines, DEFAULT_PARAMS);
+    expect(rankingDifferences([...snap.topics], model)).toEqual([]);
+    expect(p.stats.accepted).toBe(model.accepted);
+    expect(p.stats.rejected).toEqual(model.rejected);
+    expect(p.actorFailures).toBe(0);
+    expect(logged.filter((l) => l.includes("the parse thread failed"))).toHaveLength(1);
+  });
 
   it("ranks at the wall clock in processing mode", async () => {
     const clock = new FakeClock(1_700_000_100_000);
