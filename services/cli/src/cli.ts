@@ -37,49 +37,61 @@ export interface Command {
   readonly options: readonly OptionSpec[];
 }
 
+/** A command from its module: loaded when asked for, then its runner and its options. */
+const lazy =
+  <M>(load: () => Promise<M>, pick: (m: M) => Command) =>
+  async (): Promise<Command> =>
+    pick(await load());
+
 /**
  * Each command's code, loaded only when that command runs: a dedup replica loads the dedup
  * service, not gRPC, the board and the other services (start-up CPU, on every replica start).
  */
 export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
-  run: async () => ({ run: (await import("./commands/run.js")).runCommand, options: (await import("./config.js")).RUN_OPTIONS }),
-  watch: async () => ({ run: (await import("./commands/watch.js")).watchCommand, options: (await import("./config.js")).WATCH_OPTIONS }),
-  generate: async () => ({
-    run: (await import("./commands/generate.js")).generateCommand,
-    options: (await import("./config.js")).GENERATE_OPTIONS,
-  }),
-  produce: async () => {
-    const m = await import("@meetuphype/producer");
-    return { run: m.runProducer, options: m.PRODUCER_OPTIONS };
-  },
-  ingest: async () => {
-    const m = await import("@meetuphype/ingest");
-    return { run: m.runIngest, options: m.INGEST_OPTIONS };
-  },
-  dedup: async () => {
-    const m = await import("@meetuphype/dedup");
-    return { run: m.runDedup, options: m.DEDUP_OPTIONS };
-  },
-  counter: async () => {
-    const m = await import("@meetuphype/counter");
-    return { run: m.runCounter, options: m.COUNTER_OPTIONS };
-  },
-  aggregator: async () => {
-    const m = await import("@meetuphype/aggregator");
-    return { run: m.runAggregator, options: m.AGGREGATOR_OPTIONS };
-  },
-  board: async () => {
-    const m = await import("@meetuphype/board");
-    return { run: m.runBoard, options: m.BOARD_OPTIONS };
-  },
-  cluster: async () => {
-    const m = await import("./commands/cluster.js");
-    return { run: m.clusterCommand, options: m.CLUSTER_OPTIONS };
-  },
-  status: async () => {
-    const m = await import("./commands/status.js");
-    return { run: m.statusCommand, options: m.STATUS_OPTIONS };
-  },
+  run: lazy(
+    () => import("./commands/run.js"),
+    (m) => ({ run: m.runCommand, options: m.RUN_OPTIONS }),
+  ),
+  watch: lazy(
+    () => import("./commands/watch.js"),
+    (m) => ({ run: m.watchCommand, options: m.WATCH_OPTIONS }),
+  ),
+  generate: lazy(
+    () => import("./commands/generate.js"),
+    (m) => ({ run: m.generateCommand, options: m.GENERATE_OPTIONS }),
+  ),
+  produce: lazy(
+    () => import("@meetuphype/producer"),
+    (m) => ({ run: m.runProducer, options: m.PRODUCER_OPTIONS }),
+  ),
+  ingest: lazy(
+    () => import("@meetuphype/ingest"),
+    (m) => ({ run: m.runIngest, options: m.INGEST_OPTIONS }),
+  ),
+  dedup: lazy(
+    () => import("@meetuphype/dedup"),
+    (m) => ({ run: m.runDedup, options: m.DEDUP_OPTIONS }),
+  ),
+  counter: lazy(
+    () => import("@meetuphype/counter"),
+    (m) => ({ run: m.runCounter, options: m.COUNTER_OPTIONS }),
+  ),
+  aggregator: lazy(
+    () => import("@meetuphype/aggregator"),
+    (m) => ({ run: m.runAggregator, options: m.AGGREGATOR_OPTIONS }),
+  ),
+  board: lazy(
+    () => import("@meetuphype/board"),
+    (m) => ({ run: m.runBoard, options: m.BOARD_OPTIONS }),
+  ),
+  cluster: lazy(
+    () => import("./commands/cluster.js"),
+    (m) => ({ run: m.clusterCommand, options: m.CLUSTER_OPTIONS }),
+  ),
+  status: lazy(
+    () => import("./commands/status.js"),
+    (m) => ({ run: m.statusCommand, options: m.STATUS_OPTIONS }),
+  ),
 };
 
 export async function cli(argv: readonly string[], ctx: CommandContext): Promise<number> {

@@ -6,6 +6,9 @@ import type { CommandContext } from "@meetuphype/config";
 import { writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 
+/** The command's options (for `--print-config`). */
+export { GENERATE_OPTIONS };
+
 export const GENERATE_USAGE = `Usage: meetuphype generate [options]
 
 Writes synthetic RSVP JSON lines, deterministic for a seed.

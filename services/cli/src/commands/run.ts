@@ -18,6 +18,9 @@ import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
 import { Progress } from "@meetuphype/pipeline";
 
+/** The command's options (for `--print-config`). */
+export { RUN_OPTIONS };
+
 export const RUN_USAGE = `Usage: meetuphype run [options]
 
 Runs the whole pipeline in one process: ingest, dedup, counters and aggregator

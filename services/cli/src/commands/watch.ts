@@ -13,6 +13,9 @@ import type { CommandContext } from "@meetuphype/config";
 import { optionHelp } from "@meetuphype/config";
 import { DEFAULT_RECONNECT } from "@meetuphype/grpc";
 
+/** The command's options (for `--print-config`). */
+export { WATCH_OPTIONS };
+
 export const WATCH_USAGE = `Usage: meetuphype watch [options]
 
 Subscribes to meetuphype.v1.TrendingService/WatchTrending and prints each
