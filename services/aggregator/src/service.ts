@@ -14,7 +14,6 @@ import {
   encodeCut,
   openHistoryStore,
   isRefusedReplicas,
-  reachableAt,
   connectNats,
   decodeShardTopK,
   encodeRankRequest,
@@ -23,10 +22,9 @@ import {
   natsHealth,
   replicaId,
   retry,
-  startHealthServer,
 } from "@meetuphype/cluster";
+import { reachableAt, startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka } from "@meetuphype/kafka";
-import { createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { clockOf, ClockMode, RankingHistory, type Marks } from "@meetuphype/core";
 import { recordHistory, startTrendingServer } from "@meetuphype/grpc";

@@ -1,8 +1,7 @@
 /** `meetuphype board`: the live page, JSON and event stream, fed by one WatchTrending stream. */
 import { commandLogger } from "@meetuphype/actors";
-import { startHealthServer } from "@meetuphype/cluster";
+import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { createMetrics } from "@meetuphype/metrics";
 import { BOARD_OPTIONS, boardConfig } from "./config.js";
 import { Fanout } from "./fanout.js";
 import { startBoardServer } from "./http.js";

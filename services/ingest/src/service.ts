@@ -15,11 +15,10 @@ import {
   PartitionClocks,
   replicaId,
   retry,
-  startHealthServer,
 } from "@meetuphype/cluster";
+import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka, startProducer } from "@meetuphype/kafka";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
-import { createMetrics } from "@meetuphype/metrics";
 import { addCounts, emptyStats, ingestCounts, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";

@@ -7,7 +7,6 @@ export * from "./ownership-types.js";
 export * from "./ownership.js";
 export * from "./snapshots.js";
 export * from "./shard-runner.js";
-export * from "./health.js";
 export * from "./connect.js";
 export * from "./retry.js";
 export * from "./shard-service.js";

@@ -9,7 +9,7 @@ import type { Logger } from "@meetuphype/actors";
 import { createMetrics, type Metrics } from "@meetuphype/metrics";
 import { connectNats, natsHealth } from "./connect.js";
 import type { NatsSecurity } from "@meetuphype/config";
-import { reachableAt, startHealthServer } from "./health.js";
+import { reachableAt, startHealthServer } from "@meetuphype/metrics";
 import { natsLeaseKv } from "./lease-kv.js";
 import { Membership } from "./membership.js";
 import { names as nameSet, type Names, type ShardKind } from "./names.js";

@@ -87,3 +87,4 @@ export function createMetrics(service: string): Metrics {
     text: () => registry.metrics(),
   };
 }
+export * from "./health.js";

@@ -1,8 +1,7 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLogger, type Logger } from "@meetuphype/actors";
-import { startHealthServer } from "@meetuphype/cluster";
-import { createMetrics } from "@meetuphype/metrics";
+import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { RunMetrics } from "../run-metrics.js";
 import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
 import { RankingHistory } from "@meetuphype/core";

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 /** The HTTP endpoint of a service: /healthz (alive), /readyz (connected and owning its shards) and /metrics (Prometheus). */
 import { createServer, type Server } from "node:http";
-import type { Metrics } from "@meetuphype/metrics";
+import type { Metrics } from "./index.js";
 
 export interface HealthServer {
   readonly port: number;
