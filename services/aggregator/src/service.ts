@@ -12,7 +12,6 @@ import {
   decodeCut,
   encodeAggregatorBeat,
   encodeCut,
-  openHistoryStore,
   isRefusedReplicas,
   connectNats,
   decodeShardTopK,
@@ -23,6 +22,7 @@ import {
   replicaId,
   retry,
 } from "@meetuphype/cluster";
+import { openHistoryStore } from "./history-store.js";
 import { reachableAt, startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka } from "@meetuphype/kafka";
 import { optionHelp, type CommandContext } from "@meetuphype/config";

@@ -1,5 +1,5 @@
 /** The text form of `meetuphype status`: short tables an operator reads at a glance. Pure. */
-import type { ClusterStatus, ShardStatus } from "@meetuphype/cluster";
+import type { ClusterStatus, ShardStatus } from "./cluster-status.js";
 
 export interface IngestLag {
   readonly topic: string;

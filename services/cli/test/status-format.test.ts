@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assembleStatus, jsonBytes } from "@meetuphype/cluster";
+import { jsonBytes } from "@meetuphype/cluster";
+import { assembleStatus } from "../src/cluster-status.js";
 import { formatStatus } from "../src/status-format.js";
 
 describe("status as text", () => {

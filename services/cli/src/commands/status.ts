@@ -5,7 +5,8 @@
  */
 import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/actors";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { assembleStatus, connectionError, connectNatsOnce, names, readRawStatus, type ClusterStatus } from "@meetuphype/cluster";
+import { connectionError, connectNatsOnce, names } from "@meetuphype/cluster";
+import { assembleStatus, readRawStatus, type ClusterStatus } from "../cluster-status.js";
 import { createKafka, kafkaSecured } from "@meetuphype/kafka";
 import {
   ConfigError,

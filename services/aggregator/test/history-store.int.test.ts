@@ -4,7 +4,8 @@ import { describe, expect, inject, it } from "vitest";
 import { createLogger } from "@meetuphype/actors";
 import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
 import { uniqueName } from "@meetuphype/testkit";
-import { names, openHistoryStore } from "../src/index.js";
+import { names } from "@meetuphype/cluster";
+import { openHistoryStore } from "../src/history-store.js";
 
 const MIN = 60_000;
 const point = (minute: number, score: number): HistoryPoint => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assembleStatus, jsonBytes, type RawStatus } from "../src/index.js";
+import { jsonBytes } from "@meetuphype/cluster";
+import { assembleStatus, type RawStatus } from "../src/cluster-status.js";
 
 const now = 1_000_000;
 const raw = (over: Partial<RawStatus> = {}): RawStatus => ({

@@ -3,13 +3,11 @@
  * minute), so that a restarted aggregator, and every board behind it, serves the same
  * sparklines. Points beyond the horizon are deleted; the bucket's TTL is a safety net.
  */
-import { ensureReplicas, kvStream, NatsReplicasError } from "./setup.js";
 import type { JetStreamClient, KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import { HistoryPoint as WirePoint } from "@meetuphype/proto";
-import type { Names } from "./names.js";
-import { describe } from "./retry.js";
+import { describe, ensureReplicas, kvStream, NatsReplicasError, type Names } from "@meetuphype/cluster";
 
 const keyOf = (bucket: number): string => `m${bucket}`;
 

@@ -15,9 +15,10 @@ import {
   leaseKey,
   parseMemberKey,
   progressKey,
-} from "./control-plane.js";
-import { PENDING_SLACK, PROGRESS_SILENT_MS } from "./progress.js";
-import type { Names } from "./names.js";
+  PENDING_SLACK,
+  PROGRESS_SILENT_MS,
+  type Names,
+} from "@meetuphype/cluster";
 
 /** One KV entry as read: its value's bytes and when it was written. */
 export interface RawEntry {
