@@ -18,3 +18,4 @@ export * from "./partition-clocks.js";
 export * from "./control-plane.js";
 export * from "./js-publisher.js";
 export * from "./fenced.js";
+export * from "./replica-life.js";

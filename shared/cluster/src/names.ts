@@ -46,3 +46,13 @@ export function names(prefix: string): Names {
 
 export const ShardKind = { Dedup: "dedup", Counter: "counter" } as const;
 export type ShardKind = (typeof ShardKind)[keyof typeof ShardKind];
+
+/** The JetStream stream a kind of shard consumes, and each shard's subject in it. */
+export interface ShardStream {
+  readonly stream: string;
+  readonly subjectOf: (shard: number) => string;
+}
+
+export function shardStream(n: Names, kind: ShardKind): ShardStream {
+  return kind === "dedup" ? { stream: n.dedupStream, subjectOf: n.dedupSubject } : { stream: n.counterStream, subjectOf: n.counterSubject };
+}

@@ -12,7 +12,8 @@ import type { NatsSecurity } from "@meetuphype/config";
 import { reachableAt, startHealthServer } from "@meetuphype/metrics";
 import { natsLeaseKv } from "./lease-kv.js";
 import { Membership } from "./membership.js";
-import { names as nameSet, type Names, type ShardKind } from "./names.js";
+import { names as nameSet, shardStream, type Names, type ShardKind } from "./names.js";
+import { leaveWithin, OwnedSet, shardReadiness, updateShardGauges } from "./replica-life.js";
 import { ShardOwnership } from "./ownership.js";
 import type { ShardLease } from "./ownership-types.js";
 import { JetStreamPublisher } from "./js-publisher.js";
@@ -66,20 +67,6 @@ export interface ShardServiceOptions<X> {
   readonly stopDeadlineMs?: number;
 }
 
-/** The per-shard gauges of this replica: only the shards it owns carry values. */
-function updateShardGauges<X>(m: Metrics, kind: ShardKind, shards: number, owned: readonly number[], runner: JetStreamShards<X>): void {
-  m.shardsOwned.set({ kind }, owned.length);
-  const mine = new Set(owned);
-  for (let s = 0; s < shards; s++) {
-    const labels = { kind, shard: String(s) };
-    const saved = runner.savedAt(s);
-    if (!mine.has(s)) {
-      m.shardPending.remove(labels);
-      m.snapshotAge.remove(labels);
-    } else if (saved !== undefined) m.snapshotAge.set(labels, (Date.now() - saved) / 1000);
-  }
-}
-
 /** JetStream's "no message found" (an empty subject). */
 const NO_MESSAGE = 10037;
 
@@ -110,15 +97,8 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
     { port: o.healthPort, host: o.healthHost ?? "0.0.0.0" },
     async () => {
       const { nc, ownership } = live;
-      if (nc === undefined || ownership === undefined)
-        return { ready: false, reason: `waiting for NATS at ${o.natsUrl}`, detail: { replica } };
-      const down = await natsHealth(nc);
-      const reason =
-        down ??
-        (ownership.ready
-          ? undefined
-          : `assignment not converged: owns [${ownership.ownedShards().join(",")}], should own [${ownership.desiredShards().join(",")}]`);
-      return { ready: reason === undefined, reason, detail: { replica, shards: ownership.ownedShards() } };
+      const natsDown = nc === undefined ? `waiting for NATS at ${o.natsUrl}` : await natsHealth(nc);
+      return shardReadiness(replica, natsDown, ownership);
     },
     metrics,
   );
@@ -137,16 +117,13 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   const js = nc.jetstream();
   const publisher = new JetStreamPublisher(nc);
   const env: ShardServiceEnv = { nc, js, publisher, names: n, replica, logger: log, metrics };
+  const input = shardStream(n, o.kind);
   const shards = new JetStreamShards<X>({
     feed: jetStreamFeed(js),
-    stream: o.kind === "dedup" ? n.dedupStream : n.counterStream,
-    subjectOf: o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
+    stream: input.stream,
+    subjectOf: input.subjectOf,
     snapshotName: (s) => `${o.kind}-${s}`,
-    lastSeqOf: lastSeqOf(
-      await nc.jetstreamManager(),
-      o.kind === "dedup" ? n.dedupStream : n.counterStream,
-      o.kind === "dedup" ? n.dedupSubject : n.counterSubject,
-    ),
+    lastSeqOf: lastSeqOf(await nc.jetstreamManager(), input.stream, input.subjectOf),
     snapshots: new SnapshotStore(await js.views.os(n.snapshotStore)),
     // The runtime, not the stage, fences the shard's effects by its lease (fenced.ts).
     create: (shard, snap, lease) => o.create(shard, snap, env, lease, new FencedEffects(lease, publisher, nc, log)),
@@ -169,15 +146,13 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   });
   // Shards report their progress: the aggregator ranks no later than the slowest one (progress.ts).
   const reporter = new ProgressReporter(await js.views.kv(n.progressBucket), o.kind);
-  let lastOwned = "";
+  const ownedSet = new OwnedSet();
   const beat = setInterval(() => {
     ownership.tick().catch((err: unknown) => log.warn("ownership tick failed; will retry", { err: describe(err) }));
-    // One line when the owned set changes, not one per shard.
-    const ownedList = ownership.ownedShards();
-    const owned = ownedList.join(",");
-    if (owned !== lastOwned) log.info("owned shards changed", { shards: owned === "" ? "none" : owned, ready: ownership.ready });
-    lastOwned = owned;
-    updateShardGauges(metrics, o.kind, o.shards, ownedList, shards);
+    const owned = ownership.ownedShards();
+    const changed = ownedSet.changed(owned);
+    if (changed !== undefined) log.info("owned shards changed", { shards: changed, ready: ownership.ready });
+    updateShardGauges(metrics, o.kind, o.shards, owned, (s) => shards.savedAt(s), Date.now());
     const progress = new Map([...shards.progress()].filter(([s]) => ownership.leaseValid(s)));
     reporter.report(progress).catch((err: unknown) => log.debug("progress report failed; will retry", { err: describe(err) }));
   }, 1000);
@@ -190,20 +165,10 @@ export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<num
   log.info("stopping: handing shards over");
   // A hand-over normally takes about a second; past this deadline the replica
   // exits anyway, and its shards are taken over from the last periodic snapshot.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), o.stopDeadlineMs ?? 8_000)));
-  const left = await Promise.race([ownership.leave().then(() => "done" as const), deadline]);
-  clearTimeout(timer);
+  const left = await leaveWithin(ownership, () => shards.abandonAll(), o.stopDeadlineMs ?? 8_000, log);
   clearInterval(beat);
   o.onStop?.();
-  if (left === "late") {
-    shards.abandonAll();
-    log.error("hand-over did not finish before the stop deadline; exiting without it", {
-      deadlineMs: o.stopDeadlineMs ?? 8_000,
-      owned: ownership.ownedShards(),
-    });
-    return 1;
-  }
+  if (left === "late") return 1;
   publisher.close();
   await health.close();
   await nc.drain();
