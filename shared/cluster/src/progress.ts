@@ -8,7 +8,7 @@
 import type { KV } from "nats";
 import { encodeProgress, progressKey } from "./control-plane.js";
 import type { ShardKind } from "./names.js";
-import type { ShardProgress } from "./shard-runner.js";
+import type { ShardProgress } from "./shard-logic.js";
 
 /** Messages a shard may have waiting and still count as keeping up (a few are always in flight). */
 export const PENDING_SLACK = 50;

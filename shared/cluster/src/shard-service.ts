@@ -21,7 +21,8 @@ import { FencedEffects } from "./fenced.js";
 import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
 import { ensureResources, isRefusedReplicas } from "./setup.js";
-import { jetStreamFeed, JetStreamShards, type ShardLogic } from "./shard-runner.js";
+import type { ShardLogic } from "./shard-logic.js";
+import { jetStreamFeed, JetStreamShards } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
 
 export interface ShardServiceEnv {

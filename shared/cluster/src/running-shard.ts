@@ -1,0 +1,203 @@
+/**
+ * One shard this replica runs, as an object with its state in view: its logic, the last stream
+ * sequence it handled, whether its state can still be trusted, and its phase. An actor takes its
+ * stream messages a group at a time from its inbox, in order; a feed fills the inbox; a timer
+ * asks for a periodic snapshot. shard-runner.ts starts and stops these.
+ *
+ *   running ──handOver()──▶ handing-over ──▶ stopped   (feed stopped, work in hand finished, snapshot saved)
+ *      └─────────abandon()─────────────────▶ abandoned (at once: nothing more is published or saved)
+ */
+import { setMaxListeners } from "node:events";
+import { Actor, type Logger } from "@meetuphype/actors";
+import { LeaseExpiredError, underLease } from "./fenced.js";
+import type { ShardLease } from "./ownership-types.js";
+import { describe, RetryAbortedError } from "./retry.js";
+import {
+  GROUP_MAX,
+  type ShardFeed,
+  type ShardFeedFactory,
+  type ShardInput,
+  type ShardLogic,
+  type ShardProgress,
+  type StreamMessage,
+} from "./shard-logic.js";
+import type { SnapshotStorage } from "./snapshots.js";
+
+/** Stream messages a shard's inbox holds at most before its feed waits. */
+const INBOX_MAX = 4 * GROUP_MAX;
+
+/** The stream messages that wait for their shard's actor. Putting waits while it is full. */
+export class Inbox {
+  private items: StreamMessage[] = [];
+  private space: (() => void)[] = [];
+
+  constructor(private readonly max: number = INBOX_MAX) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Adds a message; resolves true when the inbox was empty (the actor needs a wake-up). */
+  async put(m: StreamMessage): Promise<boolean> {
+    while (this.items.length >= this.max) await new Promise<void>((resolve) => this.space.push(resolve));
+    this.items.push(m);
+    return this.items.length === 1;
+  }
+
+  /** Takes the oldest `n` messages at most. */
+  take(n: number): StreamMessage[] {
+    const group = this.items.length <= n ? this.items : this.items.slice(0, n);
+    this.items = this.items.length <= n ? [] : this.items.slice(n);
+    const waiting = this.space;
+    this.space = [];
+    for (const w of waiting) w();
+    return group;
+  }
+}
+
+export type RunningPhase = "running" | "handing-over" | "stopped" | "abandoned";
+
+type Input<X> = ShardInput<X> | { readonly kind: "save" };
+
+export interface RunningShardOptions<X> {
+  readonly shard: number;
+  readonly logic: ShardLogic<X>;
+  /** The stream sequence its snapshot covers: the feed starts after it. */
+  readonly seq: number;
+  /** Where the stream stood when the shard started: until it gets there, it is catching up. */
+  readonly catchUpTo: number;
+  readonly lease: ShardLease;
+  /** The snapshot's name in the store. */
+  readonly name: string;
+  readonly logger: Logger;
+  readonly actorName: string;
+  readonly subject: string;
+  readonly feed: ShardFeedFactory;
+  readonly snapshots: SnapshotStorage;
+  readonly snapshotEveryMs: number;
+  readonly onPending: (pending: number) => void;
+  readonly onSaved: () => void;
+}
+
+export class RunningShard<X> {
+  private state: RunningPhase = "running";
+  /** The last stream sequence handled; the snapshot covers up to it. */
+  private lastSeq: number;
+  /** Messages of the stream still pending after `lastSeq`, as its feed last said. */
+  private pendingAfter = 0;
+  /**
+   * False once a message could not be finished: the state in memory then holds effects that were
+   * not all acknowledged, so it is never saved; the next owner replays from the last snapshot.
+   */
+  private trusted = true;
+  private readonly inbox = new Inbox();
+  private readonly actor: Actor<Input<X>>;
+  private readonly feed: ShardFeed;
+  private readonly timer: NodeJS.Timeout;
+  /** Stops the feed: messages not yet started are left to the next owner. */
+  private readonly stopping = new AbortController();
+  /** Gives up on the message in hand (its publishes stop retrying). */
+  private readonly giveUp = new AbortController();
+
+  constructor(private readonly o: RunningShardOptions<X>) {
+    this.lastSeq = o.seq;
+    // Every publish of the message in hand listens to it (one per counter shard).
+    setMaxListeners(0, this.giveUp.signal);
+    this.actor = new Actor<Input<X>>(o.actorName, (m) => this.handle(m), {
+      capacity: 8,
+      onError: (err, a) => o.logger.warn("shard task failed", { actor: a, err: describe(err) }),
+    });
+    this.feed = o.feed(
+      o.subject,
+      o.seq,
+      async (seq, data, pending) => {
+        o.onPending(pending);
+        if (await this.inbox.put({ seq, data, pending })) await this.actor.tell({ kind: "group" });
+      },
+      this.stopping.signal,
+      o.logger,
+    );
+    this.timer = setInterval(() => void this.actor.tell({ kind: "save" }).catch(() => undefined), o.snapshotEveryMs);
+  }
+
+  get phase(): RunningPhase {
+    return this.state;
+  }
+
+  progress(): ShardProgress {
+    return { clock: this.o.logic.clock?.() ?? 0, pending: this.pendingAfter };
+  }
+
+  /** An extra message (a rank request, a tick), in order with the stream's. */
+  extra(msg: X): Promise<void> {
+    return this.actor.tell({ kind: "extra", msg });
+  }
+
+  /** Hand-over: stops the feed, finishes what is in hand, saves the snapshot. */
+  async handOver(): Promise<void> {
+    if (this.state !== "running") return;
+    this.state = "handing-over";
+    clearInterval(this.timer);
+    this.stopping.abort();
+    this.feed.stop();
+    await this.feed.done;
+    await this.actor.tell({ kind: "save" }).catch(() => undefined);
+    await this.actor.stop();
+    if (this.state === "handing-over") this.state = "stopped";
+  }
+
+  /** At once: nothing more is published or saved (the lease is lost, or a hand-over ran out of time). */
+  abandon(): void {
+    if (this.state === "abandoned" || this.state === "stopped") return;
+    this.state = "abandoned";
+    clearInterval(this.timer);
+    this.giveUp.abort();
+    this.stopping.abort();
+    this.feed.stop();
+    void this.actor.stop();
+  }
+
+  private handle(m: Input<X>): Promise<void> {
+    if (m.kind === "save") return this.save();
+    if (m.kind === "extra") return this.o.logic.onExtra(m.msg, { caughtUp: this.lastSeq >= this.o.catchUpTo, lastSeq: this.lastSeq });
+    return this.nextGroup();
+  }
+
+  private async nextGroup(): Promise<void> {
+    const taken = this.inbox.take(GROUP_MAX);
+    if (this.inbox.size > 0) void this.actor.tell({ kind: "group" }).catch(() => undefined);
+    // Stopping: what is not started is left to the next owner. seq <= lastSeq: a redelivery after a resubscribe.
+    if (this.stopping.signal.aborted || !this.trusted) return;
+    const group = taken.filter((g) => g.seq > this.lastSeq);
+    const last = group[group.length - 1];
+    if (last === undefined) return;
+    try {
+      await this.o.logic.onStream(group, this.giveUp.signal);
+    } catch (err) {
+      if (err instanceof RetryAbortedError || err instanceof LeaseExpiredError) {
+        // Its ownership abandons the shard at its next beat (a lapsed lease is never renewed).
+        if (this.trusted)
+          this.o.logger.warn("shard gave up on a message; it stops until claimed again", { seq: group[0]?.seq, err: describe(err) });
+        this.trusted = false;
+        return;
+      }
+      // Not a transport error (those are retried): a message this shard cannot read. Skip it, loudly.
+      this.o.logger.error("shard messages cannot be handled; skipping them", { from: group[0]?.seq, to: last.seq, err: describe(err) });
+    }
+    this.lastSeq = last.seq;
+    this.pendingAfter = last.pending;
+  }
+
+  /** Fenced: a replica whose lease is no longer valid never overwrites the snapshot of the shard's next owner. */
+  private async save(): Promise<void> {
+    const { lease, name } = this.o;
+    if (!this.trusted || this.state === "abandoned" || !lease.valid()) return;
+    const bytes = this.o.logic.snapshot(this.lastSeq);
+    await underLease(lease, `saving snapshot ${name}`, () => this.o.snapshots.save(name, bytes), {
+      logger: this.o.logger,
+      signal: this.giveUp.signal,
+    }).then(this.o.onSaved, (err: unknown) => {
+      if (!(err instanceof LeaseExpiredError)) throw err;
+    });
+  }
+}
