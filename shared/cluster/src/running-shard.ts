@@ -124,6 +124,11 @@ export class RunningShard<X> {
     return this.state;
   }
 
+  /** The lease the shard runs under. */
+  get lease(): ShardLease {
+    return this.o.lease;
+  }
+
   progress(): ShardProgress {
     return { clock: this.o.logic.clock?.() ?? 0, pending: this.pendingAfter };
   }

@@ -58,6 +58,11 @@ export class JetStreamShards<X> implements ShardRunner {
     return out;
   }
 
+  /** The lease each shard runs under, handing-over ones included (they still act until saved). */
+  leases(): Map<number, ShardLease> {
+    return new Map([...this.running].map(([s, r]) => [s, r.lease]));
+  }
+
   /** When the shard's last snapshot was saved by this replica (ms since the epoch), if it was. */
   savedAt(shard: number): number | undefined {
     return this.saved.get(shard);

@@ -10,18 +10,30 @@
  *  - live: within a bounded time every shard runs on exactly the replica rendezvous
  *    hashing assigns it, and every replica is ready;
  *  - a graceful leave finishes within 10 s.
- * A failing schedule names its seed: SIM_SEED=<seed> runs that one alone.
+ * A failing schedule names its seed: SIM_SEED=<seed> runs that one alone. The schedules run
+ * twice: with a stand-in runner that only records what it runs, and with the real shard
+ * runtime (`JetStreamShards`, its snapshots loaded and saved on the simulated clock).
  */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@meetuphype/actors";
-import { Membership, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
+import { JetStreamShards, Membership, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
 import { clientKv, MemoryBucket, Proc, Rng, World, type NetworkConditions } from "./sim/world.js";
 
 const SHARDS = 8;
 const TTL = 6000;
 const MEMBER_TTL = 5000;
 
-class SimRunner implements ShardRunner {
+/** A runner the simulation can watch: the shards it runs with their leases, and a SIGKILL. */
+interface WatchedRunner extends ShardRunner {
+  readonly running: ReadonlyMap<number, ShardLease>;
+  /** The process is killed: nothing of it runs any more. */
+  kill(): void;
+}
+
+type RunnerFactory = (world: World, proc: Proc, rng: Rng) => WatchedRunner;
+
+/** Records what it runs; loading and draining take simulated time. */
+class SimRunner implements WatchedRunner {
   readonly running = new Map<number, ShardLease>();
   constructor(
     private readonly world: World,
@@ -39,12 +51,61 @@ class SimRunner implements ShardRunner {
   abandon(shard: number): void {
     this.running.delete(shard);
   }
+  kill(): void {
+    this.running.clear();
+  }
+}
+
+/**
+ * The real shard runtime with no stream messages (ownership is what is simulated): its snapshots
+ * load and save on the simulated clock, through its own fenced save.
+ */
+class RealRunner implements WatchedRunner {
+  private readonly shards: JetStreamShards<never>;
+  constructor(world: World, proc: Proc, rng: Rng) {
+    const timers = world.timers(proc);
+    this.shards = new JetStreamShards<never>({
+      feed: () => ({ done: Promise.resolve(), stop: () => undefined }),
+      stream: "sim",
+      subjectOf: (s) => `sim.${s}`,
+      snapshotName: (s) => `sim-${s}`,
+      snapshots: {
+        load: async () => {
+          await timers.sleep(rng.between(0, 200));
+          return undefined;
+        },
+        save: (): Promise<void> => timers.sleep(rng.between(0, 800)),
+      },
+      lastSeqOf: () => Promise.resolve(0),
+      logger: silentLogger,
+      snapshotEveryMs: 3_600_000,
+      create: () => ({
+        logic: { onStream: () => Promise.resolve(), onExtra: () => Promise.resolve(), snapshot: () => new Uint8Array() },
+        seq: 0,
+      }),
+    });
+  }
+  get running(): ReadonlyMap<number, ShardLease> {
+    return this.shards.leases();
+  }
+  start(shard: number, lease: ShardLease): Promise<void> {
+    return this.shards.start(shard, lease);
+  }
+  stop(shard: number): Promise<void> {
+    return this.shards.stop(shard);
+  }
+  abandon(shard: number): void {
+    this.shards.abandon(shard);
+  }
+  kill(): void {
+    this.shards.abandonAll();
+  }
 }
 
 interface Replica {
   readonly id: string;
   readonly proc: Proc;
-  readonly runner: SimRunner;
+  readonly runner: WatchedRunner;
   readonly ownership: ShardOwnership;
   leaving?: { started: number; done?: number };
 }
@@ -53,7 +114,12 @@ interface Outcome {
   readonly violations: string[];
 }
 
-async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promise<Outcome> {
+async function simulate(
+  seed: number,
+  newRunner: RunnerFactory = (w, p, r) => new SimRunner(w, p, r),
+  chaosMs = 40_000,
+  calmMs = 40_000,
+): Promise<Outcome> {
   const rng = new Rng(seed);
   const world = new World();
   const members = new MemoryBucket(world, MEMBER_TTL);
@@ -73,7 +139,7 @@ async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promis
   const add = (): Replica => {
     const id = `r${n++}`;
     const proc = new Proc(id);
-    const runner = new SimRunner(world, proc, rng);
+    const runner = newRunner(world, proc, rng);
     const membership = new Membership(clientKv(world, members, proc, net), "counter", id);
     const ownership = new ShardOwnership({
       kv: clientKv(world, leases, proc, net),
@@ -137,7 +203,7 @@ async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promis
       } else if (u < 0.6 && live.length > 1) {
         const r = live[rng.between(0, live.length - 1)] as Replica;
         r.proc.dead = true; // SIGKILL: nothing more runs, its runner stops with it
-        r.runner.running.clear();
+        r.runner.kill();
       } else if (u < 0.8) {
         const r = live[rng.between(0, live.length - 1)] as Replica;
         r.proc.frozenUntil = world.now + rng.between(1000, 20_000); // SIGSTOP ... SIGCONT
@@ -181,6 +247,7 @@ async function simulate(seed: number, chaosMs = 40_000, calmMs = 40_000): Promis
   const took = leaver.leaving.done === undefined ? Infinity : leaver.leaving.done - leaver.leaving.started;
   if (took > 10_000) violations.push(`${leaver.id} took ${took} ms to leave on a quiet network`);
   converged("after a graceful leave");
+  for (const r of replicas) r.runner.kill(); // the real runtime's timers go with the simulation
   return { violations };
 }
 
@@ -199,6 +266,17 @@ describe("shard ownership, simulated", () => {
       const { violations } = await simulate(seed);
       if (violations.length > 0) {
         expect.fail(`seed ${seed} (rerun alone with SIM_SEED=${seed}):\n${violations.slice(0, 8).join("\n")}`);
+      }
+    }
+  }, 600_000);
+
+  // The real runtime costs more per schedule; a tenth of the schedules, the same seeds.
+  const realSeeds = seeds.filter((_, i) => only !== undefined || i % 10 === 0);
+  it(`keeps them so with the real shard runtime over ${realSeeds.length} of those schedules`, async () => {
+    for (const seed of realSeeds) {
+      const { violations } = await simulate(seed, (w, p, r) => new RealRunner(w, p, r));
+      if (violations.length > 0) {
+        expect.fail(`seed ${seed}, real runtime (rerun alone with SIM_SEED=${seed}):\n${violations.slice(0, 8).join("\n")}`);
       }
     }
   }, 600_000);
