@@ -7,7 +7,7 @@ import type { JetStreamClient, KV } from "nats";
 import type { Logger } from "@meetuphype/actors";
 import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import { HistoryPoint as WirePoint } from "@meetuphype/proto";
-import { describe, ensureReplicas, kvStream, NatsReplicasError, type Names } from "@meetuphype/cluster";
+import { describe, ensureReplicas, kvStream, replicasFailure, type Names } from "@meetuphype/cluster";
 
 const keyOf = (bucket: number): string => `m${bucket}`;
 
@@ -25,7 +25,7 @@ export async function openHistoryStore(
   replicas = 1,
 ): Promise<HistoryStore> {
   const kv: KV = await js.views.kv(n.historyBucket, { history: 1, ttl: HISTORY_HORIZON_MS + 3_600_000, replicas }).catch((err: unknown) => {
-    throw replicas > 1 ? new NatsReplicasError(`KV bucket ${n.historyBucket}`, replicas, err) : err;
+    throw replicasFailure(`KV bucket ${n.historyBucket}`, replicas, err);
   });
   await ensureReplicas(await js.jetstreamManager(), kvStream(n.historyBucket), replicas, `KV bucket ${n.historyBucket}`);
   let loaded = 0;

@@ -30,6 +30,17 @@ export class NatsReplicasError extends KnownError {
   }
 }
 
+/**
+ * What to throw for `err`, met while creating or changing `resource` with `replicas` copies: a
+ * NatsReplicasError when the server answered with a refusal (a JetStream API error), and `err`
+ * itself when the request got no answer (a timeout, a lost connection, a cluster electing its
+ * leader): that is retried like any other transport failure, never taken for a refusal.
+ */
+export function replicasFailure(resource: string, replicas: number, err: unknown): unknown {
+  const answered = err instanceof Error && "api_error" in err && err.api_error !== undefined;
+  return replicas > 1 && answered ? new NatsReplicasError(resource, replicas, err) : err;
+}
+
 /** A replica count NATS refuses outright: retrying cannot fix it (the service stops). */
 export const isRefusedReplicas = (e: unknown): boolean => e instanceof NatsReplicasError && !e.retriable;
 
@@ -44,7 +55,7 @@ export async function ensureReplicas(jsm: JetStreamManager, stream: string, repl
   try {
     await jsm.streams.update(stream, { ...info.config, num_replicas: replicas });
   } catch (err) {
-    throw new NatsReplicasError(resource, replicas, err);
+    throw replicasFailure(resource, replicas, err);
   }
 }
 
@@ -75,7 +86,7 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
   } catch (err) {
     // Another replica may have created it meanwhile.
     await jsm.streams.info(name).catch(() => {
-      throw replicas > 1 ? new NatsReplicasError(`stream ${name}`, replicas, err) : err;
+      throw replicasFailure(`stream ${name}`, replicas, err);
     });
   }
 }
@@ -96,7 +107,7 @@ export async function ensureResources(nc: NatsConnection, n: Names, replicas = 1
   const js = nc.jetstream();
   const kv = async (bucket: string, o: { ttl?: number; history: number }): Promise<void> => {
     await js.views.kv(bucket, { ...o, replicas }).catch((err: unknown) => {
-      throw replicas > 1 ? new NatsReplicasError(`KV bucket ${bucket}`, replicas, err) : err;
+      throw replicasFailure(`KV bucket ${bucket}`, replicas, err);
     });
     await ensureReplicas(jsm, kvStream(bucket), replicas, `KV bucket ${bucket}`);
   };
@@ -105,7 +116,7 @@ export async function ensureResources(nc: NatsConnection, n: Names, replicas = 1
   await kv(n.clockBucket, { history: 1 });
   await kv(n.progressBucket, { history: 1 });
   await js.views.os(n.snapshotStore, { replicas }).catch((err: unknown) => {
-    throw replicas > 1 ? new NatsReplicasError(`object store ${n.snapshotStore}`, replicas, err) : err;
+    throw replicasFailure(`object store ${n.snapshotStore}`, replicas, err);
   });
   await ensureReplicas(jsm, objectStoreStream(n.snapshotStore), replicas, `object store ${n.snapshotStore}`);
   await ensureReplicas(jsm, n.dedupStream, replicas, `stream ${n.dedupStream}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRefusedReplicas, NatsReplicasError } from "../src/index.js";
+import { isRefusedReplicas, NatsReplicasError, replicasFailure } from "../src/index.js";
 
 describe("NATS_REPLICAS errors", () => {
   it("are final when the server refuses the count, and name the setting", () => {
@@ -16,5 +16,20 @@ describe("NATS_REPLICAS errors", () => {
       /cannot place 3 copies of stream mh_dedup yet: no suitable peers for placement\. Waiting for 3 JetStream servers/,
     );
     expect(isRefusedReplicas(new Error("no suitable peers"))).toBe(false);
+  });
+
+  it("only an answer from the server is a refusal: a request that timed out is retried as it is", () => {
+    const refusal = Object.assign(new Error("replicas > 1 not supported in non-clustered mode"), {
+      api_error: { code: 500, err_code: 10074, description: "replicas > 1 not supported in non-clustered mode" },
+    });
+    const refused = replicasFailure("KV bucket mh_members", 3, refusal);
+    expect(refused).toBeInstanceOf(NatsReplicasError);
+    expect(isRefusedReplicas(refused)).toBe(true);
+    // nats.js's request timeout (a cluster busy electing, creating other streams): no answer, no verdict.
+    const timeout = Object.assign(new Error("TIMEOUT"), { code: "TIMEOUT" });
+    expect(replicasFailure("KV bucket mh_members", 3, timeout)).toBe(timeout);
+    expect(isRefusedReplicas(replicasFailure("KV bucket mh_members", 3, timeout))).toBe(false);
+    // One copy: errors pass through as they are.
+    expect(replicasFailure("KV bucket mh_members", 1, refusal)).toBe(refusal);
   });
 });

@@ -92,7 +92,11 @@ export class TestPipeline {
     const child = startCli([kind, "--health-port", String(port), ...(this.o.flags ?? [])], this.env);
     this.healthPorts.set(child, port);
     this.replicas.set(kind, [...(this.replicas.get(kind) ?? []), child]);
-    const ready = waitForReady(port, 90_000, `${kind} replica`);
+    // A replica that never gets ready says why: its exit, and the end of its log.
+    const ready = waitForReady(port, 90_000, `${kind} replica`).catch((err: unknown) => {
+      const exit = child.exitCode !== null || child.signalCode !== null ? `exited ${child.signalCode ?? child.exitCode}` : "still running";
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (${exit}); its log ends:\n${child.output.stderr.slice(-3000)}`);
+    });
     ready.catch(() => undefined); // a replica killed before it was ready: only a caller that awaits it cares
     return { child, ready };
   }
@@ -104,7 +108,7 @@ export class TestPipeline {
     );
   }
 
-  /** Resolves once the served ranking is non-empty: records flow through every stage. */
+  /** Resolves once the served ranking is non-empty: records flow through every stage; the replicas' logs on failure. */
   async waitForRanking(timeoutMs = 60_000): Promise<void> {
     const client = trendingClient(this.grpcAddr);
     try {
@@ -115,7 +119,9 @@ export class TestPipeline {
           return typeof s !== "string" && s.topics.length > 0 ? true : typeof s === "string" ? s : "no ranking yet";
         },
         timeoutMs,
-      );
+      ).catch((err: unknown) => {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\n${this.logs()}`);
+      });
     } finally {
       client.close();
     }

@@ -4,13 +4,15 @@
  * min.insync.replicas 2), the pipeline loses nothing when a broker node goes away while
  * records flow, and no service restarts. The NATS server leading the dedup stream and the
  * Kafka broker leading partition 0 are SIGKILLed and started again, then the active KRaft
- * controller, and another NATS server is frozen (SIGSTOP) for 15 s.
+ * controller, and another NATS server is frozen (SIGSTOP) for 15 s. Every ranking served
+ * meanwhile (WatchTrending) must be exact for the cut it names, however stale.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { trendingClient, watchTrending, type ServedSnapshot } from "@meetuphype/grpc";
 import { freeClusterPorts, kraftLeader, startLocalCluster, type LocalCluster } from "@meetuphype/infra";
 import {
   auditDelivery,
@@ -22,17 +24,20 @@ import {
   uniqueName,
 } from "@meetuphype/testkit";
 import { generated, sleep } from "./harness.js";
+import { checkServedCuts, readTopic } from "./served-cuts.js";
 
 describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)", () => {
   let dir: string;
   let cluster: LocalCluster;
   let p: TestPipeline | undefined;
+  let stopWatching: (() => void) | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mh-ha-"));
     cluster = await startLocalCluster({ dir, ...KAFKA_JARS, ports: await freeClusterPorts(3), kafkaHeap: "384m" });
   }, 240_000);
   afterEach(async () => {
+    stopWatching?.();
     await p?.stop();
   });
   afterAll(async () => {
@@ -54,32 +59,46 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     });
     const producing = p.produce(["--input", "-", "--rate", "400"], `${lines.join("\n")}\n`);
     await p.waitForRanking(120_000);
+    // Every ranking served from here on, with when it came and which fault was under way.
+    const served: { snap: ServedSnapshot; during: string }[] = [];
+    let during = "before the faults";
+    const client = trendingClient(p.grpcAddr);
+    const watch = watchTrending(client, 0, (snap) => void served.push({ snap, during }));
+    stopWatching = () => {
+      watch.cancel();
+      client.close();
+    };
 
     const stream = await streamPlacement(natsUrl, `${prefix}_dedup`);
     expect(stream.replicas).toBe(3);
     const natsLeader = stream.leader ?? "";
     expect(natsLeader).toMatch(/^nats-[123]$/);
+    during = `${natsLeader} killed`;
     await cluster.server(natsLeader).restart({ crash: true, downMs: 5000 });
     console.log(`SIGKILLed ${natsLeader} (leader of the dedup stream), started again after 5 s`);
 
     const partitions = await partitionPlacement(kafkaBrokers, prefix);
     expect(partitions.map((q) => q.replicas)).toEqual(partitions.map(() => 3));
     const kafkaLeader = partitions.find((q) => q.partition === 0)?.leader;
+    during = `kafka-${kafkaLeader} killed`;
     await cluster.server(`kafka-${kafkaLeader}`).restart({ crash: true, downMs: 5000 });
     console.log(`SIGKILLed kafka-${kafkaLeader} (leader of partition 0), started again after 5 s`);
 
     // The active KRaft controller, as the nodes wrote it down (it may be the node just restarted).
     const controller = kraftLeader(cluster.nodes);
     expect(controller, "the active KRaft controller").toBeDefined();
+    during = `kafka-${controller} (controller) killed`;
     await cluster.server(`kafka-${controller}`).restart({ crash: true, downMs: 5000 });
     console.log(`SIGKILLed kafka-${controller} (the active KRaft controller), started again after 5 s`);
 
     const frozen = cluster.server(["nats-1", "nats-2", "nats-3"].find((s) => s !== natsLeader) ?? "nats-1");
+    during = "a NATS server frozen";
     frozen.stall();
     await sleep(15_000);
     frozen.resume();
     console.log("froze a NATS server for 15 s");
 
+    during = "after the faults";
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
     const model = referenceRanking(lines, DEFAULT_PARAMS);
@@ -96,6 +115,20 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
           : `${audit.valid} valid records in the topic, ${audit.missing.length} never reached dedup`;
       throw new Error(`${String(err)}\n${where}\n(every replica's whole log is in ${logs})`);
     });
+    stopWatching();
+    // What viewers saw while nodes were away: each ranking exact for the cut it names.
+    const v = checkServedCuts(
+      served.map((x) => x.snap),
+      await readTopic(kafkaBrokers, prefix),
+      prefix,
+    );
+    const windows = [...new Set(served.map((x) => x.during))].map((d) => {
+      const in_ = served.filter((x) => x.during === d).map((x) => x.snap);
+      return `${d}: ${in_.length} (${in_.filter((x) => x.stale === true).length} stale, ${in_.filter((x) => x.catchingUp === true).length} catching up)`;
+    });
+    console.log(`served while nodes were away: ${windows.join("; ")}; ${v.wrong.length} not exact`);
+    expect(v.wrong.slice(0, 5), "rankings not exact for their cut").toEqual([]);
+    expect(v.growing, "cuts only grow").toBe(true);
     const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix });
     console.log(`replicated brokers: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`);
     expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);
