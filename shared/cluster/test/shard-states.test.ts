@@ -29,72 +29,23 @@ describe("shard states", () => {
   });
 
   it("converged: exactly the desired shards running, nothing starting or handed over, not leaving", () => {
-    const running = (): ShardState => ({ phase: "running", lease: lease() });
+    const running: ShardState = { phase: "running", lease: lease() };
     const watching: ShardState = { phase: "watching", rev: 3, since: 0 };
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, running()],
-          [5, watching],
-        ]),
-        [1, 2],
-        false,
-      ),
-    ).toBe(true);
-    expect(converged(states([]), [], false)).toBe(true);
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, running()],
-        ]),
-        [1, 2],
-        true,
-      ),
-    ).toBe(false);
-    expect(converged(states([[1, running()]]), [1, 2], false)).toBe(false);
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, running()],
-          [3, running()],
-        ]),
-        [1, 2],
-        false,
-      ),
-    ).toBe(false);
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, { phase: "starting", lease: lease() }],
-        ]),
-        [1, 2],
-        false,
-      ),
-    ).toBe(false);
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, running()],
-          [3, { phase: "handing-over", lease: lease() }],
-        ]),
-        [1, 2],
-        false,
-      ),
-    ).toBe(false);
-    expect(
-      converged(
-        states([
-          [1, running()],
-          [2, watching],
-        ]),
-        [1, 2],
-        false,
-      ),
-    ).toBe(false);
+    const starting: ShardState = { phase: "starting", lease: lease() };
+    const handingOver: ShardState = { phase: "handing-over", lease: lease() };
+    const cases: [string, ShardState[], boolean, boolean][] = [
+      // [what, states of shards 1, 2, 3 ..., leaving, converged] with shards 1 and 2 desired
+      ["both running, another watched", [running, running, watching], false, true],
+      ["both running, but leaving", [running, running], true, false],
+      ["one missing", [running], false, false],
+      ["one more running", [running, running, running], false, false],
+      ["one still starting", [running, starting], false, false],
+      ["one being handed over", [running, running, handingOver], false, false],
+      ["one only watched", [running, watching], false, false],
+    ];
+    for (const [what, list, leaving, want] of cases) {
+      expect(converged(states(list.map((s, i) => [i + 1, s])), [1, 2], leaving), what).toBe(want);
+    }
+    expect(converged(states([]), [], false), "nothing desired, nothing held").toBe(true);
   });
 });

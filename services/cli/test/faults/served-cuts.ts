@@ -3,10 +3,9 @@
  * must be the model's ranking over exactly the records of the cut it names (each partition's
  * prefix up to `next`), at that cut's clock, and the cuts only grow.
  */
-import { Kafka, logLevel } from "kafkajs";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import type { ServedSnapshot } from "@meetuphype/grpc";
-import { eventually, rankingDifferences, referenceRanking, uniqueName } from "@meetuphype/testkit";
+import { rankingDifferences, readTopic as readTopicRecords, referenceRanking } from "@meetuphype/testkit";
 
 export interface Stored {
   readonly partition: number;
@@ -16,25 +15,8 @@ export interface Stored {
 
 /** Every record of `topic` (up to its end offsets when called), read back from Kafka. */
 export async function readTopic(brokers: string, topic: string): Promise<Stored[]> {
-  const kafka = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const count = ends.reduce((n, e) => n + Number(e.high) - Number(e.low), 0);
-  const consumer = kafka.consumer({ groupId: uniqueName("cutreader") });
-  const got: Stored[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ partition, message }) => {
-      got.push({ partition, offset: Number(message.offset), line: message.value?.toString("utf8") ?? "" });
-      return Promise.resolve();
-    },
-  });
-  await eventually("the topic read back", () => Promise.resolve(got.length >= count ? true : `${got.length} of ${count}`), 60_000);
-  await consumer.disconnect();
-  return got;
+  const records = await readTopicRecords(brokers, topic);
+  return records.map((r) => ({ partition: r.partition, offset: r.offset, line: r.value?.toString("utf8") ?? "" }));
 }
 
 /** The lines inside a snapshot's cut, each partition in offset order. */
