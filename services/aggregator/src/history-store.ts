@@ -4,7 +4,7 @@
  * sparklines. Points beyond the horizon are deleted; the bucket's TTL is a safety net.
  */
 import type { JetStreamClient, KV } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import { HistoryPoint as WirePoint } from "@meetuphype/proto";
 import { describe, ensureReplicas, kvStream, replicasFailure, type Names } from "@meetuphype/cluster";

@@ -7,7 +7,7 @@
  * read they are not marked catching up.
  */
 import type { Admin } from "kafkajs";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { recordsBehind, type Positions } from "@meetuphype/core";
 import { describe } from "@meetuphype/cluster";
 

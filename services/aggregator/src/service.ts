@@ -5,7 +5,7 @@
  * prints it when it changes.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import {
   aggregatorKey,
   askedCutKey,

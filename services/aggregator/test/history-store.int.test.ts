@@ -1,7 +1,7 @@
 /** The aggregator's history in a real NATS KV bucket: what one store saves, the next one loads; minutes beyond the horizon are deleted. */
 import { connect } from "nats";
 import { describe, expect, inject, it } from "vitest";
-import { createLogger } from "@meetuphype/actors";
+import { createLogger } from "@meetuphype/log";
 import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
 import { uniqueName } from "@meetuphype/testkit";
 import { names } from "@meetuphype/cluster";

@@ -1,5 +1,5 @@
 /** `meetuphype board`: the live page, JSON and event stream, fed by one WatchTrending stream. */
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { BOARD_OPTIONS, boardConfig } from "./config.js";

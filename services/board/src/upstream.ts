@@ -4,7 +4,7 @@
  * (`followTrending`). When it fails or ends, the board says so to every viewer and
  * reconnects with backoff for as long as it runs.
  */
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import {
   DEFAULT_RECONNECT,
   followReason,

@@ -5,7 +5,7 @@
  */
 import type { TrendingParams } from "@meetuphype/core";
 import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board";
-import type { LogFormat, LogLevel } from "@meetuphype/actors";
+import type { LogFormat, LogLevel } from "@meetuphype/log";
 import {
   EMIT_INTERVAL,
   GRPC_HOST,

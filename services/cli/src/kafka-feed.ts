@@ -6,7 +6,7 @@
  * every partition has been read up to its end offset at start.
  */
 import type { Consumer } from "kafkajs";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
 import { connectionError } from "@meetuphype/cluster";
 import { createKafka, kafkaSecured } from "@meetuphype/kafka";

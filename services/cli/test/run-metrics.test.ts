@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, silentLogger } from "@meetuphype/actors";
+import { FakeClock } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { createMetrics } from "@meetuphype/metrics";
 import { EmbeddedPipeline, SyntheticSource } from "@meetuphype/pipeline";

@@ -1,5 +1,5 @@
 /** `meetuphype counter`: a counter replica. */
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import { decodeCoverageNotice, decodeRankRequest, describe, replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";

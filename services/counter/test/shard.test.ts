@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { NatsConnection } from "nats";
-import { silentLogger } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import { decodeShardTopK, encodeDeltaBatch, FencedEffects, names, type ShardServiceEnv } from "@meetuphype/cluster";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { createMetrics } from "@meetuphype/metrics";

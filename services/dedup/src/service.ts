@@ -1,5 +1,5 @@
 /** `meetuphype dedup`: a dedup replica. */
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";

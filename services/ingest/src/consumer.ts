@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "kafkajs";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { describe, retry } from "@meetuphype/cluster";
 import { backoffDelay, type Backoff } from "@meetuphype/core";
 

@@ -1,7 +1,7 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
 import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import {
   connectNats,
   describe,

@@ -2,7 +2,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { lineBatches } from "@meetuphype/pipeline";
 
 export async function* httpLines(url: string, signal: AbortSignal, logger: Logger, maxBackoffMs = 30_000): AsyncGenerator<string[]> {

@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "kafkajs";
-import { commandLogger } from "@meetuphype/actors";
+import { commandLogger } from "@meetuphype/log";
 import { retry } from "@meetuphype/cluster";
 import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka, isUnacceptableRecord, startProducer } from "@meetuphype/kafka";

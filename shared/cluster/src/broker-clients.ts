@@ -6,7 +6,7 @@
  * by every user of the machine.
  */
 import { credsAuthenticator, type ConnectionOptions } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { readSettingFile, type NatsSecurity, type TlsFiles } from "@meetuphype/config";
 
 function readSetting(path: string, setting: string, logger: Logger, secret: boolean): Buffer {

@@ -7,7 +7,7 @@
  */
 import { KnownError } from "@meetuphype/core";
 import { connect, Events, type NatsConnection } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { NatsConfig } from "@meetuphype/config";
 import { describe, retry, RetryAbortedError } from "./retry.js";
 import { natsConnectOptions } from "./broker-clients.js";

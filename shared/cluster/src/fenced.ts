@@ -6,7 +6,7 @@
  * that lost its lease (fencing).
  */
 import { KnownError } from "@meetuphype/core";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { PublishAck } from "./js-publisher.js";
 import type { ShardLease } from "./ownership-types.js";
 import { retry } from "./retry.js";

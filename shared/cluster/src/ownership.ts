@@ -22,7 +22,7 @@
  * The class holds no timers: `tick()` is called every second by the service (or by the
  * simulation test, on a fake clock).
  */
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { shardsOf } from "./assignment.js";
 import { CasConflictError, type LeaseKv } from "./lease-kv.js";
 import { LeaseKeeper } from "./lease-keeper.js";

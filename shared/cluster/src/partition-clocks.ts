@@ -7,7 +7,7 @@
  * never past the stored `next`) continues the partition's clock exactly.
  */
 import type { KV } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { Mark } from "@meetuphype/core";
 import { decodePartitionClock, encodePartitionClock, partitionClockKey } from "./control-plane.js";
 

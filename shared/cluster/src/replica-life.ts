@@ -3,7 +3,7 @@
  * wiring): what /readyz answers, which per-shard gauges carry values, when the owned set is worth
  * a log line, and how a SIGTERM hand-over ends within its deadline. Each is tested without brokers.
  */
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { Metrics, Readiness } from "@meetuphype/metrics";
 import type { ShardKind } from "./names.js";
 

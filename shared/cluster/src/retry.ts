@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay, KnownError, type Backoff } from "@meetuphype/core";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 
 export interface RetryOptions {
   /** What is being done, for the log line: "publish to mh.dedup.3". */

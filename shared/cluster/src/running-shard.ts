@@ -8,7 +8,8 @@
  *      └─────────abandon()─────────────────▶ abandoned (at once: nothing more is published or saved)
  */
 import { setMaxListeners } from "node:events";
-import { Actor, type Logger } from "@meetuphype/actors";
+import { Actor } from "@meetuphype/actors";
+import { type Logger } from "@meetuphype/log";
 import { LeaseExpiredError, underLease } from "./fenced.js";
 import type { ShardLease } from "./ownership-types.js";
 import { describe, RetryAbortedError } from "./retry.js";

@@ -1,6 +1,6 @@
 /** Feeding one shard from JetStream, in order, whatever happens to the subscription. */
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { backoffDelay, type Backoff } from "@meetuphype/core";
 import { describe } from "./retry.js";
 

@@ -3,7 +3,7 @@
  * grouped), and the feed's port (`ShardFeed`): the contract between a stage and the shard
  * runtime (shard-runner.ts, running-shard.ts).
  */
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 
 /** One message of a shard's stream. */
 export interface StreamMessage {

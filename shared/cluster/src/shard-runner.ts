@@ -10,7 +10,7 @@
  * the last handled sequence.
  */
 import type { JetStreamClient } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { LeaseExpiredError } from "./fenced.js";
 import type { ShardLease, ShardRunner } from "./ownership-types.js";
 import { RunningShard } from "./running-shard.js";

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { createMetrics, type Metrics } from "@meetuphype/metrics";
 import { connectNats, natsHealth } from "./connect.js";
 import type { NatsSecurity } from "@meetuphype/config";

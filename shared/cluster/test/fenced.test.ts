@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import { FencedEffects, LeaseExpiredError, RetryAbortedError, type PublishAck } from "../src/index.js";
 
 const ack = (seq: number): PublishAck => ({ stream: "s", seq, duplicate: false });

@@ -15,7 +15,7 @@
  * runtime (`JetStreamShards`, its snapshots loaded and saved on the simulated clock).
  */
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import { JetStreamShards, Membership, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
 import { clientKv, MemoryBucket, Proc, Rng, World, type NetworkConditions } from "./sim/world.js";
 

@@ -1,6 +1,6 @@
 /** The decisions of a shard replica's life (replica-life.ts), without brokers. */
 import { describe, expect, it } from "vitest";
-import { createLogger } from "@meetuphype/actors";
+import { createLogger } from "@meetuphype/log";
 import { createMetrics } from "@meetuphype/metrics";
 import { leaveWithin, OwnedSet, shardReadiness, updateShardGauges, type AssignmentView } from "../src/replica-life.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineLogger } from "@meetuphype/actors";
+import { lineLogger } from "@meetuphype/log";
 import { retry, RetryAbortedError } from "../src/index.js";
 
 const quiet = () => {

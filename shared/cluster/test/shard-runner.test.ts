@@ -1,6 +1,6 @@
 /** The shard runtime (JetStreamShards) without a broker: a feed, a snapshot store and a lease the test holds. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { silentLogger } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import {
   JetStreamShards,
   LeaseExpiredError,

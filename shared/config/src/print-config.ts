@@ -3,7 +3,7 @@
  * with where its value came from, secrets masked — what an operator compares
  * with what they meant to set.
  */
-import { REDACTED, redactSecrets } from "@meetuphype/actors";
+import { REDACTED, redactSecrets } from "@meetuphype/log";
 import { parseOptions, type OptionSpec } from "./options.js";
 
 /** A value with its secrets masked: secret options whole, and the password in `scheme://user:password@host` URLs. Pure. */

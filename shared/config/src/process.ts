@@ -1,5 +1,5 @@
 /** The process wiring every command and service shares: signals, exit codes and known errors. */
-import { redactSecrets } from "@meetuphype/actors";
+import { redactSecrets } from "@meetuphype/log";
 import { isKnownError } from "@meetuphype/core";
 import type { CommandContext } from "./context.js";
 import { ConfigError } from "./errors.js";

@@ -1,6 +1,6 @@
 /** Kafka clients built from the parsed security settings (`@meetuphype/config`'s broker-security). */
 import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from "kafkajs";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
 import { tlsOptions } from "@meetuphype/cluster";
 import { kafkaLogCreator } from "./log.js";

@@ -4,7 +4,7 @@
  * go out at warn, so that an error in the log is something to act on.
  */
 import { logLevel, type logCreator } from "kafkajs";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 
 /** Connection trouble and leadership moves: kafkajs retries them, a broker coming up or restarting causes them. */
 const TRANSIENT =

@@ -7,7 +7,7 @@ import { KnownError } from "@meetuphype/core";
 import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import type { KafkaSecurity } from "@meetuphype/config";
 import { kafkaSecured } from "./client.js";
-import type { Logger } from "@meetuphype/actors";
+import type { Logger } from "@meetuphype/log";
 import { retryKafka } from "./retry.js";
 
 export const TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

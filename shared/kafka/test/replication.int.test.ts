@@ -6,7 +6,7 @@
  */
 import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, inject, it } from "vitest";
-import { createLogger } from "@meetuphype/actors";
+import { createLogger } from "@meetuphype/log";
 import { uniqueName } from "@meetuphype/testkit";
 import { ensureTopics, KafkaTopicSettingsError } from "../src/index.js";
 

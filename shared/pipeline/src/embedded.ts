@@ -3,7 +3,8 @@
  * aggregator, as actors over the in-memory transport. The distributed services
  * run the same logic classes over NATS.
  */
-import { Actor, InMemoryTransport, ShardHost, type Clock, type Logger } from "@meetuphype/actors";
+import { Actor, InMemoryTransport, ShardHost, type Clock } from "@meetuphype/actors";
+import { type Logger } from "@meetuphype/log";
 import { clockOf, ClockMode, versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
 import type { DeadLetterSink } from "./dead-letter.js";
 import { subjects, type CounterMessage, type DedupBatch, type RankRequest, type ShardTopK } from "./messages.js";

@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FakeClock, silentLogger } from "@meetuphype/actors";
+import { FakeClock } from "@meetuphype/actors";
+import { silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
 import { EmbeddedPipeline, type Snapshot } from "../src/index.js";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLogger, FakeClock, silentLogger } from "@meetuphype/actors";
+import { FakeClock } from "@meetuphype/actors";
+import { createLogger, silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
 import { EmbeddedPipeline, ParseThread, SyntheticSource, type Rejection, type Snapshot } from "../src/index.js";

@@ -1,6 +1,6 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
-import { createLogger, type Logger } from "@meetuphype/actors";
+import { createLogger, type Logger } from "@meetuphype/log";
 import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { RunMetrics } from "../run-metrics.js";
 import { recordHistory, startTrendingServer } from "@meetuphype/grpc";

@@ -3,7 +3,7 @@
  * Kafka alone (no service needs to answer): replicas, shard owners, pending
  * messages, snapshot ages, ingest lag per partition, the last ranking.
  */
-import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/actors";
+import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
 import { connectionError, connectNatsOnce, names } from "@meetuphype/cluster";
 import { assembleStatus, readRawStatus, type ClusterStatus } from "../cluster-status.js";
