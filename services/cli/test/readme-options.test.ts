@@ -22,7 +22,8 @@ describe("the README", () => {
     for (const [command, load] of Object.entries(COMMANDS)) {
       for (const s of (await load()).options) {
         if (s.flag === "help") continue;
-        if (!named(s.flag, readme)) missing.push(`${command} --${s.flag}`);
+        const negated = s.type === "bool" && named(`no-${s.flag}`, readme);
+        if (!named(s.flag, readme) && !negated) missing.push(`${command} --${s.flag}`);
         if (s.env !== undefined && !new RegExp(`\`[^\`]*\\b${s.env}\\b`).test(readme)) missing.push(`${command} ${s.env}`);
       }
     }

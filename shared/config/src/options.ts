@@ -1,8 +1,10 @@
 /**
  * Declarative option tables: each option has one kebab-case flag, one
  * environment variable, a type, a default and a line of help. Parsed once, at
- * start-up, by `parseOptions`; nothing else reads process.env.
+ * start-up, by `parseOptions`: the command line by commander, the environment
+ * from the map it is given; nothing else reads process.env.
  */
+import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "./errors.js";
 
 export type OptionType = "int" | "number" | "bool" | "string";
@@ -54,65 +56,101 @@ function convert(s: OptionSpec, raw: string, fromEnv: boolean): string | number 
   }
 }
 
+/** Rewrites `--flag=value` of a boolean option (commander takes none) to `--flag` or `--no-flag`. */
+function booleansWithValues(specs: readonly OptionSpec[], argv: readonly string[]): string[] {
+  const byFlag = new Map(specs.map((s) => [s.flag, s]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") return [...out, ...argv.slice(i)];
+    const m = /^--(no-)?([^=]+)=(.*)$/s.exec(arg);
+    const spec = m === null ? undefined : byFlag.get(m[2] as string);
+    if (m !== null && spec?.type === "bool") {
+      const on = convert(spec, m[3] as string, false) !== (m[1] !== undefined);
+      out.push(on ? `--${spec.flag}` : `--no-${spec.flag}`);
+      continue;
+    }
+    out.push(arg);
+    // The value of an option that takes one is left alone, even when it looks like a flag.
+    const taking = arg.startsWith("--") ? byFlag.get(arg.slice(2)) : undefined;
+    if (taking !== undefined && taking.type !== "bool" && i + 1 < argv.length) out.push(argv[++i] as string);
+  }
+  return out;
+}
+
+/** A commander program for an option table: no help option of its own, no output, errors thrown. */
+function program(specs: readonly OptionSpec[]): { cmd: Command; attribute: Map<string, string> } {
+  const cmd = new Command()
+    .helpOption(false)
+    .allowExcessArguments(true)
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  const attribute = new Map<string, string>();
+  for (const s of specs) {
+    const short = s.short !== undefined ? `-${s.short}, ` : "";
+    const opt = new Option(`${short}--${s.flag}${s.type === "bool" ? "" : " <value>"}`, s.help);
+    if (s.type !== "bool") opt.argParser((raw: string) => convert(s, raw, false));
+    cmd.addOption(opt);
+    if (s.type === "bool") cmd.addOption(new Option(`--no-${s.flag}`).hideHelp());
+    attribute.set(s.flag, opt.attributeName());
+  }
+  return { cmd, attribute };
+}
+
+/** commander's refusal, in this project's words. */
+function refusal(err: CommanderError): ConfigError {
+  const message = err.message.replace(/^error: /, "");
+  if (err.code === "commander.unknownOption") {
+    const [, arg, hint] = /^unknown option '(.*)'(?:\s*\(Did you mean (.*)\?\))?/s.exec(message) ?? [];
+    return new ConfigError(`unknown option ${arg ?? "?"}${hint !== undefined ? ` (did you mean ${hint}?)` : " (see --help)"}`);
+  }
+  if (err.code === "commander.optionMissingArgument") {
+    const flag = /--[^ ']+/.exec(message)?.[0];
+    return new ConfigError(`${flag ?? "an option"} needs a value`);
+  }
+  return new ConfigError(message);
+}
+
 /**
  * Flags win over environment variables, which win over defaults. Returns the
- * values by flag name, and the positional arguments.
+ * values by flag name, the positional arguments, and where each value came from.
+ * The command line is read by commander; the environment is read from `env` only.
  */
 export function parseOptions(
   specs: readonly OptionSpec[],
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): { values: OptionValues; positionals: string[]; sources: Record<string, OptionSource> } {
-  const byFlag = new Map(specs.map((s) => [s.flag, s]));
-  const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
+  const { cmd, attribute } = program(specs);
+  try {
+    cmd.parse(booleansWithValues(specs, argv), { from: "user" });
+  } catch (err) {
+    throw err instanceof CommanderError ? refusal(err) : err;
+  }
+  const given = cmd.opts<Record<string, string | number | boolean | undefined>>();
   const values: OptionValues = {};
-  const fromEnv = new Set<string>();
-  const fromFlag = new Set<string>();
+  const sources: Record<string, OptionSource> = {};
   for (const s of specs) {
-    if (s.default !== undefined) values[s.flag] = s.default;
+    const key = attribute.get(s.flag) as string;
     const e = s.env === undefined ? undefined : env[s.env];
-    if (e !== undefined && e !== "") {
+    if (cmd.getOptionValueSource(key) === "cli") {
+      values[s.flag] = given[key];
+      sources[s.flag] = "flag";
+    } else if (e !== undefined && e !== "") {
       values[s.flag] = convert(s, e, true);
-      fromEnv.add(s.flag);
+      sources[s.flag] = "env";
+    } else {
+      if (s.default !== undefined) values[s.flag] = s.default;
+      sources[s.flag] = "default";
     }
-  }
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : arg.slice(1);
-    const spec = arg.startsWith("--")
-      ? byFlag.get(name.startsWith("no-") && byFlag.get(name.slice(3))?.type === "bool" ? name.slice(3) : name)
-      : byShort.get(name);
-    if (spec === undefined) throw new ConfigError(`unknown option ${arg} (see --help)`);
-    fromEnv.delete(spec.flag);
-    fromFlag.add(spec.flag);
-    if (spec.type === "bool" && eq === -1) {
-      values[spec.flag] = !name.startsWith("no-");
-      continue;
-    }
-    const raw = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined) throw new ConfigError(`--${spec.flag} needs a value`);
-    values[spec.flag] = convert(spec, raw, false);
-  }
-  for (const s of specs) {
     const v = values[s.flag];
     if (v !== undefined && s.check !== undefined) {
       const problem = s.check(v as never);
-      if (problem !== undefined) throw new ConfigError(`${describeSource(s, fromEnv.has(s.flag))} ${problem}, got ${JSON.stringify(v)}`);
+      if (problem !== undefined)
+        throw new ConfigError(`${describeSource(s, sources[s.flag] === "env")} ${problem}, got ${JSON.stringify(v)}`);
     }
   }
-  const sources: Record<string, OptionSource> = {};
-  for (const s of specs) sources[s.flag] = fromFlag.has(s.flag) ? "flag" : fromEnv.has(s.flag) ? "env" : "default";
-  return { values, positionals, sources };
+  return { values, positionals: [...cmd.args], sources };
 }
 
 /** The help text of an option table. */

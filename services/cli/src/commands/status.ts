@@ -38,7 +38,7 @@ export const STATUS_OPTIONS: readonly OptionSpec[] = [
     default: "ingest",
     help: "ingest's consumer group (NAME_PREFIX is put in front)",
   },
-  { flag: "no-kafka", type: "bool", default: false, help: "skip the ingest lag (NATS only)" },
+  { flag: "kafka", type: "bool", default: true, help: "read the ingest lag from Kafka (--no-kafka: NATS only)" },
   ...SHARD_OPTIONS,
   { flag: "json", type: "bool", default: false, help: "one JSON object instead of tables" },
   LOG_LEVEL,
@@ -133,7 +133,7 @@ export async function statusCommand(argv: readonly string[], ctx: CommandContext
   } finally {
     await nc.close();
   }
-  const kafka = bool(v, "no-kafka")
+  const kafka = !bool(v, "kafka")
     ? undefined
     : await ingestLag(
         {
