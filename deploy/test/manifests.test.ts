@@ -15,6 +15,7 @@ import { DEDUP_OPTIONS } from "@meetuphype/dedup";
 import { INGEST_OPTIONS } from "@meetuphype/ingest";
 import { PRODUCER_OPTIONS } from "@meetuphype/producer";
 import { BOARD_OPTIONS } from "@meetuphype/board";
+import type { OptionSpec } from "@meetuphype/config";
 import { OVERLAYS, podSpec, render, type K8sObject } from "./render.js";
 
 const MODELS: Record<string, new (o: never) => { validate(): void }> = {
@@ -29,7 +30,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
 
 /** What each service reads, by the command its container runs. */
 const READS: Record<string, Set<string>> = Object.fromEntries(
-  Object.entries({
+  Object.entries<readonly OptionSpec[]>({
     produce: PRODUCER_OPTIONS,
     ingest: INGEST_OPTIONS,
     dedup: DEDUP_OPTIONS,

@@ -28,7 +28,7 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
+export const AGGREGATOR_OPTIONS = [
   ...KAFKA_OPTIONS,
   ...NATS_OPTIONS,
   NATS_REPLICAS,
@@ -40,7 +40,7 @@ export const AGGREGATOR_OPTIONS: readonly OptionSpec[] = [
   ...GRPC_TLS_OPTIONS,
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print the ranking to standard output when it changes" },
   ...SERVICE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 export interface AggregatorConfig extends BaseConfig, NatsConfig, KafkaConfig, NatsResourceConfig {
   /** The input topic: rankings name their cut in it, and its end offsets tell how far behind they are. */

@@ -1,5 +1,6 @@
 /** The board's configuration, parsed once from flags and environment variables. */
 import {
+  type ValuesOf,
   baseFrom,
   clientTlsFrom,
   intIn,
@@ -13,7 +14,7 @@ import {
 } from "@meetuphype/config";
 
 /** Where the page, the JSON and the event stream are served (the board service and `run`). */
-export const HTTP_OPTIONS: readonly OptionSpec[] = [
+export const HTTP_OPTIONS = [
   {
     flag: "http-port",
     env: "HTTP_PORT",
@@ -31,9 +32,9 @@ export const HTTP_OPTIONS: readonly OptionSpec[] = [
     help: "open event streams at most; more get 503",
     check: intIn(1, 1_000_000),
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const BOARD_OPTIONS: readonly OptionSpec[] = [
+export const BOARD_OPTIONS = [
   {
     flag: "addr",
     env: "TRENDING_ADDR",
@@ -44,7 +45,7 @@ export const BOARD_OPTIONS: readonly OptionSpec[] = [
   ...WATCH_TLS_OPTIONS,
   ...HTTP_OPTIONS,
   ...SERVICE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 export interface HttpConfig {
   readonly httpPort: number;
@@ -59,7 +60,7 @@ export interface BoardConfig extends BaseConfig, HttpConfig {
   readonly healthHost: string;
 }
 
-export const httpFrom = (v: Record<string, string | number | boolean | undefined>): HttpConfig => ({
+export const httpFrom = (v: ValuesOf<typeof HTTP_OPTIONS>): HttpConfig => ({
   httpPort: num(v, "http-port"),
   httpHost: str(v, "http-host") ?? "0.0.0.0",
   maxViewers: num(v, "max-viewers"),

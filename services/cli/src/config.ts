@@ -5,7 +5,7 @@
  */
 import type { TrendingParams } from "@meetuphype/core";
 import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board";
-import type { LogFormat, LogLevel } from "@meetuphype/log";
+import { LogFormat, LogLevel } from "@meetuphype/log";
 import {
   EMIT_INTERVAL,
   GRPC_HOST,
@@ -32,10 +32,10 @@ import {
   kafkaSecurityFrom,
   type KafkaSecurity,
   type OptionSpec,
-  type OptionValues,
+  type ValuesOf,
 } from "@meetuphype/config";
 
-export const RUN_OPTIONS: readonly OptionSpec[] = [
+export const RUN_OPTIONS = [
   {
     flag: "input",
     short: "i",
@@ -95,9 +95,9 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
-];
+] as const satisfies readonly OptionSpec[];
 
-export const WATCH_OPTIONS: readonly OptionSpec[] = [
+export const WATCH_OPTIONS = [
   { flag: "addr", env: "TRENDING_ADDR", type: "string", default: "localhost:50051", help: "host:port of TrendingService" },
   { flag: "limit", env: "LIMIT", type: "int", default: 0, help: "topics per snapshot (0 = the server's topN)", check: intIn(0, 10_000) },
   { flag: "once", type: "bool", default: false, help: "print the first snapshot, then exit" },
@@ -120,9 +120,9 @@ export const WATCH_OPTIONS: readonly OptionSpec[] = [
   },
   ...WATCH_TLS_OPTIONS,
   HELP,
-];
+] as const satisfies readonly OptionSpec[];
 
-export const GENERATE_OPTIONS: readonly OptionSpec[] = [
+export const GENERATE_OPTIONS = [
   { flag: "count", short: "n", type: "int", default: 1000, help: "lines to write", check: intIn(0, 1e12) },
   { flag: "seed", env: "SEED", type: "int", default: 1, help: "random seed" },
   { flag: "rate", env: "RATE", type: "number", default: 50, help: "records per second of virtual time", check: numIn(0.001, 1_000_000) },
@@ -135,7 +135,7 @@ export const GENERATE_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "output", short: "o", type: "string", help: "file to write (default: standard output)" },
   HELP,
-];
+] as const satisfies readonly OptionSpec[];
 
 export interface RunConfig {
   readonly params: TrendingParams;
@@ -169,7 +169,7 @@ export interface RunConfig {
  * `--count` mean a file or the synthetic source, whatever KAFKA_BROKERS says); a source set
  * twice at one level is an error. Returns the brokers, or undefined for the other sources.
  */
-function kafkaSource(v: OptionValues, sources: Record<string, OptionSource>): string | undefined {
+function kafkaSource(v: ValuesOf<typeof RUN_OPTIONS>, sources: Record<string, OptionSource>): string | undefined {
   const brokers = str(v, "kafka-brokers");
   if (brokers === undefined) return undefined;
   const flagged = (k: string): boolean => sources[k] === "flag";
@@ -228,8 +228,8 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     metricsHost: str(v, "metrics-host") ?? "0.0.0.0",
     http: httpFrom(v),
-    logLevel: str(v, "log-level") as LogLevel,
-    logFormat: str(v, "log-format") as LogFormat,
+    logLevel: str(v, "log-level") ?? LogLevel.Info,
+    logFormat: str(v, "log-format") ?? LogFormat.Text,
     help: bool(v, "help"),
   };
 }

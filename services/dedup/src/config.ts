@@ -19,13 +19,13 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const DEDUP_OPTIONS: readonly OptionSpec[] = [
+export const DEDUP_OPTIONS = [
   ...NATS_OPTIONS,
   NATS_REPLICAS,
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   ...SERVICE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 export interface DedupConfig extends BaseConfig, NatsConfig, NatsResourceConfig {
   readonly dedupShards: number;

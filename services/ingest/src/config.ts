@@ -25,7 +25,7 @@ import {
 } from "@meetuphype/config";
 import type { TrendingParams } from "@meetuphype/core";
 
-export const INGEST_OPTIONS: readonly OptionSpec[] = [
+export const INGEST_OPTIONS = [
   ...KAFKA_OPTIONS,
   ...KAFKA_TOPIC_OPTIONS,
   {
@@ -47,7 +47,7 @@ export const INGEST_OPTIONS: readonly OptionSpec[] = [
   ...SHARD_OPTIONS,
   ...MODEL_OPTIONS,
   ...SERVICE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 export interface IngestConfig extends BaseConfig, NatsConfig, KafkaConfig, NatsResourceConfig, KafkaTopicConfig {
   readonly topic: string;

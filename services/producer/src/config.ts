@@ -1,5 +1,7 @@
 /** The producer's configuration, parsed once from flags and environment variables. */
 import {
+  baseFrom,
+  type BaseConfig,
   kafkaFrom,
   kafkaTopicFrom,
   KAFKA_TOPIC_OPTIONS,
@@ -17,7 +19,7 @@ import {
   type OptionSpec,
 } from "@meetuphype/config";
 
-export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
+export const PRODUCER_OPTIONS = [
   ...KAFKA_OPTIONS,
   ...KAFKA_TOPIC_OPTIONS,
   {
@@ -61,23 +63,20 @@ export const PRODUCER_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
   ...SERVICE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 export type ProducerSource =
   | { readonly kind: "synthetic"; readonly seed: number; readonly rate: number; readonly count: number }
   | { readonly kind: "file"; readonly path: string; readonly speedup: number | undefined; readonly rate: number | undefined }
   | { readonly kind: "url"; readonly url: string };
 
-export interface ProducerConfig extends KafkaConfig, KafkaTopicConfig {
+export interface ProducerConfig extends BaseConfig, KafkaConfig, KafkaTopicConfig {
   readonly topic: string;
   readonly source: ProducerSource;
   readonly partitions: number;
   readonly progress: boolean;
   readonly healthPort: number;
   readonly healthHost: string;
-  readonly logLevel: string;
-  readonly logFormat: string;
-  readonly help: boolean;
 }
 
 export function producerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ProducerConfig {
@@ -97,6 +96,7 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
         ? { kind: "file", path: input, speedup, rate }
         : { kind: "synthetic", seed: num(v, "seed"), rate: rate ?? 50, count: num(v, "count") };
   return {
+    ...baseFrom(v),
     ...kafkaFrom(v),
     ...kafkaTopicFrom(v),
     topic: str(v, "kafka-topic") ?? "meetup",
@@ -105,8 +105,5 @@ export function producerConfig(argv: readonly string[], env: Readonly<Record<str
     progress: bool(v, "progress"),
     healthPort: num(v, "health-port"),
     healthHost: str(v, "health-host") ?? "0.0.0.0",
-    logLevel: str(v, "log-level") ?? "info",
-    logFormat: str(v, "log-format") ?? "text",
-    help: bool(v, "help"),
   };
 }

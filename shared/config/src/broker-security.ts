@@ -4,9 +4,9 @@
  * paths here; the files are read where the connection is made.
  */
 import { ConfigError } from "./errors.js";
-import type { OptionSpec, OptionValues } from "./options.js";
+import { str, type FlagsOf, type OptionSpec, type ValuesOf } from "./options.js";
 
-export const NATS_SECURITY_OPTIONS: readonly OptionSpec[] = [
+export const NATS_SECURITY_OPTIONS = [
   { flag: "nats-user", env: "NATS_USER", type: "string", help: "NATS user name (with --nats-password)" },
   { flag: "nats-password", env: "NATS_PASSWORD", type: "string", secret: true, help: "NATS password of --nats-user" },
   { flag: "nats-token", env: "NATS_TOKEN", type: "string", secret: true, help: "NATS authentication token" },
@@ -14,12 +14,12 @@ export const NATS_SECURITY_OPTIONS: readonly OptionSpec[] = [
   { flag: "nats-tls-ca", env: "NATS_TLS_CA", type: "string", help: "NATS over TLS: the CA of the server's certificate (PEM file)" },
   { flag: "nats-tls-cert", env: "NATS_TLS_CERT", type: "string", help: "NATS over TLS: a client certificate (PEM file)" },
   { flag: "nats-tls-key", env: "NATS_TLS_KEY", type: "string", help: "with --nats-tls-cert: its private key (PEM file)" },
-];
+] as const satisfies readonly OptionSpec[];
 
 export const KAFKA_SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
-export const KAFKA_SECURITY_OPTIONS: readonly OptionSpec[] = [
+export const KAFKA_SECURITY_OPTIONS = [
   {
     flag: "kafka-sasl-mechanism",
     env: "KAFKA_SASL_MECHANISM",
@@ -46,7 +46,7 @@ export const KAFKA_SECURITY_OPTIONS: readonly OptionSpec[] = [
   { flag: "kafka-tls-ca", env: "KAFKA_TLS_CA", type: "string", help: "with --kafka-tls: the CA of the brokers' certificates (PEM file)" },
   { flag: "kafka-tls-cert", env: "KAFKA_TLS_CERT", type: "string", help: "with --kafka-tls: a client certificate (PEM file)" },
   { flag: "kafka-tls-key", env: "KAFKA_TLS_KEY", type: "string", help: "with --kafka-tls-cert: its private key (PEM file)" },
-];
+] as const satisfies readonly OptionSpec[];
 
 /** PEM files of a TLS client: each absent one means "not used" (the system's CAs for `ca`). */
 export interface TlsFiles {
@@ -76,7 +76,11 @@ export interface KafkaSecurity {
 export const NO_NATS_SECURITY: NatsSecurity = { login: { kind: "none" } };
 export const NO_KAFKA_SECURITY: KafkaSecurity = {};
 
-const get = (v: OptionValues, k: string): string | undefined => (v[k] === undefined || v[k] === "" ? undefined : String(v[k]));
+/** A string option's value; empty counts as unset. */
+const get = <V, K extends FlagsOf<V, string>>(v: V, k: K): NonNullable<V[K]> | undefined => {
+  const x = str(v, k);
+  return x === "" ? undefined : x;
+};
 
 function tlsFiles(
   ca: string | undefined,
@@ -89,8 +93,8 @@ function tlsFiles(
   return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) };
 }
 
-export function natsSecurityFrom(v: OptionValues): NatsSecurity {
-  const [user, password, token, creds] = ["nats-user", "nats-password", "nats-token", "nats-creds"].map((k) => get(v, k));
+export function natsSecurityFrom(v: ValuesOf<typeof NATS_SECURITY_OPTIONS>): NatsSecurity {
+  const [user, password, token, creds] = (["nats-user", "nats-password", "nats-token", "nats-creds"] as const).map((k) => get(v, k));
   const ways = [user !== undefined || password !== undefined, token !== undefined, creds !== undefined].filter(Boolean).length;
   if (ways > 1) throw new ConfigError("NATS logs in one way: NATS_USER and NATS_PASSWORD, or NATS_TOKEN, or NATS_CREDS (set only one)");
   if ((user === undefined) !== (password === undefined))
@@ -110,7 +114,7 @@ export function natsSecurityFrom(v: OptionValues): NatsSecurity {
   return { login, ...(tls !== undefined ? { tls } : {}) };
 }
 
-export function kafkaSecurityFrom(v: OptionValues): KafkaSecurity {
+export function kafkaSecurityFrom(v: ValuesOf<typeof KAFKA_SECURITY_OPTIONS>): KafkaSecurity {
   const mechanism = get(v, "kafka-sasl-mechanism")?.toLowerCase() as KafkaSaslMechanism | undefined;
   const [username, password] = [get(v, "kafka-sasl-username"), get(v, "kafka-sasl-password")];
   if (mechanism === undefined && (username !== undefined || password !== undefined))

@@ -1,6 +1,7 @@
 /** Settings shared by several commands and services: one name each, the same everywhere. */
+import { LogFormat, LogLevel } from "@meetuphype/log";
 import { ClockMode, DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
-import type { OptionSpec, OptionValues } from "./options.js";
+import { bool, num, str, type OptionSpec, type OptionValues, type ValuesOf } from "./options.js";
 import { KAFKA_SECURITY_OPTIONS, NATS_SECURITY_OPTIONS, kafkaSecurityFrom, natsSecurityFrom } from "./broker-security.js";
 import type { KafkaSecurity, NatsSecurity } from "./broker-security.js";
 
@@ -11,27 +12,27 @@ export const oneOf =
   (v: string) =>
     xs.includes(v) ? undefined : `must be one of ${xs.join(", ")}`;
 
-export const HELP: OptionSpec = { flag: "help", short: "h", type: "bool", help: "print this help and exit" };
-export const LOG_LEVEL: OptionSpec = {
+export const HELP = { flag: "help", short: "h", type: "bool", help: "print this help and exit" } as const satisfies OptionSpec;
+export const LOG_LEVEL = {
   flag: "log-level",
   env: "LOG_LEVEL",
   type: "string",
   default: "info",
   help: "debug, info, warn, error or silent",
-  check: oneOf("debug", "info", "warn", "error", "silent"),
-};
+  choices: Object.values(LogLevel),
+} as const satisfies OptionSpec;
 
-export const LOG_FORMAT: OptionSpec = {
+export const LOG_FORMAT = {
   flag: "log-format",
   env: "LOG_FORMAT",
   type: "string",
   default: "text",
   help: "text (a line per entry) or json (one JSON object a line, for log collectors)",
-  check: oneOf("text", "json"),
-};
+  choices: Object.values(LogFormat),
+} as const satisfies OptionSpec;
 
 /** The trending-model parameters (docs/trending-model.md). */
-export const MODEL_OPTIONS: readonly OptionSpec[] = [
+export const MODEL_OPTIONS = [
   { flag: "top-n", env: "TOP_N", type: "int", default: DEFAULT_PARAMS.topN, help: "topics per ranking", check: intIn(1, 10_000) },
   {
     flag: "window-days",
@@ -64,11 +65,11 @@ export const MODEL_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     default: DEFAULT_PARAMS.clock,
     help: "event (largest mtime seen) or processing (wall clock)",
-    check: oneOf(ClockMode.Event, ClockMode.Processing),
+    choices: [ClockMode.Event, ClockMode.Processing],
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const SHARD_OPTIONS: readonly OptionSpec[] = [
+export const SHARD_OPTIONS = [
   {
     flag: "dedup-shards",
     env: "DEDUP_SHARDS",
@@ -85,9 +86,9 @@ export const SHARD_OPTIONS: readonly OptionSpec[] = [
     help: "virtual counter shards (the same for every service)",
     check: intIn(1, 4096),
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const KAFKA_OPTIONS: readonly OptionSpec[] = [
+export const KAFKA_OPTIONS = [
   {
     flag: "kafka-brokers",
     env: "KAFKA_BROKERS",
@@ -97,20 +98,20 @@ export const KAFKA_OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "kafka-topic", env: "KAFKA_TOPIC", type: "string", default: "meetup", help: "the RSVP topic" },
   ...KAFKA_SECURITY_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 /** For the services that create NATS resources (ingest, dedup, counter, aggregator). */
-export const NATS_REPLICAS: OptionSpec = {
+export const NATS_REPLICAS = {
   flag: "nats-replicas",
   env: "NATS_REPLICAS",
   type: "int",
   default: 1,
   help: "replicas of every stream, KV bucket and object store the services create (at most the JetStream servers of the NATS cluster)",
   check: intIn(1, 5),
-};
+} as const satisfies OptionSpec;
 
 /** For the services that create Kafka topics (the producer, ingest). */
-export const KAFKA_TOPIC_OPTIONS: readonly OptionSpec[] = [
+export const KAFKA_TOPIC_OPTIONS = [
   {
     flag: "kafka-replication-factor",
     env: "KAFKA_REPLICATION_FACTOR",
@@ -127,9 +128,9 @@ export const KAFKA_TOPIC_OPTIONS: readonly OptionSpec[] = [
     help: "min.insync.replicas of the topics the services create (0 = the brokers' default)",
     check: intIn(0, 32),
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const NATS_OPTIONS: readonly OptionSpec[] = [
+export const NATS_OPTIONS = [
   { flag: "nats-url", env: "NATS_URL", type: "string", default: "nats://127.0.0.1:4222", help: "NATS server(s), comma-separated" },
   {
     flag: "name-prefix",
@@ -140,47 +141,43 @@ export const NATS_OPTIONS: readonly OptionSpec[] = [
     check: (v: string) => (/^[A-Za-z0-9_-]{1,32}$/.test(v) ? undefined : "must be 1-32 letters, digits, _ or -"),
   },
   ...NATS_SECURITY_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
-export const HEALTH_PORT: OptionSpec = {
+export const HEALTH_PORT = {
   flag: "health-port",
   env: "HEALTH_PORT",
   type: "int",
   default: 8080,
   help: "HTTP port of /healthz and /readyz (0 = any free port)",
   check: intIn(0, 65_535),
-};
+} as const satisfies OptionSpec;
 
-export const HEALTH_HOST: OptionSpec = {
+export const HEALTH_HOST = {
   flag: "health-host",
   env: "HEALTH_HOST",
   type: "string",
   default: "0.0.0.0",
   help: "address the health and metrics listener binds (127.0.0.1 keeps it local)",
-};
+} as const satisfies OptionSpec;
 
 /** What every distributed service takes after its own options: health listener, logging, help. */
-export const SERVICE_OPTIONS: readonly OptionSpec[] = [HEALTH_PORT, HEALTH_HOST, LOG_LEVEL, LOG_FORMAT, HELP];
+export const SERVICE_OPTIONS = [HEALTH_PORT, HEALTH_HOST, LOG_LEVEL, LOG_FORMAT, HELP] as const satisfies readonly OptionSpec[];
 
-export const str = (v: OptionValues, k: string): string | undefined => (v[k] === undefined ? undefined : String(v[k]));
-export const num = (v: OptionValues, k: string): number => Number(v[k]);
-export const bool = (v: OptionValues, k: string): boolean => v[k] === true;
-
-export function paramsFrom(v: OptionValues): TrendingParams {
+export function paramsFrom(v: ValuesOf<typeof MODEL_OPTIONS>): TrendingParams {
   return {
     topN: num(v, "top-n"),
     windowDays: num(v, "window-days"),
     decay: num(v, "decay"),
     idleMinutes: num(v, "idle-minutes"),
     includeEventNames: bool(v, "include-event-names"),
-    clock: str(v, "clock") as TrendingParams["clock"],
+    clock: str(v, "clock") ?? DEFAULT_PARAMS.clock,
   };
 }
 
 /** Fields every service has: its log level and whether --help was asked. */
 export interface BaseConfig {
-  readonly logLevel: string;
-  readonly logFormat: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   readonly help: boolean;
 }
 
@@ -209,47 +206,47 @@ export interface KafkaConfig {
   readonly kafkaSecurity: KafkaSecurity;
 }
 
-export const baseFrom = (v: OptionValues): BaseConfig => ({
-  logLevel: str(v, "log-level") ?? "info",
-  logFormat: str(v, "log-format") ?? "text",
+export const baseFrom = (v: OptionValues<typeof LOG_LEVEL | typeof LOG_FORMAT | typeof HELP>): BaseConfig => ({
+  logLevel: str(v, "log-level") ?? LogLevel.Info,
+  logFormat: str(v, "log-format") ?? LogFormat.Text,
   help: bool(v, "help"),
 });
-export const natsFrom = (v: OptionValues): NatsConfig => ({
+export const natsFrom = (v: ValuesOf<typeof NATS_OPTIONS>): NatsConfig => ({
   natsUrl: str(v, "nats-url") ?? "",
   prefix: str(v, "name-prefix") ?? "mh",
   natsSecurity: natsSecurityFrom(v),
 });
-export const natsResourcesFrom = (v: OptionValues): NatsResourceConfig => ({ natsReplicas: num(v, "nats-replicas") });
-export const kafkaTopicFrom = (v: OptionValues): KafkaTopicConfig => ({
+export const natsResourcesFrom = (v: OptionValues<typeof NATS_REPLICAS>): NatsResourceConfig => ({ natsReplicas: num(v, "nats-replicas") });
+export const kafkaTopicFrom = (v: ValuesOf<typeof KAFKA_TOPIC_OPTIONS>): KafkaTopicConfig => ({
   replicationFactor: num(v, "kafka-replication-factor"),
   minInsyncReplicas: num(v, "kafka-min-insync-replicas"),
 });
-export const kafkaFrom = (v: OptionValues): KafkaConfig => ({
+export const kafkaFrom = (v: ValuesOf<typeof KAFKA_OPTIONS>): KafkaConfig => ({
   brokers: (str(v, "kafka-brokers") ?? "").split(",").filter((b) => b !== ""),
   kafkaSecurity: kafkaSecurityFrom(v),
 });
 
 /** Where TrendingService listens (embedded `run` and the aggregator). */
-export const GRPC_PORT: OptionSpec = {
+export const GRPC_PORT = {
   flag: "grpc-port",
   env: "GRPC_PORT",
   type: "int",
   default: 50051,
   help: "port of TrendingService (0 = any free port)",
   check: intIn(0, 65_535),
-};
-export const GRPC_HOST: OptionSpec = {
+} as const satisfies OptionSpec;
+export const GRPC_HOST = {
   flag: "grpc-host",
   env: "GRPC_HOST",
   type: "string",
   default: "0.0.0.0",
   help: "address TrendingService binds",
-};
-export const EMIT_INTERVAL: OptionSpec = {
+} as const satisfies OptionSpec;
+export const EMIT_INTERVAL = {
   flag: "emit-interval-ms",
   env: "EMIT_INTERVAL_MS",
   type: "int",
   default: 1000,
   help: "how often the ranking is recomputed and, when changed, emitted",
   check: intIn(50, 3_600_000),
-};
+} as const satisfies OptionSpec;

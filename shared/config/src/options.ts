@@ -9,6 +9,10 @@ import { ConfigError } from "./errors.js";
 
 export type OptionType = "int" | "number" | "bool" | "string";
 
+/**
+ * One option. Tables are written `as const satisfies readonly OptionSpec[]`, so that the
+ * values `parseOptions` returns are typed by flag (`OptionValues`).
+ */
 export interface OptionSpec {
   readonly flag: string;
   /** Environment variable; none for options that only make sense per call. */
@@ -16,16 +20,43 @@ export interface OptionSpec {
   readonly type: OptionType;
   readonly default?: string | number | boolean;
   readonly help: string;
+  /** The values a string option may take (its value is then typed as their union). */
+  readonly choices?: readonly string[];
   /** Extra check; returns a problem or undefined. */
   readonly check?: (v: never) => string | undefined;
   readonly short?: string;
   /** A password, token or key: masked wherever the configuration is shown. */
   readonly secret?: boolean;
   /** The effective value when the option is not set, from the others' values (shown by --print-config). */
-  readonly derived?: { readonly from: string; readonly value: (v: Readonly<OptionValues>) => string };
+  readonly derived?: { readonly from: string; readonly value: (v: OptionValues) => string };
 }
 
-export type OptionValues = Record<string, string | number | boolean | undefined>;
+/** The type of an option's value: its choices, or what its type converts to. */
+export type OptionValue<S extends OptionSpec> = S extends { readonly choices: readonly (infer C)[] }
+  ? C
+  : S["type"] extends "bool"
+    ? boolean
+    : S["type"] extends "string"
+      ? string
+      : number;
+
+/** Parsed values by flag, typed by the table `S` (a union of its specs); unset options are absent. */
+export type OptionValues<S extends OptionSpec = OptionSpec> = string extends S["flag"]
+  ? { readonly [flag: string]: string | number | boolean | undefined }
+  : { readonly [O in S as O["flag"]]?: OptionValue<O> };
+
+/** The values of a table's options. */
+export type ValuesOf<T extends readonly OptionSpec[]> = OptionValues<T[number]>;
+
+/** The flags of `V` whose values are of type `T`. */
+export type FlagsOf<V, T> = { [K in keyof V]-?: NonNullable<V[K]> extends T ? K : never }[keyof V] & string;
+
+/** A string option's value, typed by its choices. */
+export const str = <V, K extends FlagsOf<V, string>>(v: V, k: K): NonNullable<V[K]> | undefined => v[k] ?? undefined;
+/** A number option's value (NaN when unset with no default). */
+export const num = <V, K extends FlagsOf<V, number>>(v: V, k: K): number => Number(v[k]);
+/** A boolean option's value (false when unset). */
+export const bool = <V, K extends FlagsOf<V, boolean>>(v: V, k: K): boolean => v[k] === true;
 
 /** Where an option's value came from. */
 export type OptionSource = "flag" | "env" | "default";
@@ -116,11 +147,11 @@ function refusal(err: CommanderError): ConfigError {
  * values by flag name, the positional arguments, and where each value came from.
  * The command line is read by commander; the environment is read from `env` only.
  */
-export function parseOptions(
-  specs: readonly OptionSpec[],
+export function parseOptions<const T extends readonly OptionSpec[]>(
+  specs: T,
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { values: OptionValues; positionals: string[]; sources: Record<string, OptionSource> } {
+): { values: OptionValues<T[number]>; positionals: string[]; sources: Record<string, OptionSource> } {
   const { cmd, attribute } = program(specs);
   try {
     cmd.parse(booleansWithValues(specs, argv), { from: "user" });
@@ -128,13 +159,13 @@ export function parseOptions(
     throw err instanceof CommanderError ? refusal(err) : err;
   }
   const given = cmd.opts<Record<string, string | number | boolean | undefined>>();
-  const values: OptionValues = {};
+  const values: Record<string, string | number | boolean> = {};
   const sources: Record<string, OptionSource> = {};
   for (const s of specs) {
     const key = attribute.get(s.flag) as string;
     const e = s.env === undefined ? undefined : env[s.env];
     if (cmd.getOptionValueSource(key) === "cli") {
-      values[s.flag] = given[key];
+      values[s.flag] = given[key] as string | number | boolean;
       sources[s.flag] = "flag";
     } else if (e !== undefined && e !== "") {
       values[s.flag] = convert(s, e, true);
@@ -144,13 +175,17 @@ export function parseOptions(
       sources[s.flag] = "default";
     }
     const v = values[s.flag];
+    if (v !== undefined && s.choices !== undefined && !s.choices.includes(String(v)))
+      throw new ConfigError(
+        `${describeSource(s, sources[s.flag] === "env")} must be one of ${s.choices.join(", ")}, got ${JSON.stringify(v)}`,
+      );
     if (v !== undefined && s.check !== undefined) {
       const problem = s.check(v as never);
       if (problem !== undefined)
         throw new ConfigError(`${describeSource(s, sources[s.flag] === "env")} ${problem}, got ${JSON.stringify(v)}`);
     }
   }
-  return { values, positionals: [...cmd.args], sources };
+  return { values: values as OptionValues<T[number]>, positionals: [...cmd.args], sources };
 }
 
 /** The help text of an option table. */

@@ -4,10 +4,9 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { ConfigError, InputError } from "./errors.js";
-import { str, bool } from "./common.js";
-import type { OptionSpec, OptionValues } from "./options.js";
+import { bool, str, type OptionSpec, type ValuesOf } from "./options.js";
 
-export const GRPC_TLS_OPTIONS: readonly OptionSpec[] = [
+export const GRPC_TLS_OPTIONS = [
   {
     flag: "grpc-tls-cert",
     env: "GRPC_TLS_CERT",
@@ -21,14 +20,14 @@ export const GRPC_TLS_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     help: "mutual TLS: clients must present a certificate signed by this CA (PEM file)",
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const WATCH_TLS_OPTIONS: readonly OptionSpec[] = [
+export const WATCH_TLS_OPTIONS = [
   { flag: "tls", env: "TRENDING_TLS", type: "bool", default: false, help: "connect over TLS (the system's CAs unless --ca)" },
   { flag: "ca", env: "TRENDING_CA", type: "string", help: "with --tls: the CA of the server's certificate (PEM file)" },
   { flag: "cert", env: "TRENDING_CERT", type: "string", help: "with --tls: a client certificate, for mutual TLS (PEM file)" },
   { flag: "key", env: "TRENDING_KEY", type: "string", help: "with --cert: its private key (PEM file)" },
-];
+] as const satisfies readonly OptionSpec[];
 
 /** The warning for a secret file (a key, a credentials file) others may read, or undefined. Pure: the mode comes in. */
 export function looseSecretFile(path: string, setting: string, mode: number): string | undefined {
@@ -55,7 +54,9 @@ interface ReadTls {
 }
 
 /** The server's TLS material, or undefined for plaintext. */
-export function serverTlsFrom(v: OptionValues): ({ cert: Buffer; key: Buffer; clientCa?: Buffer } & ReadTls) | undefined {
+export function serverTlsFrom(
+  v: ValuesOf<typeof GRPC_TLS_OPTIONS>,
+): ({ cert: Buffer; key: Buffer; clientCa?: Buffer } & ReadTls) | undefined {
   const [cert, key, ca] = [str(v, "grpc-tls-cert"), str(v, "grpc-tls-key"), str(v, "grpc-tls-client-ca")];
   if (cert === undefined && key === undefined) {
     if (ca !== undefined)
@@ -76,7 +77,7 @@ export function serverTlsFrom(v: OptionValues): ({ cert: Buffer; key: Buffer; cl
 }
 
 /** The client's TLS material (`meetuphype watch`), or undefined for plaintext. */
-export function clientTlsFrom(v: OptionValues): ({ ca?: Buffer; cert?: Buffer; key?: Buffer } & ReadTls) | undefined {
+export function clientTlsFrom(v: ValuesOf<typeof WATCH_TLS_OPTIONS>): ({ ca?: Buffer; cert?: Buffer; key?: Buffer } & ReadTls) | undefined {
   const [ca, cert, key] = [str(v, "ca"), str(v, "cert"), str(v, "key")];
   if (!bool(v, "tls")) {
     if (ca !== undefined || cert !== undefined || key !== undefined) throw new ConfigError("--ca, --cert and --key go with --tls");

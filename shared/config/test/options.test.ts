@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, optionHelp, parseOptions, type OptionSpec } from "../src/index.js";
+import { bool, ConfigError, num, optionHelp, parseOptions, str, type OptionSpec } from "../src/index.js";
 
-const SPECS: readonly OptionSpec[] = [
+const SPECS = [
   { flag: "kafka-tls", env: "KAFKA_TLS", type: "bool", default: false, help: "TLS to Kafka" },
   { flag: "kafka-tls-ca", env: "KAFKA_TLS_CA", type: "string", help: "CA file" },
   {
@@ -15,14 +15,15 @@ const SPECS: readonly OptionSpec[] = [
   { flag: "decay", env: "DECAY", type: "number", default: 1, help: "decay" },
   { flag: "input", short: "i", type: "string", help: "file to read" },
   { flag: "console", env: "CONSOLE", type: "bool", default: true, help: "print rankings" },
-];
+  { flag: "format", env: "FORMAT", type: "string", default: "text", choices: ["text", "json"], help: "output" },
+] as const satisfies readonly OptionSpec[];
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseOptions(SPECS, argv, env);
 
 describe("parseOptions", () => {
   it("takes flags over the environment over defaults, and says where each value came from", () => {
     const { values, sources } = parse(["--top-n", "7"], { TOP_N: "5", DECAY: "2.5" });
-    expect(values).toEqual({ "kafka-tls": false, "top-n": 7, decay: 2.5, console: true });
+    expect(values).toEqual({ "kafka-tls": false, "top-n": 7, decay: 2.5, console: true, format: "text" });
     expect(sources).toMatchObject({ "top-n": "flag", decay: "env", "kafka-tls": "default", input: "default" });
   });
 
@@ -79,6 +80,25 @@ describe("parseOptions", () => {
 
   it("ignores an unusable environment value when the flag is given", () => {
     expect(parse(["--top-n", "3"], { TOP_N: "many" }).values["top-n"]).toBe(3);
+  });
+});
+
+describe("typed values", () => {
+  it("types each value by its table: a choice as its union, and a flag not in the table does not compile", () => {
+    const { values: v } = parse(["--format", "json", "--top-n", "4"]);
+    const format: "text" | "json" | undefined = str(v, "format");
+    const topN: number = num(v, "top-n");
+    const tls: boolean = bool(v, "kafka-tls");
+    expect([format, topN, tls]).toEqual(["json", 4, false]);
+    // @ts-expect-error: no such option in the table
+    expect(num(v, "top")).toBeNaN();
+    // @ts-expect-error: a string option is not read as a number
+    expect(num(v, "input")).toBeNaN();
+  });
+
+  it("refuses a value outside the choices, from a flag or the environment", () => {
+    expect(() => parse(["--format", "yaml"])).toThrow(/^--format \(FORMAT\) must be one of text, json, got "yaml"$/);
+    expect(() => parse([], { FORMAT: "xml" })).toThrow(/^FORMAT \(--format\) must be one of text, json, got "xml"$/);
   });
 });
 

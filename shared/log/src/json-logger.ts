@@ -53,10 +53,10 @@ export function createLogger(level: LogLevel, format: LogFormat, write: (line: s
  * `stderr`, with `fields` (the service's name) on every entry.
  */
 export function commandLogger(
-  cfg: { readonly logLevel: string; readonly logFormat: string },
+  cfg: { readonly logLevel: LogLevel; readonly logFormat: LogFormat },
   stderr: { write(s: string): unknown },
   fields?: LogFields,
 ): Logger {
-  const logger = createLogger(cfg.logLevel as LogLevel, cfg.logFormat as LogFormat, (l) => stderr.write(`${l}\n`));
+  const logger = createLogger(cfg.logLevel, cfg.logFormat, (l) => stderr.write(`${l}\n`));
   return fields === undefined ? logger : logger.child(fields);
 }

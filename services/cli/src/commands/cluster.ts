@@ -31,9 +31,10 @@ import {
   type CommandContext,
   type OptionSpec,
   type OptionValues,
+  type ValuesOf,
 } from "@meetuphype/config";
 
-export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
+export const CLUSTER_OPTIONS = [
   { flag: "ingests", type: "int", default: 1, help: "ingest replicas", check: intIn(0, 32) },
   { flag: "dedups", type: "int", default: 1, help: "dedup replicas", check: intIn(0, 32) },
   { flag: "counters", type: "int", default: 1, help: "counter replicas", check: intIn(0, 32) },
@@ -57,7 +58,7 @@ export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
-];
+] as const satisfies readonly OptionSpec[];
 
 export const CLUSTER_USAGE = `Usage: meetuphype cluster [options]
 
@@ -73,7 +74,7 @@ ${optionHelp(CLUSTER_OPTIONS)}`;
 function childEnv(v: OptionValues, base: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, val] of Object.entries(base)) if (val !== undefined) env[k] = val;
-  for (const spec of CLUSTER_OPTIONS) {
+  for (const spec of CLUSTER_OPTIONS as readonly OptionSpec[]) {
     const val = v[spec.flag];
     if (spec.env !== undefined && val !== undefined) env[spec.env] = String(val);
   }
@@ -90,7 +91,7 @@ export interface ClusterChild {
 }
 
 /** The processes `cluster` starts for `v`, each with one of `healthPorts` (as many as there are children). Pure. */
-export function clusterPlan(v: OptionValues, healthPorts: readonly number[]): ClusterChild[] {
+export function clusterPlan(v: ValuesOf<typeof CLUSTER_OPTIONS>, healthPorts: readonly number[]): ClusterChild[] {
   const named: { name: string; args: string[]; serves?: string }[] = [
     { name: "aggregator", args: ["aggregator"], serves: `gRPC 127.0.0.1:${num(v, "grpc-port")}` },
   ];

@@ -3,7 +3,7 @@
  * Kafka alone (no service needs to answer): replicas, shard owners, pending
  * messages, snapshot ages, ingest lag per partition, the last ranking.
  */
-import { createLogger, type LogFormat, type Logger, type LogLevel } from "@meetuphype/log";
+import { createLogger, LogFormat, LogLevel, type Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
 import { connectionError, connectNatsOnce, names } from "@meetuphype/cluster";
 import { assembleStatus, readRawStatus, type ClusterStatus } from "../cluster-status.js";
@@ -28,7 +28,7 @@ import {
 } from "@meetuphype/config";
 import { formatStatus, type IngestLag } from "../status-format.js";
 
-export const STATUS_OPTIONS: readonly OptionSpec[] = [
+export const STATUS_OPTIONS = [
   ...NATS_OPTIONS,
   ...KAFKA_OPTIONS,
   {
@@ -44,7 +44,7 @@ export const STATUS_OPTIONS: readonly OptionSpec[] = [
   LOG_LEVEL,
   LOG_FORMAT,
   HELP,
-];
+] as const satisfies readonly OptionSpec[];
 
 export const STATUS_USAGE = `Usage: meetuphype status [options]
 
@@ -110,7 +110,9 @@ export async function statusCommand(argv: readonly string[], ctx: CommandContext
     ctx.stdout.write(`${STATUS_USAGE}\n`);
     return 0;
   }
-  const logger = createLogger(str(v, "log-level") as LogLevel, str(v, "log-format") as LogFormat, (l) => ctx.stderr.write(`${l}\n`));
+  const logger = createLogger(str(v, "log-level") ?? LogLevel.Info, str(v, "log-format") ?? LogFormat.Text, (l) =>
+    ctx.stderr.write(`${l}\n`),
+  );
   const nats = natsFrom(v);
   const { brokers, kafkaSecurity } = kafkaFrom(v);
   const { natsUrl, prefix } = nats;
