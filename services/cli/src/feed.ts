@@ -1,6 +1,6 @@
 /** Feeding the pipeline: from a file or standard input as fast as it goes, or from the synthetic generator. */
 import type { Clock } from "@meetuphype/actors";
-import { lineBatches, syntheticBatches, type Progress, type SyntheticFeedOptions } from "@meetuphype/pipeline";
+import { lineBatches, syntheticBatches, type ReadProgress, type SyntheticFeedOptions } from "@meetuphype/pipeline";
 import type { OpenedInput } from "./io.js";
 
 export interface Sink {
@@ -11,7 +11,7 @@ export interface Sink {
 const BATCH = 1000;
 
 /** Reads every line of `input` into `sink`; returns the number of lines read. */
-export async function feedInput(sink: Sink, input: OpenedInput, progress: Progress | undefined, signal: AbortSignal): Promise<number> {
+export async function feedInput(sink: Sink, input: OpenedInput, progress: ReadProgress | undefined, signal: AbortSignal): Promise<number> {
   let lines = 0;
   let bytes = 0;
   // A stop (SIGTERM) must not wait for more input: standard input may stay open for ever.

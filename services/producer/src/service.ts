@@ -8,7 +8,7 @@ import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka, isUnacceptableRecord, startProducer } from "@meetuphype/kafka";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";
 import { MAX_LINE_BYTES, utf8Length } from "@meetuphype/core";
-import { lineBatches, Progress, syntheticBatches } from "@meetuphype/pipeline";
+import { lineBatches, ReadProgress, syntheticBatches } from "@meetuphype/pipeline";
 import { PRODUCER_OPTIONS, producerConfig } from "./config.js";
 import { httpLines } from "./http-source.js";
 import { keyOf, ratePacer, speedupPacer, unpaced, type Pacer } from "./pacing.js";
@@ -33,7 +33,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
     service: "producer",
   });
   const src = cfg.source;
-  let progress: Progress | undefined;
+  let progress: ReadProgress | undefined;
   let bytes = 0;
   let batches: AsyncGenerator<string[]>;
   let pacer: Pacer = unpaced;
@@ -48,7 +48,13 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
       }
     }
     if (cfg.progress)
-      progress = new Progress(ctx.clock, (s) => ctx.stderr.write(s), src.path === "-" ? "standard input" : src.path, size, ctx.stderrIsTTY);
+      progress = new ReadProgress(
+        ctx.clock,
+        (s) => ctx.stderr.write(s),
+        src.path === "-" ? "standard input" : src.path,
+        size,
+        ctx.stderrIsTTY,
+      );
     batches = lineBatches(stream, { batchLines: 1000, onBytes: (b) => (bytes = b) });
     pacer = src.speedup !== undefined ? speedupPacer(src.speedup) : src.rate !== undefined ? ratePacer(src.rate) : unpaced;
   } else if (src.kind === "url") {

@@ -13,5 +13,5 @@ export * from "./string-table.js";
 export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";
-export * from "./progress.js";
+export * from "./sources/read-progress.js";
 export * from "./sources/synthetic-feed.js";

@@ -15,7 +15,7 @@ import { feedKafka } from "../kafka-feed.js";
 import { FileDeadLetter, openInput, writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
-import { Progress } from "@meetuphype/pipeline";
+import { ReadProgress } from "@meetuphype/pipeline";
 
 /** The command's options (for `--print-config`). */
 export { RUN_OPTIONS };
@@ -83,7 +83,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   });
   const progress =
     input !== undefined && cfg.progress
-      ? new Progress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
+      ? new ReadProgress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
       : undefined;
   const feed = (): Promise<number> =>
     cfg.kafka !== undefined

@@ -1,9 +1,12 @@
-/** A progress line on standard error for long inputs: at most once a second, and only after the first second. */
+/**
+ * The line that shows how far a long input has been read (`run` and `produce` on a file or the
+ * synthetic source): on standard error, at most once a second, and only after the first second.
+ */
 import type { Clock } from "@meetuphype/actors";
 
 const MiB = 1024 * 1024;
 
-export class Progress {
+export class ReadProgress {
   private readonly started: number;
   private last: number;
   private shown = false;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "@meetuphype/actors";
-import { Progress } from "../src/index.js";
+import { ReadProgress } from "../src/index.js";
 
-describe("Progress", () => {
+describe("ReadProgress", () => {
   it("stays quiet for short inputs", () => {
     const out: string[] = [];
     const clock = new FakeClock(0);
-    const p = new Progress(clock, (s) => out.push(s), "f.jsonl", 1000, false);
+    const p = new ReadProgress(clock, (s) => out.push(s), "f.jsonl", 1000, false);
     clock.advance(500);
     p.update(500, 10);
     p.finish(10);
@@ -16,7 +16,7 @@ describe("Progress", () => {
   it("reports at most once a second with bytes, share and rate, then a closing line", () => {
     const out: string[] = [];
     const clock = new FakeClock(0);
-    const p = new Progress(clock, (s) => out.push(s), "f.jsonl", 4 * 1024 * 1024, false);
+    const p = new ReadProgress(clock, (s) => out.push(s), "f.jsonl", 4 * 1024 * 1024, false);
     clock.advance(1000);
     p.update(1024 * 1024, 5000);
     clock.advance(300);
