@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel, Partitioners } = require("kafkajs");
 const { connect } = await import("nats");
-const codec = await import("@meetuphype/cluster");
+const codec = await import("@meetuphype/control-plane");
 const grpc = await import("@meetuphype/grpc");
 
 const [grpcAddr = "127.0.0.1:50051", count = "200"] = process.argv.slice(2);

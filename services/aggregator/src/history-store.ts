@@ -7,7 +7,7 @@ import type { JetStreamClient, KV } from "nats";
 import type { Logger } from "@meetuphype/log";
 import { HISTORY_HORIZON_MS, wtf8Decode, wtf8Encode, type HistoryPoint, type RankingHistory } from "@meetuphype/core";
 import { HistoryPoint as WirePoint } from "@meetuphype/proto";
-import { describe, ensureReplicas, kvStream, replicasFailure, type Names } from "@meetuphype/cluster";
+import { describe, ensureReplicas, kvStream, replicasFailure, type Names } from "@meetuphype/control-plane";
 
 const keyOf = (bucket: number): string => `m${bucket}`;
 

@@ -9,7 +9,7 @@
 import type { Admin } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import { recordsBehind, type Positions } from "@meetuphype/core";
-import { describe } from "@meetuphype/cluster";
+import { describe } from "@meetuphype/control-plane";
 
 /** A cut behind the input's end as it was this long ago is catching up. */
 export const CATCH_UP_MS = 2000;

@@ -9,19 +9,19 @@ import { commandLogger } from "@meetuphype/log";
 import {
   aggregatorKey,
   askedCutKey,
+  connectNats,
   decodeCut,
+  decodeShardTopK,
   encodeAggregatorBeat,
   encodeCut,
-  isRefusedReplicas,
-  connectNats,
-  decodeShardTopK,
   encodeRankRequest,
   ensureResources,
+  isRefusedReplicas,
   names,
   natsHealth,
   replicaId,
   retry,
-} from "@meetuphype/cluster";
+} from "@meetuphype/control-plane";
 import { openHistoryStore } from "./history-store.js";
 import { reachableAt, startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka } from "@meetuphype/kafka";

@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createLogger } from "@meetuphype/log";
 import { RankingHistory, type HistoryPoint } from "@meetuphype/core";
 import { uniqueName } from "@meetuphype/testkit";
-import { names } from "@meetuphype/cluster";
+import { names } from "@meetuphype/control-plane";
 import { openHistoryStore } from "../src/history-store.js";
 
 const MIN = 60_000;

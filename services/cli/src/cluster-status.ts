@@ -15,10 +15,9 @@ import {
   leaseKey,
   parseMemberKey,
   progressKey,
-  PENDING_SLACK,
-  PROGRESS_SILENT_MS,
   type Names,
-} from "@meetuphype/cluster";
+} from "@meetuphype/control-plane";
+import { PENDING_SLACK, PROGRESS_SILENT_MS } from "@meetuphype/shard-runtime";
 
 /** One KV entry as read: its value's bytes and when it was written. */
 export interface RawEntry {

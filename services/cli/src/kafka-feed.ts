@@ -8,7 +8,7 @@
 import type { Consumer } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { connectionError } from "@meetuphype/cluster";
+import { connectionError } from "@meetuphype/control-plane";
 import { createKafka, kafkaSecured } from "@meetuphype/kafka";
 import type { Sink } from "./feed.js";
 

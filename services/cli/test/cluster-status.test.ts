@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonBytes } from "@meetuphype/cluster";
+import { jsonBytes } from "@meetuphype/control-plane";
 import { assembleStatus, type RawStatus } from "../src/cluster-status.js";
 
 const now = 1_000_000;

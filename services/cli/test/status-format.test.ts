@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonBytes } from "@meetuphype/cluster";
+import { jsonBytes } from "@meetuphype/control-plane";
 import { assembleStatus } from "../src/cluster-status.js";
 import { formatStatus } from "../src/status-format.js";
 

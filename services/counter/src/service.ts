@@ -1,6 +1,7 @@
 /** `meetuphype counter`: a counter replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeCoverageNotice, decodeRankRequest, describe, replicaId, runShardService } from "@meetuphype/cluster";
+import { decodeCoverageNotice, decodeRankRequest, describe, replicaId } from "@meetuphype/control-plane";
+import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
 import { counterShard, type CounterExtra } from "./shard.js";

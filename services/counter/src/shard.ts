@@ -11,11 +11,8 @@ import {
   encodeCounterSnapshot,
   encodeShardTopK,
   type CoverageNotice,
-  type FencedEffects,
-  type ShardLogic,
-  type ShardServiceEnv,
-  type StreamMessage,
-} from "@meetuphype/cluster";
+} from "@meetuphype/control-plane";
+import { type FencedEffects, type ShardLogic, type ShardServiceEnv, type StreamMessage } from "@meetuphype/shard-runtime";
 import { CounterLogic, type RankRequest } from "@meetuphype/pipeline";
 import { SourcePositions } from "./positions.js";
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { NatsConnection } from "nats";
 import { silentLogger } from "@meetuphype/log";
-import { decodeShardTopK, encodeDeltaBatch, FencedEffects, names, type ShardServiceEnv } from "@meetuphype/cluster";
+import { decodeShardTopK, encodeDeltaBatch, names } from "@meetuphype/control-plane";
+import { FencedEffects, type ShardServiceEnv } from "@meetuphype/shard-runtime";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { createMetrics } from "@meetuphype/metrics";
 import { counterShard } from "../src/shard.js";

@@ -9,7 +9,7 @@
  */
 import type { NatsConnection } from "nats";
 import { sameCut } from "@meetuphype/core";
-import { encodeCoverageNotice } from "@meetuphype/cluster";
+import { encodeCoverageNotice } from "@meetuphype/control-plane";
 import type { DedupShardState } from "./shard.js";
 
 export const NOTICE_MS = 20;

@@ -13,7 +13,8 @@
  * has applied, as it does for any replay.
  */
 import { createHash } from "node:crypto";
-import { encodeDeltaBundle, type AckedPublisher, type PublishAck } from "@meetuphype/cluster";
+import { encodeDeltaBundle, type PublishAck } from "@meetuphype/control-plane";
+import { type AckedPublisher } from "@meetuphype/shard-runtime";
 
 /** A bundle's size at most (NATS's default max_payload is 1 MiB); a larger batch goes alone. */
 export const MAX_BUNDLE_BYTES = 512 * 1024;

@@ -1,6 +1,7 @@
 /** `meetuphype dedup`: a dedup replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeRankRequest, replicaId, runShardService } from "@meetuphype/cluster";
+import { decodeRankRequest, replicaId } from "@meetuphype/control-plane";
+import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
 import { CoverageNotices } from "./notices.js";

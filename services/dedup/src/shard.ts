@@ -14,11 +14,8 @@ import {
   encodeDeltaBatch,
   type DeltaSegment,
   type PublishAck,
-  type FencedEffects,
-  type ShardLogic,
-  type ShardServiceEnv,
-  type StreamMessage,
-} from "@meetuphype/cluster";
+} from "@meetuphype/control-plane";
+import { type FencedEffects, type ShardLogic, type ShardServiceEnv, type StreamMessage } from "@meetuphype/shard-runtime";
 import { DedupLogic, type PositionedDelta } from "@meetuphype/pipeline";
 import { runsWithin, type DeltaOutbox } from "./outbox.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeDeltaMessages, encodeDeltaBatch, type AckedPublisher, type PublishAck } from "@meetuphype/cluster";
+import { decodeDeltaMessages, encodeDeltaBatch, type PublishAck } from "@meetuphype/control-plane";
+import { type AckedPublisher } from "@meetuphype/shard-runtime";
 import { bundleId, bundles, DeltaOutbox } from "../src/outbox.js";
 
 const batch = (shard: number, seq: number) =>

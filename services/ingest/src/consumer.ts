@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
-import { describe, retry } from "@meetuphype/cluster";
+import { describe, retry } from "@meetuphype/control-plane";
 import { backoffDelay, type Backoff } from "@meetuphype/core";
 
 /** Partitions whose batches a replica handles at the same time. */

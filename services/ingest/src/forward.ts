@@ -12,7 +12,7 @@
 import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
-import { DedupBatchBuilder, retry, type JetStreamPublisher, type Names } from "@meetuphype/cluster";
+import { DedupBatchBuilder, retry, type JetStreamPublisher, type Names } from "@meetuphype/control-plane";
 import { isUnacceptableRecord } from "@meetuphype/kafka";
 import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";

@@ -5,17 +5,17 @@ import { commandLogger } from "@meetuphype/log";
 import {
   connectNats,
   describe,
-  ensureResources,
   encodeIngestClock,
+  ensureResources,
   ingestClockKey,
+  isRefusedReplicas,
+  JetStreamPublisher,
   names,
   natsHealth,
-  JetStreamPublisher,
-  isRefusedReplicas,
   PartitionClocks,
   replicaId,
   retry,
-} from "@meetuphype/cluster";
+} from "@meetuphype/control-plane";
 import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka, startProducer } from "@meetuphype/kafka";
 import { optionHelp, type CommandContext } from "@meetuphype/config";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rsvpShardOf } from "@meetuphype/core";
-import { decodeDedupBatch } from "@meetuphype/cluster";
+import { decodeDedupBatch } from "@meetuphype/control-plane";
 import { IngestLogic } from "@meetuphype/pipeline";
 import { batchOutput, MAX_RECORDS } from "../src/forward.js";
 

@@ -3,7 +3,7 @@ import { createReadStream, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "kafkajs";
 import { commandLogger } from "@meetuphype/log";
-import { retry } from "@meetuphype/cluster";
+import { retry } from "@meetuphype/control-plane";
 import { startHealthServer, createMetrics } from "@meetuphype/metrics";
 import { createKafka, isUnacceptableRecord, startProducer } from "@meetuphype/kafka";
 import { InputError, optionHelp, type CommandContext } from "@meetuphype/config";

@@ -2,7 +2,7 @@
 import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { tlsOptions } from "@meetuphype/cluster";
+import { tlsOptions } from "@meetuphype/control-plane";
 import { kafkaLogCreator } from "./log.js";
 
 /** Whether connections to Kafka log in or use TLS (for the hint on a closed connection). */

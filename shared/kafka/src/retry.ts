@@ -3,7 +3,7 @@
  * once when they refuse the login or the certificate (the error names the settings).
  */
 import { isKnownError } from "@meetuphype/core";
-import { BrokerRefusedError, refusal, retry, securityHint, type RetryOptions } from "@meetuphype/cluster";
+import { BrokerRefusedError, refusal, retry, securityHint, type RetryOptions } from "@meetuphype/control-plane";
 
 export interface KafkaRetryOptions extends Omit<RetryOptions, "isFinal" | "hint"> {
   readonly brokers: readonly string[];

@@ -6,7 +6,7 @@
  */
 import { Kafka, logLevel } from "kafkajs";
 import { connect, consumerOpts } from "nats";
-import { decodeDedupBatch } from "@meetuphype/cluster";
+import { decodeDedupBatch } from "@meetuphype/control-plane";
 import { referenceRejection } from "./reference-model.js";
 import { uniqueName } from "./infra.js";
 

@@ -5,7 +5,7 @@
  */
 import { createLogger, LogFormat, LogLevel, type Logger } from "@meetuphype/log";
 import type { KafkaSecurity } from "@meetuphype/config";
-import { connectionError, connectNatsOnce, names } from "@meetuphype/cluster";
+import { connectionError, connectNatsOnce, names } from "@meetuphype/control-plane";
 import { assembleStatus, readRawStatus, type ClusterStatus } from "../cluster-status.js";
 import { createKafka, kafkaSecured } from "@meetuphype/kafka";
 import {

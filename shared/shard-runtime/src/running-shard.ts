@@ -12,7 +12,7 @@ import { Actor } from "@meetuphype/actors";
 import { type Logger } from "@meetuphype/log";
 import { LeaseExpiredError, underLease } from "./fenced.js";
 import type { ShardLease } from "./ownership-types.js";
-import { describe, RetryAbortedError } from "./retry.js";
+import { describe, RetryAbortedError } from "@meetuphype/control-plane";
 import {
   GROUP_MAX,
   type ShardFeed,

@@ -5,6 +5,7 @@
  * its shards over: the others stop assigning shards to it, but nobody takes a
  * shard it still holds (its leases are still renewed).
  */
+import { randomBytes } from "node:crypto";
 import { encodeMember, leavingKey, leavingPrefix, memberKey, memberPrefix, type MemberInfo } from "./control-plane.js";
 import type { LeaseKv } from "./lease-kv.js";
 import type { ShardKind } from "./names.js";
@@ -52,4 +53,9 @@ export class Membership {
       .sort()
       .map((id) => ({ id, leaving: gone.has(id) }));
   }
+}
+
+/** A replica id that is unique and readable: POD name (HOSTNAME) plus a random suffix. */
+export function replicaId(hostname: string | undefined): string {
+  return `${(hostname ?? "replica").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${randomBytes(3).toString("hex")}`;
 }

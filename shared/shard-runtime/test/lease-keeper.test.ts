@@ -1,6 +1,7 @@
 /** LeaseKeeper over the simulation's in-memory KV (NATS KV's compare-and-set semantics). */
 import { describe, expect, it } from "vitest";
-import { CasConflictError, OperationTimeoutError } from "../src/index.js";
+import { CasConflictError } from "@meetuphype/control-plane";
+import { OperationTimeoutError } from "../src/index.js";
 import { LeaseKeeper } from "../src/lease-keeper.js";
 import { clientKv, MemoryBucket, Proc, World, type NetworkConditions } from "./sim/world.js";
 

@@ -3,9 +3,7 @@
  * compare-and-set writes of the protocol (take, renew, free). Each operation is bounded by a
  * timeout. It holds no state: what this replica holds is ownership.ts's.
  */
-import { decodeLease, encodeLease, leaseKey, type Lease } from "./control-plane.js";
-import type { LeaseKv } from "./lease-kv.js";
-import type { ShardKind } from "./names.js";
+import { decodeLease, encodeLease, type Lease, leaseKey, type LeaseKv, type ShardKind } from "@meetuphype/control-plane";
 import { OperationTimeoutError, type Timers } from "./ownership-types.js";
 
 /** A shard's lease entry as read: its revision (compare-and-set is against it) and its lease. */

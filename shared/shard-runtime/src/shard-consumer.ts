@@ -2,7 +2,7 @@
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription } from "nats";
 import type { Logger } from "@meetuphype/log";
 import { backoffDelay, type Backoff } from "@meetuphype/core";
-import { describe } from "./retry.js";
+import { describe } from "@meetuphype/control-plane";
 
 /** The pause before subscribing again: short at first (the shard waits), longer while the server stays away. */
 const RESUBSCRIBE: Backoff = { firstDelayMs: 250, maxDelayMs: 5000 };

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "@meetuphype/log";
 import type { Metrics, Readiness } from "@meetuphype/metrics";
-import type { ShardKind } from "./names.js";
+import type { ShardKind } from "@meetuphype/control-plane";
 
 /** What readiness and the beat read of a replica's ownership. */
 export interface AssignmentView {

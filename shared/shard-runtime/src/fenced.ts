@@ -7,9 +7,8 @@
  */
 import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/log";
-import type { PublishAck } from "./js-publisher.js";
+import { type PublishAck, retry } from "@meetuphype/control-plane";
 import type { ShardLease } from "./ownership-types.js";
-import { retry } from "./retry.js";
 
 /** An effect was not made because the shard's lease is no longer valid (fencing). */
 export class LeaseExpiredError extends KnownError {

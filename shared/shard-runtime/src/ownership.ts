@@ -24,12 +24,9 @@
  */
 import type { Logger } from "@meetuphype/log";
 import { shardsOf } from "./assignment.js";
-import { CasConflictError, type LeaseKv } from "./lease-kv.js";
+import { CasConflictError, describe, type LeaseKv, type Member, type Membership, type ShardKind } from "@meetuphype/control-plane";
 import { LeaseKeeper } from "./lease-keeper.js";
-import type { Member, Membership } from "./membership.js";
-import type { ShardKind } from "./names.js";
 import { realTimers, type ShardLease, type ShardRunner, type Timers } from "./ownership-types.js";
-import { describe } from "./retry.js";
 import { SerialByKey } from "./serial-by-key.js";
 import { converged, isHolding, mayAct, watchOrTake, type HeldLease, type Holding, type ShardState } from "./shard-states.js";
 

@@ -1,7 +1,8 @@
 /** A running shard's phases (running-shard.ts), with a feed and a snapshot store the test holds. */
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "@meetuphype/log";
-import { RetryAbortedError, RunningShard, type ShardFeedFactory, type ShardLogic, type StreamMessage } from "../src/index.js";
+import { RetryAbortedError } from "@meetuphype/control-plane";
+import { RunningShard, type ShardFeedFactory, type ShardLogic, type StreamMessage } from "../src/index.js";
 
 function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) => Promise<void>) {
   let deliver: ((seq: number, data: Uint8Array, pending: number) => Promise<void>) | undefined;

@@ -4,12 +4,12 @@ import { silentLogger } from "@meetuphype/log";
 import {
   JetStreamShards,
   LeaseExpiredError,
-  RetryAbortedError,
   type ShardFeedFactory,
   type ShardLogic,
   type SnapshotStorage,
   type StreamMessage,
 } from "../src/index.js";
+import { RetryAbortedError } from "@meetuphype/control-plane";
 
 type Deliver = (seq: number, data: Uint8Array, pending: number) => Promise<void>;
 

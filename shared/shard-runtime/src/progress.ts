@@ -6,8 +6,7 @@
  * to name shards that are behind or whose owner went silent.
  */
 import type { KV } from "nats";
-import { encodeProgress, progressKey } from "./control-plane.js";
-import type { ShardKind } from "./names.js";
+import { encodeProgress, progressKey, type ShardKind } from "@meetuphype/control-plane";
 import type { ShardProgress } from "./shard-logic.js";
 
 /** Messages a shard may have waiting and still count as keeping up (a few are always in flight). */

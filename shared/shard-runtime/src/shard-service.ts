@@ -3,24 +3,32 @@
  * NATS resources, join the member list, own shards as assigned, serve health,
  * and on SIGTERM hand every shard over and leave within the grace period.
  */
-import { randomBytes } from "node:crypto";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "@meetuphype/log";
 import { createMetrics, type Metrics } from "@meetuphype/metrics";
-import { connectNats, natsHealth } from "./connect.js";
+import {
+  connectNats,
+  describe,
+  ensureResources,
+  isRefusedReplicas,
+  JetStreamPublisher,
+  Membership,
+  type Names,
+  names as nameSet,
+  natsHealth,
+  natsLeaseKv,
+  replicaId,
+  retry,
+  type ShardKind,
+  shardStream,
+} from "@meetuphype/control-plane";
 import type { NatsSecurity } from "@meetuphype/config";
 import { reachableAt, startHealthServer } from "@meetuphype/metrics";
-import { natsLeaseKv } from "./lease-kv.js";
-import { Membership } from "./membership.js";
-import { names as nameSet, shardStream, type Names, type ShardKind } from "./names.js";
 import { leaveWithin, OwnedSet, shardReadiness, updateShardGauges } from "./replica-life.js";
 import { ShardOwnership } from "./ownership.js";
 import type { ShardLease } from "./ownership-types.js";
-import { JetStreamPublisher } from "./js-publisher.js";
 import { FencedEffects } from "./fenced.js";
-import { describe, retry } from "./retry.js";
 import { ProgressReporter } from "./progress.js";
-import { ensureResources, isRefusedReplicas } from "./setup.js";
 import type { ShardLogic } from "./shard-logic.js";
 import { jetStreamFeed, JetStreamShards } from "./shard-runner.js";
 import { SnapshotStore } from "./snapshots.js";
@@ -81,11 +89,6 @@ function lastSeqOf(jsm: JetStreamManager, stream: string, subjectOf: (shard: num
       throw err;
     }
   };
-}
-
-/** A replica id that is unique and readable: POD name (HOSTNAME) plus a random suffix. */
-export function replicaId(hostname: string | undefined): string {
-  return `${(hostname ?? "replica").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${randomBytes(3).toString("hex")}`;
 }
 
 export async function runShardService<X>(o: ShardServiceOptions<X>): Promise<number> {

@@ -16,7 +16,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@meetuphype/log";
-import { JetStreamShards, Membership, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
+import { JetStreamShards, ownerOf, ShardOwnership, type ShardLease, type ShardRunner } from "../src/index.js";
+import { Membership } from "@meetuphype/control-plane";
 import { clientKv, MemoryBucket, Proc, Rng, World, type NetworkConditions } from "./sim/world.js";
 
 const SHARDS = 8;

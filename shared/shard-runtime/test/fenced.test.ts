@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@meetuphype/log";
-import { FencedEffects, LeaseExpiredError, RetryAbortedError, type PublishAck } from "../src/index.js";
+import { FencedEffects, LeaseExpiredError } from "../src/index.js";
+import { RetryAbortedError, type PublishAck } from "@meetuphype/control-plane";
 
 const ack = (seq: number): PublishAck => ({ stream: "s", seq, duplicate: false });
 

@@ -6,7 +6,8 @@
  * stalled (SIGSTOP): nothing they scheduled runs until they resume.
  */
 import { Random } from "@meetuphype/pipeline";
-import { CasConflictError, type LeaseKv, type LeaseKvEntry, type Timers } from "../../src/index.js";
+import { CasConflictError, type LeaseKv, type LeaseKvEntry } from "@meetuphype/control-plane";
+import { type Timers } from "../../src/index.js";
 
 /** The project's seeded PRNG, with the two draws the simulation needs. */
 export class Rng extends Random {
