@@ -3,8 +3,9 @@
  * Kafka's admin API. A ranking's flags come from its cut against them: the records
  * beyond the cut, and whether the cut is behind what the topic held CATCH_UP_MS
  * before (then records are waiting, not merely in flight: catching up). It connects
- * when it first can: rankings do not wait for Kafka, and while the offsets cannot be
- * read they are not marked catching up.
+ * when it first can, and again after a read failed (so that it learns where leaders
+ * moved): rankings do not wait for Kafka. While the offsets cannot be read, the flags
+ * come from the last ends it read.
  */
 import type { Admin } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
@@ -30,11 +31,24 @@ export function flagsOf(cut: Positions, reads: readonly EndsAt[], now: number): 
   return { catchingUp: old !== undefined && recordsBehind(cut, old.ends) > 0, recordsBehind: recordsBehind(cut, latest.ends) };
 }
 
+/**
+ * The reads worth keeping at `at`, oldest first: those of the last 2·CATCH_UP_MS + READ_EVERY_MS,
+ * and always the newest one at least CATCH_UP_MS old. After reads failed for a while (a broker
+ * away), that one still tells which records have waited: without it, a cut far behind would not
+ * be flagged until CATCH_UP_MS after the reads came back. Pure.
+ */
+export function keptReads(reads: readonly EndsAt[], at: number): EndsAt[] {
+  let old: EndsAt | undefined;
+  for (const r of reads) if (at - r.at >= CATCH_UP_MS) old = r;
+  return reads.filter((r) => r === old || at - r.at <= 2 * CATCH_UP_MS + READ_EVERY_MS);
+}
+
 export class InputEnds {
   private reads: EndsAt[] = [];
   private readonly timer: NodeJS.Timeout;
   private failing = false;
   private connected = false;
+  private reading = false;
 
   constructor(
     private readonly admin: Admin,
@@ -52,6 +66,8 @@ export class InputEnds {
   }
 
   private async read(): Promise<void> {
+    if (this.reading) return; // one read at a time: a slow one is not queued behind
+    this.reading = true;
     try {
       if (!this.connected) {
         await this.admin.connect();
@@ -60,13 +76,21 @@ export class InputEnds {
       const offsets = await this.admin.fetchTopicOffsets(this.topic);
       const at = this.now();
       this.reads.push({ at, ends: new Map(offsets.map((o) => [o.partition, Number(o.high)])) });
-      this.reads = this.reads.filter((r) => at - r.at <= 2 * CATCH_UP_MS + READ_EVERY_MS);
+      this.reads = keptReads(this.reads, at);
       if (this.failing) this.logger.info("reading the input's end offsets again", { topic: this.topic });
       this.failing = false;
     } catch (err) {
       if (!this.failing)
         this.logger.warn("cannot read the input's end offsets; retrying each second", { topic: this.topic, err: describe(err) });
       this.failing = true;
+      // kafkajs reads the partitions' leaders again only when it connects (or after 5 minutes):
+      // after a leader moved, every read would ask the old one. So the next read connects anew.
+      if (this.connected) {
+        this.connected = false;
+        await this.admin.disconnect().catch(() => undefined);
+      }
+    } finally {
+      this.reading = false;
     }
   }
 
