@@ -24,7 +24,10 @@ import {
   uniqueName,
 } from "@meetuphype/testkit";
 import { generated, sleep } from "./harness.js";
-import { checkServedCuts, readTopic } from "./served-cuts.js";
+import { checkServedCuts, readTopic, unflaggedWaits, viewsOf, watchEnds } from "./served-cuts.js";
+
+/** How long records may wait in the topic before the ranking in view must say so (see unflaggedWaits). */
+const FLAG_GRACE_MS = 8000;
 
 describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)", () => {
   let dir: string;
@@ -60,13 +63,16 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     const producing = p.produce(["--input", "-", "--rate", "400"], `${lines.join("\n")}\n`);
     await p.waitForRanking(120_000);
     // Every ranking served from here on, with when it came and which fault was under way.
-    const served: { snap: ServedSnapshot; during: string }[] = [];
+    const served: { snap: ServedSnapshot; during: string; at: number }[] = [];
     let during = "before the faults";
     const client = trendingClient(p.grpcAddr);
-    const watch = watchTrending(client, 0, (snap) => void served.push({ snap, during }));
+    const watch = watchTrending(client, 0, (snap) => void served.push({ snap, during, at: Date.now() }));
+    // What the topic held over time, to judge the flags of what was served.
+    const ends = watchEnds(kafkaBrokers, prefix);
     stopWatching = () => {
       watch.cancel();
       client.close();
+      void ends.stop();
     };
 
     const stream = await streamPlacement(natsUrl, `${prefix}_dedup`);
@@ -102,11 +108,15 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     const res = await producing;
     expect(res.code, res.stderr).toBe(0);
     const model = referenceRanking(lines, DEFAULT_PARAMS);
-    await p.servedEqualsModel(model, 240_000).catch(async (err: unknown) => {
-      // Every replica's whole log, for a failure that the last lines do not explain.
+    // Every replica's whole log, for a failure that the last lines do not explain.
+    const saveLogs = (): string => {
       const logs = mkdtempSync(join(tmpdir(), "mh-ha-logs-"));
       for (const [kind, children] of p?.replicas ?? [])
         children.forEach((c, i) => writeFileSync(join(logs, `${kind}-${i}.log`), c.output.stderr));
+      return logs;
+    };
+    await p.servedEqualsModel(model, 240_000).catch(async (err: unknown) => {
+      const logs = saveLogs();
       // Where the difference comes from: records that never reached dedup, or later.
       const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix }).catch((e: unknown) => String(e));
       const where =
@@ -115,20 +125,31 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
           : `${audit.valid} valid records in the topic, ${audit.missing.length} never reached dedup`;
       throw new Error(`${String(err)}\n${where}\n(every replica's whole log is in ${logs})`);
     });
+    const watchedUntil = Date.now();
     stopWatching();
+    await ends.stop();
     // What viewers saw while nodes were away: each ranking exact for the cut it names.
     const v = checkServedCuts(
       served.map((x) => x.snap),
       await readTopic(kafkaBrokers, prefix),
       prefix,
     );
+    // And flagged: a ranking that stood while records waited in the topic said so.
+    const views = viewsOf(served, watchedUntil);
     const windows = [...new Set(served.map((x) => x.during))].map((d) => {
-      const in_ = served.filter((x) => x.during === d).map((x) => x.snap);
-      return `${d}: ${in_.length} (${in_.filter((x) => x.stale === true).length} stale, ${in_.filter((x) => x.catchingUp === true).length} catching up)`;
+      const in_ = views.filter((_, i) => served[i]?.during === d);
+      const unflagged = unflaggedWaits(in_, ends.seen, FLAG_GRACE_MS).length;
+      const flagged = (f: "stale" | "catchingUp"): number => in_.filter((x) => x.snap[f] === true).length;
+      return `${d}: ${in_.length} (${flagged("stale")} stale, ${flagged("catchingUp")} catching up, ${unflagged} unflagged while records waited)`;
     });
     console.log(`served while nodes were away: ${windows.join("; ")}; ${v.wrong.length} not exact`);
+    const unflagged = unflaggedWaits(views, ends.seen, FLAG_GRACE_MS);
     expect(v.wrong.slice(0, 5), "rankings not exact for their cut").toEqual([]);
     expect(v.growing, "cuts only grow").toBe(true);
+    expect(
+      unflagged.slice(0, 5),
+      `rankings that stood unflagged while records waited in the topic (logs: ${unflagged.length > 0 ? saveLogs() : "-"})`,
+    ).toEqual([]);
     const audit = await auditDelivery({ kafkaBrokers, topic: prefix, natsUrl, prefix });
     console.log(`replicated brokers: ${audit.valid} valid records, ${audit.missing.length} missing, ${audit.redelivered} redelivered`);
     expect(audit.missing.slice(0, 5), "valid records that never reached dedup").toEqual([]);

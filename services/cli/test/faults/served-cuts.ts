@@ -3,6 +3,7 @@
  * must be the model's ranking over exactly the records of the cut it names (each partition's
  * prefix up to `next`), at that cut's clock, and the cuts only grow.
  */
+import { Kafka, logLevel } from "kafkajs";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import type { ServedSnapshot } from "@meetuphype/grpc";
 import { rankingDifferences, readTopic as readTopicRecords, referenceRanking } from "@meetuphype/testkit";
@@ -57,4 +58,74 @@ export function checkServedCuts(snaps: readonly ServedSnapshot[], stored: readon
   const sizes = snaps.map((s) => linesInCut(s, stored).length);
   const growing = sizes.every((n, i) => i === 0 || n >= (sizes[i - 1] ?? 0));
   return { wrong, partial, catchingUp, growing };
+}
+
+/** The topic's end offsets as the test saw them at one time (ms on this machine's clock). */
+export interface EndsSeen {
+  readonly at: number;
+  readonly ends: ReadonlyMap<number, number>;
+}
+
+/** A snapshot as viewers had it: from when it came until the next one came (or watching ended). */
+export interface ServedView {
+  readonly snap: ServedSnapshot;
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * Snapshots that stood unflagged while records waited: a snapshot in view at time T whose cut
+ * is behind the end offsets the topic had at T − `graceMs` must say `catching_up` or `stale`
+ * (the aggregator reads the ends every second and flags a cut behind the ends of 2 s before; the
+ * grace covers that and one ranking round). Views with no end offsets read by T − `graceMs` are
+ * not judged. Pure.
+ */
+export function unflaggedWaits(views: readonly ServedView[], seen: readonly EndsSeen[], graceMs: number): string[] {
+  const out: string[] = [];
+  for (const [i, v] of views.entries()) {
+    if (v.snap.stale === true || v.snap.catchingUp === true) continue;
+    let ends: EndsSeen | undefined;
+    for (const e of seen) if (e.at <= v.until - graceMs) ends = e;
+    if (ends === undefined) continue;
+    const next = new Map((v.snap.cut ?? []).map((c) => [c.partition, c.next]));
+    const waiting = [...ends.ends].reduce((n, [partition, end]) => n + Math.max(0, end - (next.get(partition) ?? 0)), 0);
+    if (waiting > 0)
+      out.push(
+        `snapshot ${i} stood ${((v.until - v.from) / 1000).toFixed(1)} s unflagged with ${waiting} records waiting for ${((v.until - ends.at) / 1000).toFixed(1)} s or more`,
+      );
+  }
+  return out;
+}
+
+/** Each snapshot with the time it stood in view; the last one until `end`. */
+export function viewsOf(served: readonly { readonly snap: ServedSnapshot; readonly at: number }[], end: number): ServedView[] {
+  return served.map((s, i) => ({ snap: s.snap, from: s.at, until: served[i + 1]?.at ?? end }));
+}
+
+/** Reads the topic's end offsets every `everyMs` until stopped; a read that fails is skipped. */
+export function watchEnds(brokers: string, topic: string, everyMs = 500): { readonly seen: EndsSeen[]; stop(): Promise<void> } {
+  const admin = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const seen: EndsSeen[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    await admin.connect().catch(() => undefined);
+    while (!stopped) {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        // Stamped when the answer came: the topic held at least these records from then on.
+        seen.push({ at: Date.now(), ends: new Map(offsets.map((o) => [o.partition, Number(o.high)])) });
+      } catch {
+        // A broker away: no reading this time.
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    await admin.disconnect().catch(() => undefined);
+  })();
+  return {
+    seen,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
