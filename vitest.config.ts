@@ -5,7 +5,21 @@ const lib = (name: string): string => fileURLToPath(new URL(`./shared/${name}/sr
 const svc = (name: string): string => fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url));
 
 // Tests import the libraries' sources, so no build is needed before `npm test`.
-const libs = ["core", "actors", "grpc", "pipeline", "proto", "testkit", "infra", "config", "control-plane", "shard-runtime", "kafka", "metrics", "log"];
+const libs = [
+  "core",
+  "actors",
+  "grpc",
+  "pipeline",
+  "proto",
+  "testkit",
+  "infra",
+  "config",
+  "control-plane",
+  "shard-runtime",
+  "kafka",
+  "metrics",
+  "log",
+];
 const services = ["dedup", "counter", "aggregator", "ingest", "producer", "board"];
 const alias: Record<string, string> = {};
 for (const n of libs) alias[`@meetuphype/${n}`] = lib(n);
