@@ -5,8 +5,9 @@
  */
 import type { TrendingParams } from "@meetuphype/core";
 import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board";
-import { LogFormat, LogLevel } from "@meetuphype/log";
 import {
+  baseFrom,
+  type BaseConfig,
   EMIT_INTERVAL,
   GRPC_HOST,
   GRPC_PORT,
@@ -137,7 +138,7 @@ export const GENERATE_OPTIONS = [
   HELP,
 ] as const satisfies readonly OptionSpec[];
 
-export interface RunConfig {
+export interface RunConfig extends BaseConfig {
   readonly params: TrendingParams;
   readonly input: string | undefined;
   readonly kafka:
@@ -159,9 +160,6 @@ export interface RunConfig {
   readonly metricsHost: string;
   /** The board (page, JSON, events) beside TrendingService. */
   readonly http: HttpConfig;
-  readonly logLevel: LogLevel;
-  readonly logFormat: LogFormat;
-  readonly help: boolean;
 }
 
 /**
@@ -228,9 +226,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     metricsHost: str(v, "metrics-host") ?? "0.0.0.0",
     http: httpFrom(v),
-    logLevel: str(v, "log-level") ?? LogLevel.Info,
-    logFormat: str(v, "log-format") ?? LogFormat.Text,
-    help: bool(v, "help"),
+    ...baseFrom(v),
   };
 }
 

@@ -7,11 +7,6 @@ import type { KafkaSecurity, NatsSecurity } from "./broker-security.js";
 
 export const intIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be an integer in [${lo}, ${hi}]`);
 export const numIn = (lo: number, hi: number) => (v: number) => (v >= lo && v <= hi ? undefined : `must be a number in [${lo}, ${hi}]`);
-export const oneOf =
-  (...xs: string[]) =>
-  (v: string) =>
-    xs.includes(v) ? undefined : `must be one of ${xs.join(", ")}`;
-
 export const HELP = { flag: "help", short: "h", type: "bool", help: "print this help and exit" } as const satisfies OptionSpec;
 export const LOG_LEVEL = {
   flag: "log-level",
