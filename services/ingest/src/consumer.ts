@@ -21,6 +21,8 @@ export interface SupervisedConsumerOptions {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly eachBatch: (payload: EachBatchPayload) => Promise<void>;
+  /** Waits for what `eachBatch` left in flight (acknowledgements, commits): before a consumer disconnects. */
+  readonly settle: () => Promise<void>;
 }
 
 /** A consumer's state as readiness sees it. */
@@ -62,7 +64,14 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
       );
       // The batches of several partitions at once: one partition's wait for its acknowledgements
       // and its clock write no longer holds the others back (each partition stays in order).
-      await consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: o.eachBatch });
+      // eachBatch commits a batch's offsets itself once its outputs are acknowledged: kafkajs
+      // must commit nothing on its own (it would commit what eachBatch resolved to fetch on).
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+        eachBatch: o.eachBatch,
+      });
       const aborted = new Promise<void>((resolve) => o.signal.addEventListener("abort", () => resolve(), { once: true }));
       const err = await Promise.race([gaveUp, aborted]);
       if (err !== undefined) {
@@ -78,6 +87,14 @@ export async function consumeSupervised(o: SupervisedConsumerOptions, state: Con
         inMs: (inMs = pause()),
       });
     } finally {
+      // No new batches, then the ones in flight are acknowledged and committed while this consumer
+      // is still in the group; only then does it leave.
+      try {
+        consumer.pause([{ topic: o.topic }]);
+      } catch {
+        // Not running (it failed to join or crashed): nothing comes.
+      }
+      await o.settle();
       await consumer.disconnect().catch(() => undefined);
     }
     if (o.signal.aborted) break;

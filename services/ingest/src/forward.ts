@@ -3,11 +3,12 @@
  * dedup shards on JetStream, dead-letter the rejected ones in Kafka. Every dedup
  * shard gets a message, with records or without: its `through` mark says the
  * shard now has all its records of the partition up to the batch's end, with the
- * partition's event clock there (the exact cuts start here). Resolves only when
- * every output is acknowledged; transport failures are retried (with heartbeats,
- * so the group keeps the partition) until they succeed or `signal` aborts
- * (shutdown, or the partition was taken away). Only then may the offsets be
- * committed.
+ * partition's event clock there (the exact cuts start here). The sends resolve
+ * only when every output is acknowledged; transport failures are retried (with
+ * heartbeats, so the group keeps the partition) until they succeed or `signal`
+ * aborts (shutdown, or the partition was taken away). Only then may the offsets
+ * be committed. Parsing (`batchOutput`) needs no clock, so a batch can be parsed
+ * while the one before it still waits for its acknowledgements (service.ts).
  */
 import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
@@ -40,26 +41,12 @@ export interface KafkaBatch {
   readonly messages: readonly KafkaMessage[];
 }
 
-export interface Forwarded {
-  /** Where the partition is covered after the batch, and its event clock there. */
-  readonly through: Mark;
-  /** Non-blank lines in the batch (each accepted or rejected). */
-  readonly lines: number;
-  readonly accepted: number;
-  readonly rejections: readonly Rejection[];
-}
-
-/**
- * Forwards a batch; resolves once everything is acknowledged. `clockBefore` is the
- * partition's event clock before the batch (the largest valid mtime of its records
- * before the batch's first offset).
- */
 /** One Kafka batch as ingest sends it on: each dedup shard's messages, the batch's mark and its rejections. */
 export interface BatchOutput {
   /** Per dedup shard, its messages in order (at most MAX_RECORDS records each; at least one, for the mark). */
   readonly parts: readonly (readonly DedupBatchBuilder[])[];
-  /** Where the partition is covered after the batch, and its event clock there. */
-  readonly through: Mark;
+  /** The largest valid mtime among the batch's records (0 when none): the clock it moves the partition to. */
+  readonly clock: number;
   /** The batch's first and last offsets (the message ids name them). */
   readonly first: number;
   readonly last: number;
@@ -74,10 +61,10 @@ export interface BatchOutput {
  * lines, and strings or record objects for all of them at once outlive the young generation
  * (garbage collection was a third of ingest's CPU). Pure: nothing is sent.
  */
-export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number, clockBefore: number): BatchOutput {
+export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number): BatchOutput {
   const { partition, messages } = batch;
   const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
-  let clock = clockBefore;
+  let clock = 0;
   let accepted = 0;
   const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
   const { rejections, lines: read } = logic.scan(lines, (shard, rsvp, index) => {
@@ -91,12 +78,24 @@ export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: 
   });
   const first = Number(messages[0]?.offset ?? 0);
   const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
-  return { parts, through: { partition, next: last + 1, clock }, first, last, lines: read, accepted, rejections };
+  return { parts, clock, first, last, lines: read, accepted, rejections };
 }
 
-export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: KafkaBatch, clockBefore: number): Promise<Forwarded> {
+/** Where the partition is covered after the batch, given its event clock before the batch. */
+export const markAfter = (out: BatchOutput, partition: number, clockBefore: number): Mark => ({
+  partition,
+  next: out.last + 1,
+  clock: Math.max(clockBefore, out.clock),
+});
+
+/**
+ * Sends a parsed batch: each dedup shard's messages (the mark `through` with the last) and the
+ * dead letters. The publishes go out before this returns; the promise resolves once all are
+ * acknowledged.
+ */
+export async function sendBatch(t: ForwardTarget, batch: KafkaBatch, out: BatchOutput, through: Mark): Promise<void> {
   const { topic, partition } = batch;
-  const { parts, through, first, last, lines, accepted, rejections } = batchOutput(logic, batch, t.dedupShards, clockBefore);
+  const { parts, first, last, rejections } = out;
   const acks: Promise<unknown>[] = [];
   for (let shard = 0; shard < t.dedupShards; shard++) {
     const list = parts[shard] ?? [];
@@ -116,7 +115,6 @@ export async function forwardBatch(logic: IngestLogic, t: ForwardTarget, batch: 
   }
   if (rejections.length > 0) acks.push(sendDeadLetters(t, batch, rejections));
   await Promise.all(acks);
-  return { through, lines, accepted, rejections };
 }
 
 const retryCommon = (t: ForwardTarget) => ({ logger: t.logger, signal: t.signal, between: t.heartbeat });

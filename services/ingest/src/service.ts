@@ -1,4 +1,5 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
+import { setImmediate } from "node:timers/promises";
 import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
 import { commandLogger } from "@meetuphype/log";
@@ -22,7 +23,8 @@ import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { addCounts, emptyStats, ingestCounts, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";
-import { forwardBatch } from "./forward.js";
+import { batchOutput, markAfter, sendBatch } from "./forward.js";
+import { InFlight } from "./in-flight.js";
 
 /** See the consumer's config below. */
 const FETCH_MIN_BYTES = 1024 * 1024;
@@ -90,9 +92,10 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
   let published = 0;
   let publishedAt = 0;
   const clocks = new PartitionClocks(clockKv, logger);
-  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+  const inFlight = new InFlight();
+  /** A batch from parse to commit. */
+  const forward = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
-    if (batch.messages.length === 0) return;
     const lag = (afterOffset: string): number => Math.max(0, Number(batch.highWatermark) - Number(afterOffset) - 1);
     const lagLabels = { topic: batch.topic, partition: String(batch.partition) };
     metrics.kafkaLag.set(lagLabels, lag(String(Number(batch.firstOffset() ?? "0") - 1)));
@@ -120,13 +123,14 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     };
     const first = Number(batch.firstOffset() ?? batch.lastOffset());
     const startedAt = performance.now();
+    const out = batchOutput(logic, batch, cfg.dedupShards);
     const clockBefore = await retry(() => clocks.before(batch.partition, first), { what: "reading the partition's clock", logger, signal });
-    const { through, lines, accepted, rejections } = await forwardBatch(logic, target, batch, clockBefore);
-    addCounts(stats, ingestCounts(lines, rejections));
+    const through = markAfter(out, batch.partition, clockBefore);
+    await sendBatch(target, batch, out, through);
+    const { accepted, rejections } = out;
+    addCounts(stats, ingestCounts(out.lines, rejections));
     // Stored before the offsets are committed: whoever resumes the partition continues its clock.
     await retry(() => clocks.advance(through), { what: "storing the partition's clock", logger, signal, between: heartbeat });
-    const now = through.clock;
-    payload.resolveOffset(batch.lastOffset());
     logger.debug("batch forwarded", {
       partition: batch.partition,
       offsets: `${first}-${through.next - 1}`,
@@ -138,20 +142,39 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     metrics.records.inc({ stage: "ingest", outcome: "rejected" }, rejections.length);
     for (const r of rejections) metrics.rejected.inc({ reason: r.reason });
     metrics.kafkaLag.set(lagLabels, lag(batch.lastOffset()));
-    // A failed commit is not lost work: the offsets stay resolved and the next commit carries them;
-    // if the partition moved meanwhile, its new owner forwards the records again (idempotently).
+    // A failed commit is not lost work: the next batch's commit carries the partition further; if the
+    // partition moved meanwhile, its new owner forwards the records again (idempotently).
+    const offsets = { topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(through.next) }] }] };
     await payload
-      .commitOffsetsIfNecessary()
-      .catch((err: unknown) => logger.warn("offset commit failed; it is retried with the next batch", { err: describe(err) }));
+      .commitOffsetsIfNecessary(offsets)
+      .catch((err: unknown) => logger.warn("offset commit failed; the next batch's commit carries it", { err: describe(err) }));
     await payload.heartbeat().catch(() => undefined);
     // This replica's clock, for `meetuphype status` only (rankings take their clock from their cut): at most
     // once a second, and never in the batch's way.
+    const now = through.clock;
     if (now > published && Date.now() - publishedAt >= 1000) {
       published = now;
       publishedAt = Date.now();
       clockKv.put(ingestClockKey(replica), encodeIngestClock(now)).catch(() => undefined);
     }
   };
+  /**
+   * kafkajs fetches the next batch only once this returns: so it returns as soon as the batch is
+   * handed on, and the fetch overlaps with the batch's parsing, sending and acknowledgements. A
+   * partition's batches still go one after the other (in-flight.ts); nothing is committed before
+   * its outputs are acknowledged (kafkajs's autoCommit is off).
+   */
+  const eachBatch = (payload: EachBatchPayload): Promise<void> =>
+    inFlight.handle(async () => {
+      if (payload.batch.messages.length === 0) return;
+      await inFlight.settled(payload.batch.partition);
+      payload.resolveOffset(payload.batch.lastOffset());
+      // Yields first, so that kafkajs sends its next fetch before the parsing starts.
+      inFlight.track(
+        payload.batch.partition,
+        setImmediate().then(() => forward(payload)),
+      );
+    });
   const consumer = consumeSupervised(
     {
       kafka,
@@ -177,6 +200,7 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
       logger,
       signal: ctx.signal,
       eachBatch,
+      settle: () => inFlight.drain(),
     },
     state,
   );
