@@ -62,7 +62,7 @@ export interface BatchOutput {
  * (garbage collection was a third of ingest's CPU). Pure: nothing is sent.
  */
 export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number): BatchOutput {
-  const { partition, messages } = batch;
+  const { messages } = batch;
   const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
   let clock = 0;
   let accepted = 0;
