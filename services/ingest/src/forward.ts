@@ -7,8 +7,7 @@
  * only when every output is acknowledged; transport failures are retried (with
  * heartbeats, so the group keeps the partition) until they succeed or `signal`
  * aborts (shutdown, or the partition was taken away). Only then may the offsets
- * be committed. Parsing (`batchOutput`) needs no clock, so a batch can be parsed
- * while the one before it still waits for its acknowledgements (service.ts).
+ * be committed.
  */
 import type { Mark } from "@meetuphype/core";
 import type { KafkaMessage, Message, Producer } from "kafkajs";
@@ -45,8 +44,8 @@ export interface KafkaBatch {
 export interface BatchOutput {
   /** Per dedup shard, its messages in order (at most MAX_RECORDS records each; at least one, for the mark). */
   readonly parts: readonly (readonly DedupBatchBuilder[])[];
-  /** The largest valid mtime among the batch's records (0 when none): the clock it moves the partition to. */
-  readonly clock: number;
+  /** Where the partition is covered after the batch, and its event clock there. */
+  readonly through: Mark;
   /** The batch's first and last offsets (the message ids name them). */
   readonly first: number;
   readonly last: number;
@@ -61,10 +60,10 @@ export interface BatchOutput {
  * lines, and strings or record objects for all of them at once outlive the young generation
  * (garbage collection was a third of ingest's CPU). Pure: nothing is sent.
  */
-export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number): BatchOutput {
-  const { messages } = batch;
+export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number, clockBefore: number): BatchOutput {
+  const { partition, messages } = batch;
   const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
-  let clock = 0;
+  let clock = clockBefore;
   let accepted = 0;
   const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
   const { rejections, lines: read } = logic.scan(lines, (shard, rsvp, index) => {
@@ -78,24 +77,13 @@ export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: 
   });
   const first = Number(messages[0]?.offset ?? 0);
   const last = Number(messages[messages.length - 1]?.offset ?? first - 1);
-  return { parts, clock, first, last, lines: read, accepted, rejections };
+  return { parts, through: { partition, next: last + 1, clock }, first, last, lines: read, accepted, rejections };
 }
 
-/** Where the partition is covered after the batch, given its event clock before the batch. */
-export const markAfter = (out: BatchOutput, partition: number, clockBefore: number): Mark => ({
-  partition,
-  next: out.last + 1,
-  clock: Math.max(clockBefore, out.clock),
-});
-
-/**
- * Sends a parsed batch: each dedup shard's messages (the mark `through` with the last) and the
- * dead letters. The publishes go out before this returns; the promise resolves once all are
- * acknowledged.
- */
-export async function sendBatch(t: ForwardTarget, batch: KafkaBatch, out: BatchOutput, through: Mark): Promise<void> {
+/** Sends a validated batch: each dedup shard's messages (the mark with the last) and the dead letters; resolves once all are acknowledged. */
+export async function sendBatch(t: ForwardTarget, batch: KafkaBatch, out: BatchOutput): Promise<void> {
   const { topic, partition } = batch;
-  const { parts, first, last, rejections } = out;
+  const { parts, through, first, last, rejections } = out;
   const acks: Promise<unknown>[] = [];
   for (let shard = 0; shard < t.dedupShards; shard++) {
     const list = parts[shard] ?? [];

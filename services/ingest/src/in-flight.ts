@@ -1,9 +1,9 @@
 /**
- * Each partition's batch still in flight: sent, and waiting for its acknowledgements, its clock
- * store and its offset commit. The next batch of the partition is parsed meanwhile, but published
- * only once this one has settled: a dedup shard must never get a later mark of a partition before
- * all the records of an earlier one (the exact cuts rest on it). Batches of different partitions
- * do not wait for each other.
+ * Each partition's batch still in flight: being parsed and sent, or waiting for its
+ * acknowledgements, its clock store and its offset commit. The partition's next batch starts only
+ * once this one has settled: a dedup shard must never get a later mark of a partition before all
+ * the records of an earlier one (the exact cuts rest on it). Batches of different partitions do
+ * not wait for each other, and kafkajs fetches on meanwhile.
  */
 export class InFlight {
   private readonly last = new Map<number, Promise<void>>();

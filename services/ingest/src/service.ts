@@ -23,7 +23,7 @@ import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { addCounts, emptyStats, ingestCounts, IngestLogic } from "@meetuphype/pipeline";
 import { INGEST_OPTIONS, ingestConfig } from "./config.js";
 import { consumeSupervised, ConsumerState } from "./consumer.js";
-import { batchOutput, markAfter, sendBatch } from "./forward.js";
+import { batchOutput, sendBatch } from "./forward.js";
 import { InFlight } from "./in-flight.js";
 
 /** See the consumer's config below. */
@@ -123,11 +123,10 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     };
     const first = Number(batch.firstOffset() ?? batch.lastOffset());
     const startedAt = performance.now();
-    const out = batchOutput(logic, batch, cfg.dedupShards);
     const clockBefore = await retry(() => clocks.before(batch.partition, first), { what: "reading the partition's clock", logger, signal });
-    const through = markAfter(out, batch.partition, clockBefore);
-    await sendBatch(target, batch, out, through);
-    const { accepted, rejections } = out;
+    const out = batchOutput(logic, batch, cfg.dedupShards, clockBefore);
+    await sendBatch(target, batch, out);
+    const { through, accepted, rejections } = out;
     addCounts(stats, ingestCounts(out.lines, rejections));
     // Stored before the offsets are committed: whoever resumes the partition continues its clock.
     await retry(() => clocks.advance(through), { what: "storing the partition's clock", logger, signal, between: heartbeat });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rsvpShardOf } from "@meetuphype/core";
 import { decodeDedupBatch } from "@meetuphype/control-plane";
 import { IngestLogic } from "@meetuphype/pipeline";
-import { batchOutput, markAfter, MAX_RECORDS } from "../src/forward.js";
+import { batchOutput, MAX_RECORDS } from "../src/forward.js";
 
 const SHARDS = 4;
 const line = (id: number, mtime: number) =>
@@ -25,21 +25,18 @@ describe("a Kafka batch as ingest sends it on", () => {
       partition: 3,
       messages: values.map((v, i) => ({ offset: String(offset0 + i), value: Buffer.from(v) }) as never),
     };
-    const out = batchOutput(new IngestLogic(false, SHARDS), batch, SHARDS);
+    const out = batchOutput(new IngestLogic(false, SHARDS), batch, SHARDS, 10);
     const last = offset0 + values.length - 1;
-    const through = markAfter(out, 3, 10);
-    expect(through).toEqual({ partition: 3, next: last + 1, clock: 1000 + ids.length - 1 });
-    // A clock before the batch that is ahead of all its records stays.
-    expect(markAfter(out, 3, 5000).clock).toBe(5000);
+    expect(out.through).toEqual({ partition: 3, next: last + 1, clock: 1000 + ids.length - 1 });
     expect([out.first, out.last, out.accepted]).toEqual([offset0, last, ids.length + 1]);
     expect(out.rejections.map((r) => [r.index, r.reason])).toEqual([[ids.length, "invalid_json"]]);
     const read = out.parts.map((list) =>
-      list.map((b, i) => decodeDedupBatch(b.encode("t", 3, i === list.length - 1 ? through : undefined))),
+      list.map((b, i) => decodeDedupBatch(b.encode("t", 3, i === list.length - 1 ? out.through : undefined))),
     );
     expect(read.map((list) => list.map((m) => m.records.length))).toEqual([[0], [MAX_RECORDS, MAX_RECORDS, 5], [1], [0]]);
     for (const list of read) {
       expect(list.slice(0, -1).every((m) => m.through === undefined)).toBe(true);
-      expect(list[list.length - 1]?.through).toEqual(through);
+      expect(list[list.length - 1]?.through).toEqual(out.through);
     }
     expect(read[1]!.flatMap((m) => m.records.map((r) => r.rsvpId))).toEqual(ids);
     expect(read[1]!.flatMap((m) => m.offsets)).toEqual(ids.map((_, i) => offset0 + i));
