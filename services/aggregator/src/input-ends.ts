@@ -5,7 +5,8 @@
  * before (then records are waiting, not merely in flight: catching up). It connects
  * when it first can, and again after a read failed (so that it learns where leaders
  * moved): rankings do not wait for Kafka. While the offsets cannot be read, the flags
- * come from the last ends it read.
+ * come from the last ends it read, until those are ENDS_UNKNOWN_MS old: from then on a
+ * ranking is catching up, since records may have come that no read saw.
  */
 import type { Admin } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
@@ -15,6 +16,11 @@ import { describe } from "@meetuphype/control-plane";
 /** A cut behind the input's end as it was this long ago is catching up. */
 export const CATCH_UP_MS = 2000;
 const READ_EVERY_MS = 1000;
+/**
+ * With no end offsets read for this long (a partition's leader or the KRaft controller away),
+ * the aggregator no longer knows whether records wait, and a ranking that may be behind says so.
+ */
+export const ENDS_UNKNOWN_MS = CATCH_UP_MS + 2 * READ_EVERY_MS;
 
 /** End offsets read at one time. */
 export interface EndsAt {
@@ -22,10 +28,20 @@ export interface EndsAt {
   readonly ends: ReadonlyMap<number, number>;
 }
 
-/** The flags of a ranking with cut `cut`, from end offsets read over time (oldest first). Pure. */
-export function flagsOf(cut: Positions, reads: readonly EndsAt[], now: number): { catchingUp: boolean; recordsBehind: number } {
+/**
+ * The flags of a ranking with cut `cut`, from end offsets read over time (oldest first), at
+ * `now`; reading began at `since`. Pure.
+ */
+export function flagsOf(
+  cut: Positions,
+  reads: readonly EndsAt[],
+  now: number,
+  since: number,
+): { catchingUp: boolean; recordsBehind: number } {
   const latest = reads[reads.length - 1];
-  if (latest === undefined) return { catchingUp: false, recordsBehind: 0 };
+  const unknown = now - (latest?.at ?? since) > ENDS_UNKNOWN_MS;
+  if (latest === undefined) return { catchingUp: unknown, recordsBehind: 0 };
+  if (unknown) return { catchingUp: true, recordsBehind: recordsBehind(cut, latest.ends) };
   let old: EndsAt | undefined;
   for (const r of reads) if (now - r.at >= CATCH_UP_MS) old = r;
   return { catchingUp: old !== undefined && recordsBehind(cut, old.ends) > 0, recordsBehind: recordsBehind(cut, latest.ends) };
@@ -49,6 +65,7 @@ export class InputEnds {
   private failing = false;
   private connected = false;
   private reading = false;
+  private readonly since: number;
 
   constructor(
     private readonly admin: Admin,
@@ -56,13 +73,14 @@ export class InputEnds {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    this.since = now();
     this.timer = setInterval(() => void this.read(), READ_EVERY_MS);
     void this.read();
   }
 
   /** The flags of a ranking with cut `cut`. */
   flags(cut: Positions): { catchingUp: boolean; recordsBehind: number } {
-    return flagsOf(cut, this.reads, this.now());
+    return flagsOf(cut, this.reads, this.now(), this.since);
   }
 
   private async read(): Promise<void> {

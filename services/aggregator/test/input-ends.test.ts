@@ -1,23 +1,32 @@
 import { describe, expect, it, vi } from "vitest";
-import { CATCH_UP_MS, flagsOf, keptReads, type EndsAt } from "../src/input-ends.js";
+import { CATCH_UP_MS, ENDS_UNKNOWN_MS, flagsOf, keptReads, type EndsAt } from "../src/input-ends.js";
 
 const read = (at: number, ...ends: number[]): EndsAt => ({ at, ends: new Map(ends.map((e, p) => [p, e])) });
 const cut = (...next: number[]) => next.map((n, partition) => ({ partition, next: n }));
 
 describe("flagsOf", () => {
   it("counts the records beyond the cut in the latest read", () => {
-    expect(flagsOf(cut(5, 5), [read(0, 10, 10), read(1000, 12, 10)], 1500)).toEqual({ catchingUp: false, recordsBehind: 12 });
+    expect(flagsOf(cut(5, 5), [read(0, 10, 10), read(1000, 12, 10)], 1500, 0)).toEqual({ catchingUp: false, recordsBehind: 12 });
   });
 
   it("is catching up only when the cut is behind ends read CATCH_UP_MS ago or earlier", () => {
     const reads = [read(0, 10), read(1000, 20)];
-    expect(flagsOf(cut(10), reads, CATCH_UP_MS + 500).catchingUp).toBe(false); // only the records of the last 2 s wait
-    expect(flagsOf(cut(9), reads, CATCH_UP_MS + 500).catchingUp).toBe(true);
-    expect(flagsOf(cut(9), reads, CATCH_UP_MS - 1).catchingUp).toBe(false); // nothing read long enough ago
+    expect(flagsOf(cut(10), reads, CATCH_UP_MS + 500, 0).catchingUp).toBe(false); // only the records of the last 2 s wait
+    expect(flagsOf(cut(9), reads, CATCH_UP_MS + 500, 0).catchingUp).toBe(true);
+    expect(flagsOf(cut(9), reads, CATCH_UP_MS - 1, 0).catchingUp).toBe(false); // nothing read long enough ago
   });
 
-  it("says nothing before the first read", () => {
-    expect(flagsOf(cut(0), [], 10_000)).toEqual({ catchingUp: false, recordsBehind: 0 });
+  it("says nothing before the first read, until reading has failed for ENDS_UNKNOWN_MS", () => {
+    expect(flagsOf(cut(0), [], 5000 + ENDS_UNKNOWN_MS, 5000)).toEqual({ catchingUp: false, recordsBehind: 0 });
+    expect(flagsOf(cut(0), [], 5001 + ENDS_UNKNOWN_MS, 5000)).toEqual({ catchingUp: true, recordsBehind: 0 });
+  });
+
+  it("is catching up once the ends are unknown for ENDS_UNKNOWN_MS, even with the cut at the last ends read", () => {
+    // Reads stop at 1 s (the KRaft controller away); records that came after no read saw.
+    const reads = [read(0, 10), read(1000, 12)];
+    expect(flagsOf(cut(12), reads, 1000 + ENDS_UNKNOWN_MS, 0)).toEqual({ catchingUp: false, recordsBehind: 0 });
+    expect(flagsOf(cut(12), reads, 1001 + ENDS_UNKNOWN_MS, 0)).toEqual({ catchingUp: true, recordsBehind: 0 });
+    expect(flagsOf(cut(10), reads, 20_000, 0)).toEqual({ catchingUp: true, recordsBehind: 2 });
   });
 });
 
@@ -31,9 +40,9 @@ describe("keptReads", () => {
     // Reads at 0 and 1 s, then none for 20 s (a broker away), then one at 21 s.
     const reads = keptReads([read(0, 100), read(1000, 150), read(21_000, 400)], 21_000);
     expect(reads.map((r) => r.at)).toEqual([1000, 21_000]);
-    expect(flagsOf(cut(120), reads, 21_000)).toEqual({ catchingUp: true, recordsBehind: 280 });
+    expect(flagsOf(cut(120), reads, 21_000, 0)).toEqual({ catchingUp: true, recordsBehind: 280 });
     // Without the read from before the gap, nothing would be old enough to say so.
-    expect(flagsOf(cut(120), [read(21_000, 400)], 21_000).catchingUp).toBe(false);
+    expect(flagsOf(cut(120), [read(21_000, 400)], 21_000, 0).catchingUp).toBe(false);
   });
 });
 

@@ -95,6 +95,8 @@ export interface TrendingSnapshot {
    * True while records wait behind the cut: the input held, some time before this ranking,
    * records that its cut does not include yet (records_behind says how many the input holds
    * now beyond the cut). The ranking is exact for its cut, which is behind the input.
+   * Also true while the input's end offsets could not be read for 4 s (a Kafka broker or
+   * controller away): records may then wait that no read saw.
    */
   catchingUp: boolean;
   /** Deprecated: the same number as records_behind (it used to count the shards' stream messages). */
