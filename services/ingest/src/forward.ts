@@ -10,10 +10,10 @@
  * be committed.
  */
 import type { Mark } from "@meetuphype/core";
-import type { KafkaMessage, Message, Producer } from "kafkajs";
+import type { KafkaMessage, Message } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import { DedupBatchBuilder, retry, type JetStreamPublisher, type Names } from "@meetuphype/control-plane";
-import { isUnacceptableRecord } from "@meetuphype/kafka";
+import { isUnacceptableRecord, type RecordProducer } from "@meetuphype/kafka";
 import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
 
@@ -23,7 +23,7 @@ export const MAX_RECORDS = 1000;
 export interface ForwardTarget {
   readonly publisher: JetStreamPublisher;
   readonly names: Names;
-  readonly producer: Producer;
+  readonly producer: RecordProducer;
   readonly dlqTopic: string;
   readonly dedupShards: number;
   readonly logger: Logger;
@@ -118,7 +118,7 @@ async function sendDeadLetters(t: ForwardTarget, batch: KafkaBatch, rejections: 
   });
   const letters = records.map((r) => deadLetter(r));
   const send = (messages: Message[], what: string): Promise<unknown> =>
-    retry(() => t.producer.send({ topic: t.dlqTopic, messages }), { what, isFinal: isUnacceptableRecord, ...retryCommon(t) });
+    retry(() => t.producer.send(t.dlqTopic, messages), { what, isFinal: isUnacceptableRecord, ...retryCommon(t) });
   try {
     await send(letters, `dead-lettering ${letters.length} records to ${t.dlqTopic}`);
     return;

@@ -90,7 +90,7 @@ export async function runProducer(argv: readonly string[], ctx: CommandContext):
   // once); dedup ignores a version it has already seen.
   const send = async (messages: Message[]): Promise<void> => {
     if (messages.length === 0) return;
-    await retry(() => producer.send({ topic: cfg.topic, messages }), {
+    await retry(() => producer.send(cfg.topic, messages), {
       what,
       logger,
       signal: ctx.signal,

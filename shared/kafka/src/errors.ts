@@ -13,3 +13,18 @@ export function kafkaErrorType(err: unknown): string | undefined {
 
 /** Whether the broker refused a record for what it is (too large, invalid): sending it again cannot help. */
 export const isUnacceptableRecord = (err: unknown): boolean => UNACCEPTABLE.has(kafkaErrorType(err) ?? "");
+
+/**
+ * Protocol error types that say the broker no longer knows the idempotent producer's sequence
+ * numbers (its state expired after a long idle, or the records it named were deleted): the
+ * producer must start over with a new producer id; sending again as it is cannot help.
+ */
+const LOST_PRODUCER_STATE = new Set([
+  "OUT_OF_ORDER_SEQUENCE_NUMBER",
+  "UNKNOWN_PRODUCER_ID",
+  "INVALID_PRODUCER_EPOCH",
+  "INVALID_PRODUCER_ID_MAPPING",
+]);
+
+/** Whether the broker lost (or refused) the idempotent producer's state. */
+export const isLostProducerState = (err: unknown): boolean => LOST_PRODUCER_STATE.has(kafkaErrorType(err) ?? "");

@@ -16,6 +16,13 @@ const TRANSIENT =
  */
 const ALREADY_THERE = /Topic creation errors|TOPIC_ALREADY_EXISTS|Topic with this name already exists/i;
 
+/**
+ * kafkajs warns whenever an idempotent producer's retries are bounded. Ours are on purpose
+ * (`producer.ts`): a request that failed gives its sequence numbers back, so the caller's retry
+ * of the whole send reuses them and the broker still keeps one copy.
+ */
+const BOUNDED_IDEMPOTENT_RETRIES = /Limiting retries for the idempotent producer/;
+
 /** The level an entry of kafkajs goes out at. Pure. */
 export function kafkaEntryLevel(
   level: logLevel,
@@ -27,7 +34,7 @@ export function kafkaEntryLevel(
     if (ALREADY_THERE.test(text)) return "info";
     return TRANSIENT.test(text) || fields.retryCount !== undefined ? "warn" : "error";
   }
-  if (level === logLevel.WARN) return "warn";
+  if (level === logLevel.WARN) return BOUNDED_IDEMPOTENT_RETRIES.test(message) ? "debug" : "warn";
   if (level === logLevel.INFO) return "info";
   return "debug";
 }

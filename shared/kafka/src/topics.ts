@@ -4,9 +4,7 @@
  * with a log line every few seconds that names the address.
  */
 import { KnownError } from "@meetuphype/core";
-import { Partitioners, type Kafka, type Producer } from "kafkajs";
-import type { KafkaSecurity } from "@meetuphype/config";
-import { kafkaSecured } from "./client.js";
+import type { Kafka } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import { retryKafka } from "./retry.js";
 
@@ -89,35 +87,4 @@ async function createMissing(kafka: Kafka, topics: readonly string[], o: EnsureT
   } finally {
     await admin.disconnect();
   }
-}
-
-/**
- * The start of a service that writes to Kafka (the producer, ingest): creates `topics` when
- * missing, then connects a producer; waits for brokers that are away, stops on a refusal.
- */
-export async function startProducer(
-  kafka: Kafka,
-  topics: readonly string[],
-  o: Omit<EnsureTopicsOptions, "secured"> & { readonly security: KafkaSecurity },
-): Promise<Producer> {
-  const secured = kafkaSecured(o.security);
-  await ensureTopics(kafka, topics, { ...o, secured });
-  // No retries inside kafkajs: every caller retries the whole send itself (at least once; dedup
-  // ignores a copy). kafkajs's own retry re-sends only to brokers that have not answered yet: when a
-  // partition leader dies and its partitions move to a broker that already answered for others,
-  // their records are never sent, and the send still resolves. A SIGKILLed leader lost acknowledged
-  // records that way (docs/architecture.md, "A partition leader killed while the producer sends").
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: 0 },
-  });
-  await retryKafka(() => producer.connect(), {
-    what: `connecting to Kafka at ${o.brokers.join(",")}`,
-    brokers: o.brokers,
-    secured,
-    logger: o.logger,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  return producer;
 }
