@@ -15,6 +15,7 @@
  */
 import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from "kafkajs";
 import type { KafkaSecurity } from "@meetuphype/config";
+import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/log";
 import { kafkaSecured } from "./client.js";
 import { isLostProducerState } from "./errors.js";
@@ -36,6 +37,12 @@ export function unanswered(
 
 /** Rounds of re-sending missing partitions before a send gives up (the caller then retries it whole). */
 const MAX_ROUNDS = 5;
+
+/** Some partitions of a send stayed out of every answer; the whole send can be tried again. */
+export class UnansweredSendError extends KnownError {
+  readonly code = "KAFKA_SEND_UNANSWERED";
+  readonly retriable = true;
+}
 
 export class RecordProducer {
   private readonly placed = new WeakMap<Message, number>();
@@ -90,7 +97,7 @@ export class RecordProducer {
     let pending = [...messages];
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS)
-        throw new Error(`${pending.length} records to ${topic} stayed unanswered after ${MAX_ROUNDS} sends; retrying the whole send`);
+        throw new UnansweredSendError(`${pending.length} records to ${topic} stayed unanswered after ${MAX_ROUNDS} sends`);
       const producer = await this.current();
       const answers = await producer.send({ topic, messages: pending, acks: -1 }).catch((err: unknown) => {
         if (isLostProducerState(err)) this.renew(producer, err);
