@@ -16,8 +16,8 @@ export const isUnacceptableRecord = (err: unknown): boolean => UNACCEPTABLE.has(
 
 /**
  * Protocol error types that say the broker no longer knows the idempotent producer's sequence
- * numbers (its state expired after a long idle, or the records it named were deleted): the
- * producer must start over with a new producer id; sending again as it is cannot help.
+ * numbers (its state expired after a day without writes): the producer must start over with a
+ * new producer id; sending again as it is cannot help.
  */
 const LOST_PRODUCER_STATE = new Set([
   "OUT_OF_ORDER_SEQUENCE_NUMBER",

@@ -15,6 +15,7 @@
  */
 import { Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from "kafkajs";
 import type { KafkaSecurity } from "@meetuphype/config";
+import { describe } from "@meetuphype/control-plane";
 import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/log";
 import { kafkaSecured } from "./client.js";
@@ -118,7 +119,7 @@ export class RecordProducer {
   private renew(old: Producer, err: unknown): void {
     if (this.producer !== old) return;
     this.logger.warn("Kafka no longer knows this producer's sequence numbers; starting over with a new producer id", {
-      err: err instanceof Error ? err.message : String(err),
+      err: describe(err),
     });
     this.producer = this.create();
     this.ready = undefined;
