@@ -1,6 +1,7 @@
 /** A whole distributed pipeline as separate `meetuphype` processes, for end-to-end tests. */
 import { getTrending, trendingClient, type ServedSnapshot } from "@meetuphype/grpc";
 import { rankingDifferences } from "./compare.js";
+import { logTail } from "./log-tail.js";
 import { eventually, exited, freePort, runCli, startCli, waitForReady, type CliResult } from "./process.js";
 import type { ModelResult } from "./reference-model.js";
 
@@ -120,7 +121,9 @@ export class TestPipeline {
         },
         timeoutMs,
       ).catch((err: unknown) => {
-        throw new Error(`${err instanceof Error ? err.message : String(err)}\n${this.logs()}`);
+        // The summary again after the logs: CI may show only the end of a long message.
+        const summary = err instanceof Error ? err.message : String(err);
+        throw new Error(`${summary}\n${this.logs()}\n^ ${summary}`);
       });
     } finally {
       client.close();
@@ -213,17 +216,18 @@ export class TestPipeline {
         },
         timeoutMs,
       ).catch((err: unknown) => {
-        throw new Error(`${err instanceof Error ? err.message : String(err)}\n${this.logs()}`);
+        // The summary again after the logs: CI may show only the end of a long message.
+        const summary = err instanceof Error ? err.message : String(err);
+        throw new Error(`${summary}\n${this.logs()}\n^ ${summary}`);
       });
     } finally {
       client.close();
     }
   }
 
-  /** Every replica's standard error, for a failing test's message. */
+  /** The end of every replica's standard error (repeated lines folded), for a failing test's message. */
   logs(): string {
-    const tail = (s: string): string => s.split("\n").slice(-60).join("\n");
-    return [...this.replicas].flatMap(([k, cs]) => cs.map((c, i) => `--- ${k}[${i}]\n${tail(c.output.stderr)}`)).join("\n");
+    return [...this.replicas].flatMap(([k, cs]) => cs.map((c, i) => `--- ${k}[${i}]\n${logTail(c.output.stderr, 40)}`)).join("\n");
   }
 
   async stop(): Promise<void> {

@@ -123,7 +123,15 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
         typeof audit === "string"
           ? `the delivery audit failed: ${audit}`
           : `${audit.valid} valid records in the topic, ${audit.missing.length} never reached dedup`;
-      throw new Error(`${String(err)}\n${where}\n(every replica's whole log is in ${logs})`);
+      // Where the served ranking stood: a cut that stopped moving names the stage that stalled.
+      const last = served[served.length - 1];
+      const stood =
+        last === undefined
+          ? "no ranking was served after the faults began"
+          : `the last ranking served came ${Math.round((Date.now() - last.at) / 1000)} s ago (${last.during}): ` +
+            `stale ${last.snap.stale === true}, catching up ${last.snap.catchingUp === true}, ${last.snap.recordsBehind ?? 0} records behind, ` +
+            `cut ${(last.snap.cut ?? []).map((c) => `${c.partition}:${c.next}`).join(" ")}`;
+      throw new Error(`${String(err)}\n${where}\n${stood}\n(every replica's whole log is in ${logs})`);
     });
     const watchedUntil = Date.now();
     stopWatching();
