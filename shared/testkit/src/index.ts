@@ -14,3 +14,4 @@ export * from "./certs.js";
 export * from "./secure-infra.js";
 export * from "./nats-jwt.js";
 export * from "./replicas.js";
+export * from "./log-tail.js";

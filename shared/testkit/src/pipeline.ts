@@ -96,7 +96,7 @@ export class TestPipeline {
     // A replica that never gets ready says why: its exit, and the end of its log.
     const ready = waitForReady(port, 90_000, `${kind} replica`).catch((err: unknown) => {
       const exit = child.exitCode !== null || child.signalCode !== null ? `exited ${child.signalCode ?? child.exitCode}` : "still running";
-      throw new Error(`${err instanceof Error ? err.message : String(err)} (${exit}); its log ends:\n${child.output.stderr.slice(-3000)}`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (${exit}); its log ends:\n${logTail(child.output.stderr, 40)}`);
     });
     ready.catch(() => undefined); // a replica killed before it was ready: only a caller that awaits it cares
     return { child, ready };

@@ -17,6 +17,7 @@ import { freeClusterPorts, kraftLeader, startLocalCluster, type LocalCluster } f
 import {
   auditDelivery,
   KAFKA_JARS,
+  logTail,
   partitionPlacement,
   referenceRanking,
   streamPlacement,
@@ -165,6 +166,6 @@ describe("the pipeline on replicated brokers (3 NATS servers, 3 Kafka brokers)",
     expect(audit.valid).toBeGreaterThanOrEqual(model.accepted);
     // No service restarted: every replica started is still the same process.
     for (const [kind, children] of p.replicas)
-      for (const c of children) expect(c.exitCode, `${kind} exited:\n${c.output.stderr.slice(-2000)}`).toBeNull();
+      for (const c of children) expect(c.exitCode, `${kind} exited:\n${logTail(c.output.stderr, 30)}`).toBeNull();
   });
 });

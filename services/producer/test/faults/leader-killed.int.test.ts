@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freeClusterPorts, startLocalCluster, type LocalCluster } from "@meetuphype/infra";
-import { generatedLines, KAFKA_JARS, partitionPlacement, readTopic, runCli, uniqueName } from "@meetuphype/testkit";
+import { generatedLines, KAFKA_JARS, logTail, partitionPlacement, readTopic, runCli, uniqueName } from "@meetuphype/testkit";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -53,7 +53,7 @@ describe("the producer on replicated Kafka", () => {
     }
 
     const res = await producing;
-    expect(res.code, res.stderr.slice(-2000)).toBe(0);
+    expect(res.code, logTail(res.stderr, 30)).toBe(0);
     const inTopic = new Set((await readTopic(cluster.kafkaBrokers, topic)).map((r) => r.value?.toString("utf8")));
     const missing = lines.flatMap((l, i) => (inTopic.has(l) ? [] : [i]));
     const resent = res.stderr.match(/a send left partitions out/g)?.length ?? 0;
