@@ -121,9 +121,7 @@ export class TestPipeline {
         },
         timeoutMs,
       ).catch((err: unknown) => {
-        // The summary again after the logs: CI may show only the end of a long message.
-        const summary = err instanceof Error ? err.message : String(err);
-        throw new Error(`${summary}\n${this.logs()}\n^ ${summary}`);
+        throw this.withLogs(err);
       });
     } finally {
       client.close();
@@ -216,13 +214,17 @@ export class TestPipeline {
         },
         timeoutMs,
       ).catch((err: unknown) => {
-        // The summary again after the logs: CI may show only the end of a long message.
-        const summary = err instanceof Error ? err.message : String(err);
-        throw new Error(`${summary}\n${this.logs()}\n^ ${summary}`);
+        throw this.withLogs(err);
       });
     } finally {
       client.close();
     }
+  }
+
+  /** `err` with every replica's log after it, and its summary again at the end: CI may show only the end of a long message. */
+  private withLogs(err: unknown): Error {
+    const summary = err instanceof Error ? err.message : String(err);
+    return new Error(`${summary}\n${this.logs()}\n^ ${summary}`);
   }
 
   /** The end of every replica's standard error (repeated lines folded), for a failing test's message. */
