@@ -9,7 +9,11 @@ export interface ShardLease {
 }
 
 export interface ShardRunner {
-  /** Loads the shard's snapshot and starts consuming after the sequence it covers. */
+  /**
+   * Loads the shard's snapshot and starts consuming after the sequence it covers. If `lease` is
+   * no longer valid once it is loaded, it starts nothing and rejects: the ownership gives up on a
+   * start that takes longer than the lease stays valid, and may have claimed the shard anew.
+   */
   start(shard: number, lease: ShardLease): Promise<void>;
   /** Hand-over: stops consuming, finishes what is in hand, saves the snapshot. */
   stop(shard: number): Promise<void>;

@@ -25,7 +25,7 @@
 import type { Logger } from "@meetuphype/log";
 import { shardsOf } from "./assignment.js";
 import { CasConflictError, describe, type LeaseKv, type Member, type Membership, type ShardKind } from "@meetuphype/control-plane";
-import { LeaseKeeper } from "./lease-keeper.js";
+import { LeaseKeeper, withTimeout } from "./lease-keeper.js";
 import { realTimers, type ShardLease, type ShardRunner, type Timers } from "./ownership-types.js";
 import { SerialByKey } from "./serial-by-key.js";
 import { converged, isHolding, mayAct, watchOrTake, type HeldLease, type Holding, type ShardState } from "./shard-states.js";
@@ -228,7 +228,10 @@ export class ShardOwnership {
       const { epoch } = lease;
       const granted: ShardLease = { epoch, valid: () => this.holdsEpoch(shard, epoch) && this.leaseValid(shard) };
       try {
-        await this.o.runner.start(shard, granted);
+        // Bounded: a start that never answers (a snapshot read stuck on a broker that went away) would
+        // hold this shard's queue, and the reconcile pass with it, for good (found by the simulation).
+        // Past the lease's validity a start is thrown away anyway, so that is the bound.
+        await withTimeout(this.t, this.ttl - this.margin, `starting shard ${shard}`, this.o.runner.start(shard, granted));
       } catch (err) {
         this.o.logger.error("could not start a shard; freeing it", { kind: this.o.kind, shard, err: describe(err) });
         this.o.runner.abandon(shard);
