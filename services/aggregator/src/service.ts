@@ -4,7 +4,6 @@
  * input), merges the answers into the ranking, serves it on TrendingService and
  * prints it when it changes.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { commandLogger } from "@meetuphype/log";
 import {
   aggregatorKey,
@@ -31,6 +30,7 @@ import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
 import { AggregatorLogic, formatConsole, SnapshotHub, type RankRequest } from "@meetuphype/pipeline";
 import { InputEnds } from "./input-ends.js";
 import { Freshness } from "./freshness.js";
+import { RoundPace } from "./round-pace.js";
 import { AGGREGATOR_OPTIONS, aggregatorConfig } from "./config.js";
 
 export const AGGREGATOR_USAGE = `Usage: meetuphype aggregator [options]
@@ -121,6 +121,8 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
+  // Rounds every emit interval; back to back (HURRY_GAP_MS apart) while the ranking catches up.
+  const pace = new RoundPace(cfg.emitIntervalMs);
   nc.subscribe(n.topkSubject, {
     callback: (err, msg) => {
       if (err !== null) return;
@@ -131,6 +133,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       if (step.kind === "rank") return ask(step.request);
       const snap = { ...step.snapshot, inputTopic: cfg.topic, ...ends.flags(step.snapshot.cut ?? []) };
       fresh.complete(ctx.clock.now());
+      if (snap.catchingUp) pace.hurry();
       const changed = hub.publish(snap);
       if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
     },
@@ -176,8 +179,9 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       hub.publish({ ...last, stale: true });
     }
     // A round: probe every counter shard's coverage; the answers lead to the rank request over their meet.
+    pace.began();
     ask(merge.probe(++seq));
-    await sleep(cfg.emitIntervalMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+    await pace.due(ctx.signal);
   }
   logger.info("stopping");
   await members.delete(me).catch(() => undefined);
