@@ -44,6 +44,11 @@ export interface OwnershipOptions {
   readonly fenceMarginMs?: number;
   /** A KV operation that has not answered after this long counts as failed. @default 2000 */
   readonly opTimeoutMs?: number;
+  /**
+   * A hand-over (drain, snapshot) not done after this long is given up: the shard is abandoned and
+   * its next owner takes it when the lease expires, from its last periodic snapshot. @default 10000
+   */
+  readonly handOverTimeoutMs?: number;
   /** A reconcile pass slower than this is logged. @default 5000 */
   readonly slowPassMs?: number;
   /** Told how long each completed hand-over took (ms). */
@@ -258,7 +263,9 @@ export class ShardOwnership {
     const started = this.t.now();
     try {
       this.o.logger.debug("handing shard over", { kind: this.o.kind, shard });
-      await this.o.runner.stop(shard);
+      // Bounded: a hand-over that never ends (a snapshot save stuck on a broker) would hold the shard,
+      // the reconcile pass and a graceful leave for good (found by the simulation).
+      await withTimeout(this.t, this.o.handOverTimeoutMs ?? 10_000, `handing shard ${shard} over`, this.o.runner.stop(shard));
       if (await this.serial.run(shard, () => this.free(shard, epoch))) this.o.onHandover?.(this.t.now() - started);
     } catch (err) {
       this.o.logger.warn("hand-over failed; the shard will be taken over when its lease expires", {
