@@ -13,8 +13,9 @@ export interface ShardRunner {
    * Loads the shard's snapshot and starts consuming after the sequence it covers. If `lease` is
    * no longer valid once it is loaded, it starts nothing and rejects: the ownership gives up on a
    * start that takes longer than the lease stays valid, and may have claimed the shard anew.
+   * `gaveUp` aborts when it does: what the start still waits for (a snapshot read) can stop.
    */
-  start(shard: number, lease: ShardLease): Promise<void>;
+  start(shard: number, lease: ShardLease, gaveUp?: AbortSignal): Promise<void>;
   /** Hand-over: stops consuming, finishes what is in hand, saves the snapshot. */
   stop(shard: number): Promise<void>;
   /** At once: stops acting for the shard and saves nothing (the lease is lost or about to expire). */

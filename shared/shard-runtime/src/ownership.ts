@@ -232,12 +232,14 @@ export class ShardOwnership {
       this.o.logger.debug("took shard", { kind: this.o.kind, shard, epoch: lease.epoch });
       const { epoch } = lease;
       const granted: ShardLease = { epoch, valid: () => this.holdsEpoch(shard, epoch) && this.leaseValid(shard) };
+      const gaveUp = new AbortController();
       try {
         // Bounded: a start that never answers (a snapshot read stuck on a broker that went away) would
         // hold this shard's queue, and the reconcile pass with it, for good (found by the simulation).
         // Past the lease's validity a start is thrown away anyway, so that is the bound.
-        await withTimeout(this.t, this.ttl - this.margin, `starting shard ${shard}`, this.o.runner.start(shard, granted));
+        await withTimeout(this.t, this.ttl - this.margin, `starting shard ${shard}`, this.o.runner.start(shard, granted, gaveUp.signal));
       } catch (err) {
+        gaveUp.abort();
         this.o.logger.error("could not start a shard; freeing it", { kind: this.o.kind, shard, err: describe(err) });
         this.o.runner.abandon(shard);
         await this.free(shard, epoch);

@@ -74,11 +74,11 @@ export class JetStreamShards<X> implements ShardRunner {
     await Promise.all(live.map((r) => r.extra(msg)));
   }
 
-  async start(shard: number, lease: ShardLease): Promise<void> {
+  async start(shard: number, lease: ShardLease, gaveUp?: AbortSignal): Promise<void> {
     if (this.running.has(shard)) return;
     const name = this.o.snapshotName(shard);
     const logger = this.o.logger.child({ shard, epoch: lease.epoch });
-    const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name), lease);
+    const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name, gaveUp), lease);
     // A shard that resumes from an older snapshot replays its stream; until it has reached where
     // the stream stood at its start, its state is behind, and it says so to extra messages.
     const catchUpTo = await this.o.lastSeqOf(shard);

@@ -30,6 +30,8 @@ interface WatchedRunner extends ShardRunner {
   readonly running: ReadonlyMap<number, ShardLease>;
   /** The process is killed: nothing of it runs any more. */
   kill(): void;
+  /** Starts that hung and were never given up on (their signal never aborted). */
+  readonly hungStarts: number;
 }
 
 /** Whether a snapshot load about to start never answers (a read stuck on a broker that went away), never once the faults stop. */
@@ -40,17 +42,39 @@ type RunnerFactory = (world: World, proc: Proc, rng: Rng, hang: Hang) => Watched
 /** A promise that never settles. */
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
+/** A start's wait that never answers by itself: it ends (rejects) only when the start is given up on. */
+class HungStarts {
+  count = 0;
+  wait(signal: AbortSignal | undefined): Promise<never> {
+    this.count++;
+    return new Promise<never>((_, reject) =>
+      signal?.addEventListener(
+        "abort",
+        () => {
+          this.count--;
+          reject(new Error("given up"));
+        },
+        { once: true },
+      ),
+    );
+  }
+}
+
 /** Records what it runs; loading and draining take simulated time. */
 class SimRunner implements WatchedRunner {
   readonly running = new Map<number, ShardLease>();
+  private readonly hung = new HungStarts();
   constructor(
     private readonly world: World,
     private readonly proc: Proc,
     private readonly rng: Rng,
     private readonly hang: Hang,
   ) {}
-  async start(shard: number, lease: ShardLease): Promise<void> {
-    if (this.hang()) await never();
+  get hungStarts(): number {
+    return this.hung.count;
+  }
+  async start(shard: number, lease: ShardLease, gaveUp?: AbortSignal): Promise<void> {
+    if (this.hang()) await this.hung.wait(gaveUp);
     await this.world.timers(this.proc).sleep(this.rng.between(0, 200)); // loading the snapshot
     if (!lease.valid()) throw new Error(`starting shard ${shard}: the lease lapsed meanwhile`); // as the real runner does
     this.running.set(shard, lease);
@@ -74,6 +98,7 @@ class SimRunner implements WatchedRunner {
  */
 class RealRunner implements WatchedRunner {
   private readonly shards: JetStreamShards<never>;
+  private readonly hung = new HungStarts();
   constructor(world: World, proc: Proc, rng: Rng, hang: Hang) {
     const timers = world.timers(proc);
     this.shards = new JetStreamShards<never>({
@@ -82,8 +107,8 @@ class RealRunner implements WatchedRunner {
       subjectOf: (s) => `sim.${s}`,
       snapshotName: (s) => `sim-${s}`,
       snapshots: {
-        load: async () => {
-          if (hang()) await never();
+        load: async (_name, signal) => {
+          if (hang()) await this.hung.wait(signal);
           await timers.sleep(rng.between(0, 200));
           return undefined;
         },
@@ -104,8 +129,11 @@ class RealRunner implements WatchedRunner {
   get running(): ReadonlyMap<number, ShardLease> {
     return this.shards.leases();
   }
-  start(shard: number, lease: ShardLease): Promise<void> {
-    return this.shards.start(shard, lease);
+  get hungStarts(): number {
+    return this.hung.count;
+  }
+  start(shard: number, lease: ShardLease, gaveUp?: AbortSignal): Promise<void> {
+    return this.shards.start(shard, lease, gaveUp);
   }
   stop(shard: number): Promise<void> {
     return this.shards.stop(shard);
@@ -247,6 +275,8 @@ async function simulate(
       if (zombies.length > 0) violations.push(`${when}: shard ${s} still runs, with a lapsed lease, on [${zombies.join(",")}]`);
     }
     for (const r of staying) if (!r.ownership.ready) violations.push(`${when}: ${r.id} is not ready`);
+    for (const r of staying)
+      if (r.runner.hungStarts > 0) violations.push(`${when}: ${r.id} has ${r.runner.hungStarts} hung shard starts never given up on`);
   };
   converged("after the calm");
   for (const r of replicas)

@@ -16,7 +16,7 @@ type Deliver = (seq: number, data: Uint8Array, pending: number) => Promise<void>
 const seqOf = (b: Uint8Array): number => Number(Buffer.from(b).toString());
 const bytesOf = (seq: number): Uint8Array => Buffer.from(String(seq));
 
-function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<string, Uint8Array> } = {}) {
+function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<string, Uint8Array>; load?: SnapshotStorage["load"] } = {}) {
   const feeds: { subject: string; after: number; deliver: Deliver; signal: AbortSignal; stopped: boolean }[] = [];
   const feed: ShardFeedFactory = (subject, after, deliver, signal) => {
     const f = { subject, after, deliver, signal, stopped: false };
@@ -26,7 +26,7 @@ function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<s
   const stored = o.saved ?? new Map<string, Uint8Array>();
   const saves: string[] = [];
   const snapshots: SnapshotStorage = {
-    load: (name) => Promise.resolve(stored.get(name)),
+    load: o.load ?? ((name) => Promise.resolve(stored.get(name))),
     save: (name, bytes) => {
       saves.push(`${name}@${seqOf(bytes)}`);
       stored.set(name, bytes);
@@ -162,6 +162,26 @@ describe("the shard runtime", () => {
     expect(t.saves).toEqual([]);
     await expect(t.shards.start(1, t.lease)).rejects.toThrow(LeaseExpiredError);
     expect(t.shards.progress().size).toBe(0);
+  });
+
+  it("stops loading a snapshot when its start is given up on, and starts nothing", async () => {
+    let reading: AbortSignal | undefined;
+    const t = setup({
+      // A read that never answers by itself (stuck on a broker node): it ends only when told to.
+      load: (_name, signal) =>
+        new Promise((_, reject) => {
+          reading = signal;
+          signal?.addEventListener("abort", () => reject(new Error("read cancelled")), { once: true });
+        }),
+    });
+    const gaveUp = new AbortController();
+    const started = t.shards.start(0, t.lease, gaveUp.signal);
+    await vi.waitFor(() => expect(reading).toBe(gaveUp.signal));
+    gaveUp.abort();
+    await expect(started).rejects.toThrow("read cancelled");
+    expect(t.created).toEqual([]);
+    expect(t.feeds).toEqual([]);
+    expect(t.shards.leases().size).toBe(0);
   });
 
   it("abandons a shard at once: its feed stops and nothing is saved", async () => {
