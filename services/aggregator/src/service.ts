@@ -30,7 +30,7 @@ import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
 import { AggregatorLogic, formatConsole, SnapshotHub, type RankRequest } from "@meetuphype/pipeline";
 import { InputEnds } from "./input-ends.js";
 import { Freshness } from "./freshness.js";
-import { RoundPace } from "./round-pace.js";
+import { coveredBy, RoundPace } from "./round-pace.js";
 import { AGGREGATOR_OPTIONS, aggregatorConfig } from "./config.js";
 
 export const AGGREGATOR_USAGE = `Usage: meetuphype aggregator [options]
@@ -121,7 +121,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
-  // Rounds every emit interval; back to back (HURRY_GAP_MS apart) while the ranking catches up.
+  // Rounds every emit interval; back to back (HURRY_GAP_MS apart) while the ranking catches up and its cut moves.
   const pace = new RoundPace(cfg.emitIntervalMs);
   nc.subscribe(n.topkSubject, {
     callback: (err, msg) => {
@@ -133,7 +133,7 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
       if (step.kind === "rank") return ask(step.request);
       const snap = { ...step.snapshot, inputTopic: cfg.topic, ...ends.flags(step.snapshot.cut ?? []) };
       fresh.complete(ctx.clock.now());
-      if (snap.catchingUp) pace.hurry();
+      pace.completed(snap.catchingUp, coveredBy(snap.cut));
       const changed = hub.publish(snap);
       if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
     },
