@@ -2,10 +2,10 @@
  * When the aggregator's next round starts: every emit interval, as configured; but after a round
  * that completed with a ranking catching up (records have waited in the input) while its cut
  * moves (further than before, within the last interval), as soon as HURRY_GAP_MS after that round
- * began. So a backlog's end shows in
- * the ranking within a round or so, not up to an interval later; a steady stream keeps the
- * interval it was given, and so does a pipeline that is behind but not moving (the counters stalled,
- * or Kafka away, when the end offsets cannot be read and every ranking counts as catching up).
+ * began. So a backlog's end shows in the ranking within a round or so, not up to an interval
+ * later; a steady stream keeps the interval it was given, and so does a pipeline that is behind
+ * but not moving (the counters stalled, or Kafka away, when the end offsets cannot be read and
+ * every ranking counts as catching up).
  */
 
 /** Rounds begin at least this far apart while the ranking catches up (never further apart than the interval). */
@@ -23,6 +23,9 @@ export function nextRoundIn(intervalMs: number, startedAt: number, now: number, 
 export class RoundPace {
   private startedAt: number;
   private hurried = false;
+  /** The most records a completed round's cut covered, and when that grew last. */
+  private covered = -1;
+  private movedAt = -Infinity;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -37,9 +40,6 @@ export class RoundPace {
     this.startedAt = this.now();
     this.hurried = false;
   }
-
-  private covered = -1;
-  private movedAt = -Infinity;
 
   /**
    * A round completed with a ranking whose cut covers `covered` records: if it is catching up and
