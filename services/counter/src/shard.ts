@@ -84,7 +84,7 @@ export function counterShard(
         effects.emit(env.names.topkSubject, encodeShardTopK({ ...top, epoch: effects.epoch }, env.replica));
         return Promise.resolve();
       },
-      snapshot: (seq) => encodeCounterSnapshot(seq, logic.snapshot(), positions.list()),
+      snapshot: (seq) => [encodeCounterSnapshot(seq, logic.snapshot(), positions.list())],
       clock: () => (Number.isFinite(logic.clock) ? logic.clock : 0),
     },
   };

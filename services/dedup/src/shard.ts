@@ -10,7 +10,7 @@ import {
   decodeDedupBatch,
   decodeDedupSnapshot,
   describe,
-  encodeDedupSnapshot,
+  encodeDedupSnapshotParts,
   encodeDeltaBatch,
   type DeltaSegment,
   type PublishAck,
@@ -114,7 +114,7 @@ export function dedupShard(
         settled = { coverage, sent: [...sent] };
       },
       onExtra: () => Promise.resolve(),
-      snapshot: (seq) => encodeDedupSnapshot(seq, logic.snapshot(), sent),
+      snapshot: (seq) => encodeDedupSnapshotParts(seq, logic.view(), sent),
       clock: () => logic.coverage.reduce((c, mk) => Math.max(c, mk.clock), 0),
     },
   };

@@ -18,6 +18,7 @@ import {
   type CounterSnapshot,
   type DedupBatch,
   type DedupSnapshot,
+  type DedupSnapshotView,
   type PositionedDelta,
   type RankRequest,
   type ShardTopK,
@@ -350,20 +351,42 @@ export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
 }
 
 /** A dedup shard's snapshot, with the stream sequence it covers and the last sequence it sent each counter shard. */
-export function encodeDedupSnapshot(seq: number, s: DedupSnapshot, sent: readonly number[] = []): Uint8Array {
-  return pb.DedupSnapshot.encode({
-    seq,
-    sent: [...sent],
-    clock: s.clock,
-    coverage: marksOut(s.coverage),
-    versions: s.versions.map(([id, v]) => ({
+export function encodeDedupSnapshot(seq: number, s: DedupSnapshotView, sent: readonly number[] = []): Uint8Array {
+  return Buffer.concat([...encodeDedupSnapshotParts(seq, s, sent)]);
+}
+
+/** Versions per part of a dedup snapshot (about a megabyte of protobuf). */
+export const SNAPSHOT_PART_VERSIONS = 20_000;
+
+/**
+ * A dedup snapshot in parts: the first holds all but the versions, each next one a slice of them.
+ * Concatenated, the parts decode as one message (protobuf appends the repeated fields of messages
+ * written one after the other), the one encodeDedupSnapshot writes. The versions are read only as
+ * the parts are: whoever encodes a large state this way can let other work run between parts.
+ */
+export function* encodeDedupSnapshotParts(
+  seq: number,
+  s: DedupSnapshotView,
+  sent: readonly number[] = [],
+  perPart: number = SNAPSHOT_PART_VERSIONS,
+): Generator<Uint8Array> {
+  yield pb.DedupSnapshot.encode({ seq, sent: [...sent], clock: s.clock, coverage: marksOut(s.coverage), versions: [] }).finish();
+  let slice: pb.LiveVersion[] = [];
+  const part = (): Uint8Array => pb.DedupSnapshot.encode({ seq: 0, sent: [], clock: 0, coverage: [], versions: slice }).finish();
+  for (const [id, v] of s.versions) {
+    slice.push({
       rsvpId: id,
       mtime: v.mtime,
       weight: v.weight,
       keys: v.keys === null ? [] : v.keys.map(bin),
       contributes: v.keys !== null,
-    })),
-  }).finish();
+    });
+    if (slice.length >= perPart) {
+      yield part();
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield part();
 }
 
 export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; state: DedupSnapshot; sent: number[] } {

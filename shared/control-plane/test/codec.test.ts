@@ -13,6 +13,7 @@ import {
   encodeCoverageNotice,
   encodeDedupBatch,
   encodeDedupSnapshot,
+  encodeDedupSnapshotParts,
   encodeDeltaBatch,
   encodeDeltaBundle,
   encodeRankRequest,
@@ -75,6 +76,26 @@ describe("wire codecs round-trip", () => {
     ] as const;
     const dedup = { versions, coverage: [mark(0, 8)], clock: T };
     expect(decodeDedupSnapshot(encodeDedupSnapshot(41, dedup, [3, 0, 9]))).toEqual({ seq: 41, state: dedup, sent: [3, 0, 9] });
+    // In parts (the head, then slices of versions), read lazily: the same message once concatenated.
+    const many = Array.from(
+      { length: 7 },
+      (_, i) => [i + 1, { mtime: T + i, weight: 1 + (i % 2), keys: i % 3 === 0 ? null : [`k${i}`] }] as const,
+    );
+    let read = 0;
+    const lazily = function* () {
+      for (const v of many) {
+        read++;
+        yield v;
+      }
+    };
+    const parts = encodeDedupSnapshotParts(5, { versions: lazily(), coverage: [mark(1, 4)], clock: T }, [2], 3);
+    const head = parts.next();
+    expect(read).toBe(0);
+    const rest = [...parts];
+    expect(rest).toHaveLength(3); // 3 + 3 + 1 versions
+    const whole = Buffer.concat([head.value as Uint8Array, ...rest]);
+    expect(decodeDedupSnapshot(whole)).toEqual({ seq: 5, state: { versions: many, coverage: [mark(1, 4)], clock: T }, sent: [2] });
+    expect(whole).toEqual(Buffer.from(encodeDedupSnapshot(5, { versions: many, coverage: [mark(1, 4)], clock: T }, [2])));
     const topic: TopicState = { name: "JS", nameMtime: T, hours: new Map([[472_222, 3]]), minutes: new Map([[28_333_333, 3]]) };
     const held = { key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 1, mtime: T, partition: 0, offset: 12 };
     const state = {

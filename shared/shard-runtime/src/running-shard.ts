@@ -8,6 +8,7 @@
  *      └─────────abandon()─────────────────▶ abandoned (at once: nothing more is published or saved)
  */
 import { setMaxListeners } from "node:events";
+import { setImmediate } from "node:timers/promises";
 import { Actor } from "@meetuphype/actors";
 import { type Logger } from "@meetuphype/log";
 import { LeaseExpiredError, underLease } from "./fenced.js";
@@ -76,6 +77,11 @@ export interface RunningShardOptions<X> {
   readonly feed: ShardFeedFactory;
   readonly snapshots: SnapshotStorage;
   readonly snapshotEveryMs: number;
+  /**
+   * When the first periodic snapshot is due, as a part of `snapshotEveryMs` (0 to 1): shards
+   * that start together then do not all save at once. @default a random part
+   */
+  readonly snapshotPhase?: number;
   readonly onPending: (pending: number) => void;
   readonly onSaved: () => void;
 }
@@ -94,7 +100,7 @@ export class RunningShard<X> {
   private readonly inbox = new Inbox();
   private readonly actor: Actor<Input<X>>;
   private readonly feed: ShardFeed;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   /** Stops the feed: messages not yet started are left to the next owner. */
   private readonly stopping = new AbortController();
   /** Gives up on the message in hand (its publishes stop retrying). */
@@ -118,7 +124,12 @@ export class RunningShard<X> {
       this.stopping.signal,
       o.logger,
     );
-    this.timer = setInterval(() => void this.actor.tell({ kind: "save" }).catch(() => undefined), o.snapshotEveryMs);
+    // The first save comes between half a period and one and a half after the start, then once a period.
+    const first = o.snapshotEveryMs * (0.5 + (o.snapshotPhase ?? Math.random()));
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => this.askToSave(), o.snapshotEveryMs);
+      this.askToSave();
+    }, first);
   }
 
   get phase(): RunningPhase {
@@ -143,7 +154,7 @@ export class RunningShard<X> {
   async handOver(): Promise<void> {
     if (this.state !== "running") return;
     this.state = "handing-over";
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.stopping.abort();
     this.feed.stop();
     await this.feed.done;
@@ -156,11 +167,15 @@ export class RunningShard<X> {
   abandon(): void {
     if (this.state === "abandoned" || this.state === "stopped") return;
     this.state = "abandoned";
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.giveUp.abort();
     this.stopping.abort();
     this.feed.stop();
     void this.actor.stop();
+  }
+
+  private askToSave(): void {
+    void this.actor.tell({ kind: "save" }).catch(() => undefined);
   }
 
   private handle(m: Input<X>): Promise<void> {
@@ -198,7 +213,15 @@ export class RunningShard<X> {
   private async save(): Promise<void> {
     const { lease, name } = this.o;
     if (!this.trusted || this.state === "abandoned" || !lease.valid()) return;
-    const bytes = this.o.logic.snapshot(this.lastSeq);
+    // Encoded in parts, with a turn of the event loop after each: a replica with a million live
+    // versions spent seconds in one turn here, its lease renewals waiting behind (docs/architecture.md).
+    const parts: Uint8Array[] = [];
+    for (const part of this.o.logic.snapshot(this.lastSeq)) {
+      parts.push(part);
+      await setImmediate();
+      if (this.phase === "abandoned") return; // while it yielded
+    }
+    const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
     await underLease(lease, `saving snapshot ${name}`, () => this.o.snapshots.save(name, bytes), {
       logger: this.o.logger,
       signal: this.giveUp.signal,

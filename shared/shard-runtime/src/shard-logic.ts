@@ -32,8 +32,13 @@ export interface ShardLogic<X> {
    * message its stream held when it started; `at.lastSeq` is the last one it handled.
    */
   onExtra(msg: X, at: { readonly caughtUp: boolean; readonly lastSeq: number }): Promise<void>;
-  /** The shard's state after `seq`. */
-  snapshot(seq: number): Uint8Array;
+  /**
+   * The shard's state after `seq`, as parts whose bytes, one after the other, are the snapshot.
+   * The runtime lets other work run between parts (lease renewals above all), so a large state is
+   * best given in parts of a megabyte or so, read only as each is asked for; nothing else of the
+   * shard runs until the last part is taken.
+   */
+  snapshot(seq: number): Iterable<Uint8Array>;
   /** The trending clock of the last message handled (for the progress the shard reports). */
   clock?(): number;
 }

@@ -121,7 +121,7 @@ class RealRunner implements WatchedRunner {
       logger: silentLogger,
       snapshotEveryMs: 3_600_000,
       create: () => ({
-        logic: { onStream: () => Promise.resolve(), onExtra: () => Promise.resolve(), snapshot: () => new Uint8Array() },
+        logic: { onStream: () => Promise.resolve(), onExtra: () => Promise.resolve(), snapshot: () => [] },
         seq: 0,
       }),
     });

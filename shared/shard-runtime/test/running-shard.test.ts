@@ -4,7 +4,13 @@ import { silentLogger } from "@meetuphype/log";
 import { RetryAbortedError } from "@meetuphype/control-plane";
 import { RunningShard, type ShardFeedFactory, type ShardLogic, type StreamMessage } from "../src/index.js";
 
-function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) => Promise<void>) {
+interface Setup {
+  readonly snapshot?: (seq: number) => Iterable<Uint8Array>;
+  readonly snapshotEveryMs?: number;
+  readonly snapshotPhase?: number;
+}
+
+function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) => Promise<void>, o: Setup = {}) {
   let deliver: ((seq: number, data: Uint8Array, pending: number) => Promise<void>) | undefined;
   let feedStopped = false;
   const feed: ShardFeedFactory = (_subject, _after, d) => {
@@ -15,7 +21,7 @@ function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) 
   const logic: ShardLogic<string> = {
     onStream,
     onExtra: () => Promise.resolve(),
-    snapshot: (seq) => Buffer.from(String(seq)),
+    snapshot: o.snapshot ?? ((seq) => [Buffer.from(String(seq))]),
   };
   const shard = new RunningShard<string>({
     shard: 0,
@@ -35,7 +41,8 @@ function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) 
         return Promise.resolve();
       },
     },
-    snapshotEveryMs: 3_600_000,
+    snapshotEveryMs: o.snapshotEveryMs ?? 3_600_000,
+    ...(o.snapshotPhase !== undefined ? { snapshotPhase: o.snapshotPhase } : {}),
     onPending: () => undefined,
     onSaved: () => undefined,
   });
@@ -81,5 +88,48 @@ describe("a running shard", () => {
     await over;
     expect(t.shard.phase).toBe("abandoned");
     expect(t.saves).toEqual([]);
+  });
+
+  it("saves periodically, the first time at half a period plus its phase: shards started together do not save at once", async () => {
+    // Only the timers are fake: the save's turns of the event loop (setImmediate) stay real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    try {
+      // (Not vi.waitFor: with fake timers it moves them on.)
+      const settle = async (): Promise<void> => {
+        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+      };
+      const t = setup(() => Promise.resolve(), { snapshotEveryMs: 1000, snapshotPhase: 0.25 });
+      await vi.advanceTimersByTimeAsync(749);
+      await settle();
+      expect(t.saves).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(t.saves).toEqual(["snap-0@0"]);
+      await vi.advanceTimersByTimeAsync(1000);
+      await settle();
+      expect(t.saves).toEqual(["snap-0@0", "snap-0@0"]);
+      t.shard.abandon();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(t.saves).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("takes a snapshot's parts one turn of the event loop apart, and saves them as one", async () => {
+    const events: string[] = [];
+    const parts = function* (seq: number) {
+      for (const p of ["a", "b", "c"]) {
+        events.push(`part ${p}`);
+        // Other work that comes up meanwhile (a lease renewal's timer, a reply) runs before the next part.
+        setImmediate(() => events.push(`other after ${p}`));
+        yield Buffer.from(`${p}${seq}`);
+      }
+    };
+    const t = setup(() => Promise.resolve(), { snapshot: parts });
+    await t.push(4);
+    await t.shard.handOver();
+    expect(events).toEqual(["part a", "other after a", "part b", "other after b", "part c", "other after c"]);
+    expect(t.saves).toEqual(["snap-0@a4b4c4"]);
   });
 });

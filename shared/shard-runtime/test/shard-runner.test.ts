@@ -65,7 +65,7 @@ function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<s
           extras.push({ msg, ...at });
           return Promise.resolve();
         },
-        snapshot: bytesOf,
+        snapshot: (seq) => [bytesOf(seq)],
       };
       return { logic, seq };
     },

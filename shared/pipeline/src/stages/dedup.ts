@@ -18,6 +18,11 @@ export interface DedupSnapshot {
   readonly clock: number;
 }
 
+/** A dedup snapshot whose versions are read lazily (DedupLogic.view). */
+export interface DedupSnapshotView extends Omit<DedupSnapshot, "versions"> {
+  readonly versions: Iterable<readonly [number, LiveVersion]>;
+}
+
 export interface DedupOutput {
   /** The deltas per counter shard, in order. */
   readonly deltas: Map<number, PositionedDelta[]>;
@@ -97,6 +102,15 @@ export class DedupLogic {
   }
 
   snapshot(): DedupSnapshot {
-    return { versions: [...this.tracker.entries()], coverage: this.coverage, clock: this.expiry };
+    const v = this.view();
+    return { ...v, versions: [...v.versions] };
+  }
+
+  /**
+   * The state as a snapshot would hold it, its versions read as they are iterated: the view is
+   * good only until the next change (dedup's shard encodes it in parts, nothing else running meanwhile).
+   */
+  view(): DedupSnapshotView {
+    return { versions: this.tracker.entries(), coverage: this.coverage, clock: this.expiry };
   }
 }
