@@ -11,7 +11,10 @@ describe("unflaggedWaits (the HA test's rule for the flags of what was served)",
 
   it("names a ranking that stood unflagged while records had waited longer than the grace", () => {
     const views = viewsOf([{ snap: snap(100), at: 1_000 }], 15_000);
-    expect(unflaggedWaits(views, seen, 8_000)).toEqual(["snapshot 0 stood 14.0 s unflagged with 200 records waiting for 10.0 s or more"]);
+    expect(unflaggedWaits(views, seen, 8_000)).toEqual([
+      "snapshot 0 stood 14.0 s unflagged with 200 records waiting for 10.0 s or more (from 1970-01-01T00:00:01.000Z; " +
+        "it said 0 records behind; cut 0:100; ends read at 1970-01-01T00:00:05.000Z: 0:300)",
+    ]);
   });
 
   it("accepts the same ranking flagged catching up or stale, or replaced within the grace", () => {

@@ -91,11 +91,19 @@ export function unflaggedWaits(views: readonly ServedView[], seen: readonly Ends
     const waiting = [...ends.ends].reduce((n, [partition, end]) => n + Math.max(0, end - (next.get(partition) ?? 0)), 0);
     if (waiting > 0)
       out.push(
-        `snapshot ${i} stood ${((v.until - v.from) / 1000).toFixed(1)} s unflagged with ${waiting} records waiting for ${((v.until - ends.at) / 1000).toFixed(1)} s or more`,
+        `snapshot ${i} stood ${((v.until - v.from) / 1000).toFixed(1)} s unflagged with ${waiting} records waiting for ${((v.until - ends.at) / 1000).toFixed(1)} s or more` +
+          // When, and what each side knew, to set beside the services' logs.
+          ` (from ${new Date(v.from).toISOString()}; it said ${v.snap.recordsBehind ?? 0} records behind; cut ${positions(next)}; ends read at ${new Date(ends.at).toISOString()}: ${positions(ends.ends)})`,
       );
   }
   return out;
 }
+
+const positions = (m: ReadonlyMap<number, number>): string =>
+  [...m]
+    .sort(([a], [b]) => a - b)
+    .map(([p, n]) => `${p}:${n}`)
+    .join(" ");
 
 /** Each snapshot with the time it stood in view; the last one until `end`. */
 export function viewsOf(served: readonly { readonly snap: ServedSnapshot; readonly at: number }[], end: number): ServedView[] {
