@@ -23,7 +23,7 @@ import {
   type RankRequest,
   type ShardTopK,
 } from "@meetuphype/pipeline";
-import { encodeMessage, pipeline as pb } from "@meetuphype/proto";
+import { encodeMessage, pipeline as pb } from "@meetuphype/proto/pipeline";
 
 // Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
 // They recur in nearly every message (a few thousand topics), so their bytes and strings are cached.
