@@ -21,7 +21,10 @@ const libs = [
   "log",
 ];
 const services = ["dedup", "counter", "aggregator", "ingest", "producer", "board"];
-const alias: Record<string, string> = {};
+// Subpath exports first: an alias also matches what starts with its name and a slash.
+const alias: Record<string, string> = {
+  "@meetuphype/proto/pipeline": fileURLToPath(new URL("./shared/proto/src/pipeline.ts", import.meta.url)),
+};
 for (const n of libs) alias[`@meetuphype/${n}`] = lib(n);
 for (const n of services) alias[`@meetuphype/${n}`] = svc(n);
 

@@ -2,8 +2,6 @@
 import {
   hourOf,
   minuteOf,
-  wtf8Decode,
-  wtf8Encode,
   type LiveVersion,
   type Mark,
   type Marks,
@@ -23,34 +21,13 @@ import {
   type RankRequest,
   type ShardTopK,
 } from "@meetuphype/pipeline";
-import { encodeMessage, pipeline as pb } from "@meetuphype/proto/pipeline";
+import { decodeMessage, encodeMessage, NumberInt64Writer, pipeline as pb } from "@meetuphype/proto/pipeline";
+import { WireStrings } from "./wire-strings.js";
 
-// Keys and names cross the wire as WTF-8 bytes (see pipeline.proto): every string a JSON line can hold survives.
-// They recur in nearly every message (a few thousand topics), so their bytes and strings are cached.
-const CACHE_LIMIT = 100_000;
-const bytesOf = new Map<string, Buffer>();
-const stringOf = new Map<string, string>();
-const bin = (s: string): Buffer => {
-  let b = bytesOf.get(s);
-  if (b === undefined) {
-    const u = wtf8Encode(s);
-    b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-    if (bytesOf.size >= CACHE_LIMIT) bytesOf.clear();
-    bytesOf.set(s, b);
-  }
-  return b;
-};
-const str = (b: Uint8Array): string => {
-  // Latin-1 maps each byte to one code unit: a cheap, exact key for the bytes.
-  const k = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
-  let s = stringOf.get(k);
-  if (s === undefined) {
-    s = wtf8Decode(b);
-    if (stringOf.size >= CACHE_LIMIT) stringOf.clear();
-    stringOf.set(k, s);
-  }
-  return s;
-};
+// Keys and names: their bytes and strings, remembered (wire-strings.ts).
+const wire = new WireStrings();
+const bin = (s: string): Buffer => wire.bin(s);
+const str = (b: Uint8Array): string => wire.str(b);
 const topicIn = (t: { key: Uint8Array; name: Uint8Array }) => ({ key: str(t.key), name: str(t.name) });
 const topicOut = (t: { key: string; name: string }) => ({ key: bin(t.key), name: bin(t.name) });
 
@@ -144,7 +121,7 @@ function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: 
 
 /** Reads a DedupBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
 export function decodeDedupBatch(bytes: Uint8Array): DedupBatch & { topic: string } {
-  const m = pb.DedupBatch.decode(bytes);
+  const m = decodeMessage(pb.DedupBatch, bytes);
   const { records, offsets } =
     m.columns !== undefined && m.records.length === 0
       ? recordsIn(m.columns, m.strings.map(str))
@@ -268,7 +245,7 @@ export function encodeDeltaBatch(b: DeltaMessage): Uint8Array {
 
 /** Reads a DeltaBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
 export function decodeDeltaBatch(bytes: Uint8Array): DeltaMessage {
-  const m = pb.DeltaBatch.decode(bytes);
+  const m = decodeMessage(pb.DeltaBatch, bytes);
   if (m.bundled.length > 0) throw new MalformedMessageError("a bundle of delta batches where one batch was expected");
   return deltaMessageIn(m);
 }
@@ -291,10 +268,10 @@ const EMPTY_BATCH: pb.DeltaBatch = { shard: 0, epoch: 0, coverage: [], segments:
 
 /** Reads a counter-stream message: one DeltaBatch, or each batch of a bundle in order. */
 export function decodeDeltaMessages(bytes: Uint8Array): DeltaMessage[] {
-  const m = pb.DeltaBatch.decode(bytes);
+  const m = decodeMessage(pb.DeltaBatch, bytes);
   if (m.bundled.length === 0) return [deltaMessageIn(m)];
   return m.bundled.map((b, i) => {
-    const inner = pb.DeltaBatch.decode(b);
+    const inner = decodeMessage(pb.DeltaBatch, b);
     if (inner.bundled.length > 0) throw new MalformedMessageError(`bundled batch ${i} is itself a bundle`);
     return deltaMessageIn(inner);
   });
@@ -304,7 +281,7 @@ export const encodeRankRequest = (r: Omit<RankRequest, "kind">): Uint8Array =>
   encodeMessage(pb.RankRequest, { now: r.now, seq: r.seq, k: r.k, cut: marksOut(r.cut), probe: r.probe });
 
 export function decodeRankRequest(bytes: Uint8Array): RankRequest {
-  const m = pb.RankRequest.decode(bytes);
+  const m = decodeMessage(pb.RankRequest, bytes);
   return { kind: "rank", now: m.now, seq: m.seq, k: m.k, cut: marksIn(m.cut), probe: m.probe };
 }
 
@@ -321,7 +298,7 @@ export const encodeShardTopK = (t: ShardTopK, replica: string): Uint8Array =>
   });
 
 export function decodeShardTopK(bytes: Uint8Array): ShardTopK {
-  const m = pb.ShardTopK.decode(bytes);
+  const m = decodeMessage(pb.ShardTopK, bytes);
   return {
     shard: m.shard,
     seq: m.seq,
@@ -346,7 +323,7 @@ export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array =>
   encodeMessage(pb.CoverageNotice, { shard: n.shard, epoch: n.epoch, coverage: marksOut(n.coverage), sent: [...n.sent] });
 
 export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
-  const m = pb.CoverageNotice.decode(bytes);
+  const m = decodeMessage(pb.CoverageNotice, bytes);
   return { shard: m.shard, epoch: m.epoch, coverage: marksIn(m.coverage), sent: m.sent };
 }
 
@@ -370,9 +347,13 @@ export function* encodeDedupSnapshotParts(
   sent: readonly number[] = [],
   perPart: number = SNAPSHOT_PART_VERSIONS,
 ): Generator<Uint8Array> {
-  yield pb.DedupSnapshot.encode({ seq, sent: [...sent], clock: s.clock, coverage: marksOut(s.coverage), versions: [] }).finish();
+  yield pb.DedupSnapshot.encode(
+    { seq, sent: [...sent], clock: s.clock, coverage: marksOut(s.coverage), versions: [] },
+    new NumberInt64Writer(),
+  ).finish();
   let slice: pb.LiveVersion[] = [];
-  const part = (): Uint8Array => pb.DedupSnapshot.encode({ seq: 0, sent: [], clock: 0, coverage: [], versions: slice }).finish();
+  const part = (): Uint8Array =>
+    pb.DedupSnapshot.encode({ seq: 0, sent: [], clock: 0, coverage: [], versions: slice }, new NumberInt64Writer()).finish();
   for (const [id, v] of s.versions) {
     slice.push({
       rsvpId: id,
@@ -390,7 +371,7 @@ export function* encodeDedupSnapshotParts(
 }
 
 export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; state: DedupSnapshot; sent: number[] } {
-  const m = pb.DedupSnapshot.decode(bytes);
+  const m = decodeMessage(pb.DedupSnapshot, bytes);
   const versions = m.versions.map((v): [number, LiveVersion] => [
     v.rsvpId,
     { mtime: v.mtime, weight: v.weight, keys: v.contributes ? v.keys.map(str) : null },
@@ -419,7 +400,7 @@ export function encodeCounterSnapshot(seq: number, s: CounterSnapshot, sources: 
 }
 
 export function decodeCounterSnapshot(bytes: Uint8Array): { seq: number; state: CounterSnapshot; sources: SourcePosition[] } {
-  const m = pb.CounterSnapshot.decode(bytes);
+  const m = decodeMessage(pb.CounterSnapshot, bytes);
   const topics = m.topics.map((t): [string, TopicState] => [
     str(t.key),
     { name: str(t.name), nameMtime: t.nameMtime, hours: fromBuckets(t.hours), minutes: fromBuckets(t.minutes) },

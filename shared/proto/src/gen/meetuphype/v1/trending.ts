@@ -127,7 +127,7 @@ export interface TrendingTopic {
    * alike. Decode this field to tell them apart; for every well-formed key it is the UTF-8 of
    * `key`.
    */
-  keyWtf8: Buffer;
+  keyWtf8: Uint8Array;
 }
 
 /** TrendingParameters are the trending-model parameters in force. */
@@ -839,7 +839,7 @@ export const TrendingSnapshot: MessageFns<TrendingSnapshot> = {
 };
 
 function createBaseTrendingTopic(): TrendingTopic {
-  return { rank: 0, key: "", name: "", score: 0, keyWtf8: Buffer.alloc(0) };
+  return { rank: 0, key: "", name: "", score: 0, keyWtf8: new Uint8Array(0) };
 }
 
 export const TrendingTopic: MessageFns<TrendingTopic> = {
@@ -912,7 +912,7 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
               break;
             }
 
-            message.keyWtf8 = Buffer.from(reader.bytes());
+            message.keyWtf8 = reader.bytes();
             continue;
           }
         }
@@ -934,10 +934,10 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
       keyWtf8: isSet(object.keyWtf8)
-        ? Buffer.from(bytesFromBase64(object.keyWtf8))
+        ? bytesFromBase64(object.keyWtf8)
         : isSet(object.key_wtf8)
-        ? Buffer.from(bytesFromBase64(object.key_wtf8))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.key_wtf8)
+        : new Uint8Array(0),
     };
   },
 
@@ -970,7 +970,7 @@ export const TrendingTopic: MessageFns<TrendingTopic> = {
     message.key = object.key ?? "";
     message.name = object.name ?? "";
     message.score = object.score ?? 0;
-    message.keyWtf8 = object.keyWtf8 ?? Buffer.alloc(0);
+    message.keyWtf8 = object.keyWtf8 ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1255,11 +1255,28 @@ export const TrendingServiceClient = makeGenericClientConstructor(
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -13,8 +13,8 @@ export const protobufFileName = "meetuphype/pipeline/v1/pipeline.proto";
 
 /** Topic is a topic key and its display name. */
 export interface Topic {
-  key: Buffer;
-  name: Buffer;
+  key: Uint8Array;
+  name: Uint8Array;
 }
 
 /** Rsvp is one valid RSVP version, reduced to what the model uses. */
@@ -60,7 +60,7 @@ export interface DedupBatch {
     | RecordColumns
     | undefined;
   /** The topic keys and names (WTF-8) the columns refer to, each once per message. */
-  strings: Buffer[];
+  strings: Uint8Array[];
 }
 
 /**
@@ -96,9 +96,9 @@ export interface KafkaSource {
 
 /** TopicDelta is one signed change to a topic's hour and minute buckets. */
 export interface TopicDelta {
-  key: Buffer;
+  key: Uint8Array;
   /** Empty in a retraction: its name is its key. */
-  name: Buffer;
+  name: Uint8Array;
   weight: number;
   /** The mtime of the version the delta adds or retracts. */
   mtime: number;
@@ -129,13 +129,13 @@ export interface DeltaBatch {
   shard: number;
   epoch: number;
   /** The keys and names (WTF-8) the segments' columns refer to, each once per message. */
-  strings: Buffer[];
+  strings: Uint8Array[];
   /**
    * A bundle: encoded DeltaBatch messages of several dedup shards of one replica for this
    * counter shard, each exactly as its shard would have sent it alone (one message instead of
    * one per dedup shard). When set, the fields above are empty; a bundle is never nested.
    */
-  bundled: Buffer[];
+  bundled: Uint8Array[];
 }
 
 /**
@@ -207,8 +207,8 @@ export interface RankRequest {
 
 /** RankedTopic is a scored topic. */
 export interface RankedTopic {
-  key: Buffer;
-  name: Buffer;
+  key: Uint8Array;
+  name: Uint8Array;
   score: number;
 }
 
@@ -240,7 +240,7 @@ export interface LiveVersion {
   mtime: number;
   weight: number;
   /** Empty when the version contributes nothing. */
-  keys: Buffer[];
+  keys: Uint8Array[];
   /** Whether the version contributes (keys may then still be empty: never). */
   contributes: boolean;
 }
@@ -264,8 +264,8 @@ export interface Bucket {
 
 /** TopicEntity is one topic's state in a counter snapshot. */
 export interface TopicEntity {
-  key: Buffer;
-  name: Buffer;
+  key: Uint8Array;
+  name: Uint8Array;
   nameMtime: number;
   hours: Bucket[];
   minutes: Bucket[];
@@ -293,7 +293,7 @@ export interface SourceCoverage {
 }
 
 function createBaseTopic(): Topic {
-  return { key: Buffer.alloc(0), name: Buffer.alloc(0) };
+  return { key: new Uint8Array(0), name: new Uint8Array(0) };
 }
 
 export const Topic: MessageFns<Topic> = {
@@ -325,7 +325,7 @@ export const Topic: MessageFns<Topic> = {
               break;
             }
 
-            message.key = Buffer.from(reader.bytes());
+            message.key = reader.bytes();
             continue;
           }
           case 2: {
@@ -333,7 +333,7 @@ export const Topic: MessageFns<Topic> = {
               break;
             }
 
-            message.name = Buffer.from(reader.bytes());
+            message.name = reader.bytes();
             continue;
           }
         }
@@ -350,8 +350,8 @@ export const Topic: MessageFns<Topic> = {
 
   fromJSON(object: any): Topic {
     return {
-      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
-      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
+      key: isSet(object.key) ? bytesFromBase64(object.key) : new Uint8Array(0),
+      name: isSet(object.name) ? bytesFromBase64(object.name) : new Uint8Array(0),
     };
   },
 
@@ -371,8 +371,8 @@ export const Topic: MessageFns<Topic> = {
   },
   fromPartial(object: DeepPartial<Topic>): Topic {
     const message = createBaseTopic();
-    message.key = object.key ?? Buffer.alloc(0);
-    message.name = object.name ?? Buffer.alloc(0);
+    message.key = object.key ?? new Uint8Array(0);
+    message.name = object.name ?? new Uint8Array(0);
     return message;
   },
 };
@@ -693,7 +693,7 @@ export const DedupBatch: MessageFns<DedupBatch> = {
               break;
             }
 
-            message.strings.push(Buffer.from(reader.bytes()));
+            message.strings.push(reader.bytes());
             continue;
           }
         }
@@ -714,9 +714,7 @@ export const DedupBatch: MessageFns<DedupBatch> = {
       source: isSet(object.source) ? KafkaSource.fromJSON(object.source) : undefined,
       through: isSet(object.through) ? Mark.fromJSON(object.through) : undefined,
       columns: isSet(object.columns) ? RecordColumns.fromJSON(object.columns) : undefined,
-      strings: globalThis.Array.isArray(object?.strings)
-        ? object.strings.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      strings: globalThis.Array.isArray(object?.strings) ? object.strings.map((e: any) => bytesFromBase64(e)) : [],
     };
   },
 
@@ -1196,7 +1194,7 @@ export const KafkaSource: MessageFns<KafkaSource> = {
 };
 
 function createBaseTopicDelta(): TopicDelta {
-  return { key: Buffer.alloc(0), name: Buffer.alloc(0), weight: 0, mtime: 0, partition: 0, offset: 0 };
+  return { key: new Uint8Array(0), name: new Uint8Array(0), weight: 0, mtime: 0, partition: 0, offset: 0 };
 }
 
 export const TopicDelta: MessageFns<TopicDelta> = {
@@ -1240,7 +1238,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
               break;
             }
 
-            message.key = Buffer.from(reader.bytes());
+            message.key = reader.bytes();
             continue;
           }
           case 2: {
@@ -1248,7 +1246,7 @@ export const TopicDelta: MessageFns<TopicDelta> = {
               break;
             }
 
-            message.name = Buffer.from(reader.bytes());
+            message.name = reader.bytes();
             continue;
           }
           case 5: {
@@ -1297,8 +1295,8 @@ export const TopicDelta: MessageFns<TopicDelta> = {
 
   fromJSON(object: any): TopicDelta {
     return {
-      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
-      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
+      key: isSet(object.key) ? bytesFromBase64(object.key) : new Uint8Array(0),
+      name: isSet(object.name) ? bytesFromBase64(object.name) : new Uint8Array(0),
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
       mtime: isSet(object.mtime) ? globalThis.Number(object.mtime) : 0,
       partition: isSet(object.partition) ? globalThis.Number(object.partition) : 0,
@@ -1334,8 +1332,8 @@ export const TopicDelta: MessageFns<TopicDelta> = {
   },
   fromPartial(object: DeepPartial<TopicDelta>): TopicDelta {
     const message = createBaseTopicDelta();
-    message.key = object.key ?? Buffer.alloc(0);
-    message.name = object.name ?? Buffer.alloc(0);
+    message.key = object.key ?? new Uint8Array(0);
+    message.name = object.name ?? new Uint8Array(0);
     message.weight = object.weight ?? 0;
     message.mtime = object.mtime ?? 0;
     message.partition = object.partition ?? 0;
@@ -1421,7 +1419,7 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
               break;
             }
 
-            message.strings.push(Buffer.from(reader.bytes()));
+            message.strings.push(reader.bytes());
             continue;
           }
           case 9: {
@@ -1429,7 +1427,7 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
               break;
             }
 
-            message.bundled.push(Buffer.from(reader.bytes()));
+            message.bundled.push(reader.bytes());
             continue;
           }
         }
@@ -1452,12 +1450,8 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
       coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
       shard: isSet(object.shard) ? globalThis.Number(object.shard) : 0,
       epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
-      strings: globalThis.Array.isArray(object?.strings)
-        ? object.strings.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
-      bundled: globalThis.Array.isArray(object?.bundled)
-        ? object.bundled.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      strings: globalThis.Array.isArray(object?.strings) ? object.strings.map((e: any) => bytesFromBase64(e)) : [],
+      bundled: globalThis.Array.isArray(object?.bundled) ? object.bundled.map((e: any) => bytesFromBase64(e)) : [],
     };
   },
 
@@ -2164,7 +2158,7 @@ export const RankRequest: MessageFns<RankRequest> = {
 };
 
 function createBaseRankedTopic(): RankedTopic {
-  return { key: Buffer.alloc(0), name: Buffer.alloc(0), score: 0 };
+  return { key: new Uint8Array(0), name: new Uint8Array(0), score: 0 };
 }
 
 export const RankedTopic: MessageFns<RankedTopic> = {
@@ -2199,7 +2193,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
               break;
             }
 
-            message.key = Buffer.from(reader.bytes());
+            message.key = reader.bytes();
             continue;
           }
           case 2: {
@@ -2207,7 +2201,7 @@ export const RankedTopic: MessageFns<RankedTopic> = {
               break;
             }
 
-            message.name = Buffer.from(reader.bytes());
+            message.name = reader.bytes();
             continue;
           }
           case 3: {
@@ -2232,8 +2226,8 @@ export const RankedTopic: MessageFns<RankedTopic> = {
 
   fromJSON(object: any): RankedTopic {
     return {
-      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
-      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
+      key: isSet(object.key) ? bytesFromBase64(object.key) : new Uint8Array(0),
+      name: isSet(object.name) ? bytesFromBase64(object.name) : new Uint8Array(0),
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
     };
   },
@@ -2257,8 +2251,8 @@ export const RankedTopic: MessageFns<RankedTopic> = {
   },
   fromPartial(object: DeepPartial<RankedTopic>): RankedTopic {
     const message = createBaseRankedTopic();
-    message.key = object.key ?? Buffer.alloc(0);
-    message.name = object.name ?? Buffer.alloc(0);
+    message.key = object.key ?? new Uint8Array(0);
+    message.name = object.name ?? new Uint8Array(0);
     message.score = object.score ?? 0;
     return message;
   },
@@ -2511,7 +2505,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
               break;
             }
 
-            message.keys.push(Buffer.from(reader.bytes()));
+            message.keys.push(reader.bytes());
             continue;
           }
           case 5: {
@@ -2543,7 +2537,7 @@ export const LiveVersion: MessageFns<LiveVersion> = {
         : 0,
       mtime: isSet(object.mtime) ? globalThis.Number(object.mtime) : 0,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
-      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => Buffer.from(bytesFromBase64(e))) : [],
+      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => bytesFromBase64(e)) : [],
       contributes: isSet(object.contributes) ? globalThis.Boolean(object.contributes) : false,
     };
   },
@@ -2817,7 +2811,7 @@ export const Bucket: MessageFns<Bucket> = {
 };
 
 function createBaseTopicEntity(): TopicEntity {
-  return { key: Buffer.alloc(0), name: Buffer.alloc(0), nameMtime: 0, hours: [], minutes: [] };
+  return { key: new Uint8Array(0), name: new Uint8Array(0), nameMtime: 0, hours: [], minutes: [] };
 }
 
 export const TopicEntity: MessageFns<TopicEntity> = {
@@ -2858,7 +2852,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
               break;
             }
 
-            message.key = Buffer.from(reader.bytes());
+            message.key = reader.bytes();
             continue;
           }
           case 2: {
@@ -2866,7 +2860,7 @@ export const TopicEntity: MessageFns<TopicEntity> = {
               break;
             }
 
-            message.name = Buffer.from(reader.bytes());
+            message.name = reader.bytes();
             continue;
           }
           case 3: {
@@ -2907,8 +2901,8 @@ export const TopicEntity: MessageFns<TopicEntity> = {
 
   fromJSON(object: any): TopicEntity {
     return {
-      key: isSet(object.key) ? Buffer.from(bytesFromBase64(object.key)) : Buffer.alloc(0),
-      name: isSet(object.name) ? Buffer.from(bytesFromBase64(object.name)) : Buffer.alloc(0),
+      key: isSet(object.key) ? bytesFromBase64(object.key) : new Uint8Array(0),
+      name: isSet(object.name) ? bytesFromBase64(object.name) : new Uint8Array(0),
       nameMtime: isSet(object.nameMtime)
         ? globalThis.Number(object.nameMtime)
         : isSet(object.name_mtime)
@@ -2944,8 +2938,8 @@ export const TopicEntity: MessageFns<TopicEntity> = {
   },
   fromPartial(object: DeepPartial<TopicEntity>): TopicEntity {
     const message = createBaseTopicEntity();
-    message.key = object.key ?? Buffer.alloc(0);
-    message.name = object.name ?? Buffer.alloc(0);
+    message.key = object.key ?? new Uint8Array(0);
+    message.name = object.name ?? new Uint8Array(0);
     message.nameMtime = object.nameMtime ?? 0;
     message.hours = object.hours?.map((e) => Bucket.fromPartial(e)) || [];
     message.minutes = object.minutes?.map((e) => Bucket.fromPartial(e)) || [];
@@ -3208,11 +3202,28 @@ export const SourceCoverage: MessageFns<SourceCoverage> = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
