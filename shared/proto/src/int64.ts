@@ -28,6 +28,16 @@ export class NumberInt64Reader extends BinaryReader {
    * unchanged; the declared type is the base class's.
    */
   override int64(): bigint | string {
+    return this.safeVarint() ?? super.int64();
+  }
+
+  /** As `int64`: the varint of a safe non-negative integer is the same for both. */
+  override uint64(): bigint | string {
+    return this.safeVarint() ?? super.uint64();
+  }
+
+  /** The varint at the position when it holds a safe integer (then read), else undefined (nothing read). */
+  private safeVarint(): bigint | undefined {
     const b = this.data;
     let pos = this.pos;
     let v = 0;
@@ -42,16 +52,25 @@ export class NumberInt64Reader extends BinaryReader {
       }
       scale *= 128;
     }
-    return super.int64();
+    return undefined;
   }
 }
+
+const isSafeCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
 /** One buffer per varint length (5 to 8 bytes: values from 2^32 to 2^53), reused: writes are synchronous. */
 const LONG_VARINTS = Array.from({ length: MAX_NUMBER_VARINT + 1 }, (_, n) => new Uint8Array(n));
 
 export class NumberInt64Writer extends BinaryWriter {
   override int64(value: string | number | bigint): this {
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) return super.int64(value);
+    return isSafeCount(value) ? this.safeVarint(value) : super.int64(value);
+  }
+
+  override uint64(value: string | number | bigint): this {
+    return isSafeCount(value) ? this.safeVarint(value) : super.uint64(value);
+  }
+
+  private safeVarint(value: number): this {
     if (value < TWO_32) return this.uint32(value);
     let n = 1;
     for (let v = value; v >= 128; v = Math.floor(v / 128)) n++;

@@ -7,6 +7,10 @@ const bytesOf = (w: BinaryWriter, values: readonly (number | bigint | string)[])
   for (const v of values) w.int64(v);
   return w.finish();
 };
+const unsignedBytesOf = (w: BinaryWriter, values: readonly (number | bigint | string)[]): Uint8Array => {
+  for (const v of values) w.uint64(v);
+  return w.finish();
+};
 /** What the generated decoders make of an int64 (their `longToNumber`: through a string). */
 const asNumber = (v: unknown): number => Number(String(v));
 const readAll = (r: BinaryReader, n: number): number[] => Array.from({ length: n }, () => asNumber(r.int64()));
@@ -40,6 +44,15 @@ describe("int64 as numbers", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("does the same for uint64", () => {
+    const values = [...EDGES, Number.MAX_SAFE_INTEGER, 2n ** 64n - 1n, "9"];
+    const bytes = unsignedBytesOf(new BinaryWriter(), values);
+    expect(unsignedBytesOf(new NumberInt64Writer(), values)).toEqual(bytes);
+    const mine = new NumberInt64Reader(bytes);
+    const theirs = new BinaryReader(bytes);
+    for (let i = 0; i < values.length; i++) expect(String(mine.uint64())).toBe(String(theirs.uint64()));
   });
 
   it("fails on a cut-off varint as the library does", () => {
