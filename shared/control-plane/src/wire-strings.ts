@@ -54,7 +54,8 @@ export class WireStrings {
     if (known !== undefined && sameBytes(known.bytes, b)) return known.s;
     const s = wtf8Decode(b);
     if (this.byHash.size >= this.limit) this.byHash.clear();
-    this.byHash.set(h, { bytes: b.slice(), s });
+    // A copy: `new Uint8Array` always copies, where a Buffer's `slice` would be a view into the message.
+    this.byHash.set(h, { bytes: new Uint8Array(b), s });
     return s;
   }
 }

@@ -32,6 +32,14 @@ describe("WireStrings", () => {
     expect(w.str(new TextEncoder().encode("science"))).toBe("science");
   });
 
+  it("keeps a copy of bytes that were a view into a Buffer (whose slice is a view too)", () => {
+    const w = new WireStrings(100, () => 7);
+    const message = Buffer.from("xxsciencexx"); // NATS hands payloads over as Buffers
+    expect(w.str(message.subarray(2, 9))).toBe("science");
+    message.write("cooking", 2);
+    expect(w.str(message.subarray(2, 9))).toBe("cooking");
+  });
+
   it("starts over past its limit and stays right", () => {
     const w = new WireStrings(3);
     const words = Array.from({ length: 10 }, (_, i) => `topic-${i}`);
