@@ -6,17 +6,7 @@
  * built from the bytes, as before, cost an object and a string for each of a message's strings,
  * about half of a counter's decoding).
  */
-import { wtf8Decode, wtf8Encode } from "@meetuphype/core";
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a over bytes. */
-export function bytesHash(b: Uint8Array): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  return h >>> 0;
-}
+import { fnv1a32Bytes, wtf8Decode, wtf8Encode } from "@meetuphype/core";
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -32,7 +22,7 @@ export class WireStrings {
   /** `limit`: entries each way at most (then it starts over). */
   constructor(
     private readonly limit = 100_000,
-    private readonly hash: (b: Uint8Array) => number = bytesHash,
+    private readonly hash: (b: Uint8Array) => number = fnv1a32Bytes,
   ) {}
 
   /** The WTF-8 bytes of `s` (shared: do not change them). */

@@ -39,6 +39,13 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
+/** The same hash over bytes (for a string's UTF-8, equal to `fnv1a32` of the string). */
+export function fnv1a32Bytes(b: Uint8Array): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
+  return h >>> 0;
+}
+
 /** The virtual shard (0 .. shards-1) of a key. */
 export function shardOf(key: string, shards: number): number {
   return fnv1a32(key) % shards;

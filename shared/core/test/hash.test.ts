@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fnv1a32, rsvpShardOf, shardOf } from "../src/index.js";
+import { fnv1a32, fnv1a32Bytes, rsvpShardOf, shardOf } from "../src/index.js";
 
 function reference(s: string): number {
   let h = 0x811c9dc5;
@@ -18,6 +18,14 @@ describe("fnv1a32", () => {
   it("hashes the UTF-8 bytes of any string, surrogates included", () => {
     fc.assert(fc.property(fc.string({ unit: "grapheme" }), (s) => fnv1a32(s) === reference(s)));
     fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => fnv1a32(s) === reference(s)));
+  });
+});
+
+describe("fnv1a32Bytes", () => {
+  it("matches the test vectors, and fnv1a32 on a string's UTF-8", () => {
+    const utf8 = (s: string) => new TextEncoder().encode(s);
+    expect(fnv1a32Bytes(utf8("foobar"))).toBe(0xbf9cf968);
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (s) => fnv1a32Bytes(utf8(s)) === fnv1a32(s)));
   });
 });
 

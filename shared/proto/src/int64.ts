@@ -6,7 +6,7 @@
  * counter spent decoding its deltas (two int64 a delta) and much of dedup's encoding. This reader
  * and writer take every value a number holds exactly (0 ≤ v < 2^53: ids, times, offsets, clocks)
  * by arithmetic on the varint, and leave anything else (negative, larger, malformed) to the
- * library as before. The bytes and values are the library's; codec tests compare them.
+ * library as before. The bytes and values are the library's (test/int64.test.ts compares them).
  */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
