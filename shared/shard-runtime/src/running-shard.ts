@@ -29,8 +29,8 @@ import type { SnapshotStorage } from "./snapshots.js";
 const INBOX_MAX = 4 * GROUP_MAX;
 
 /** The stream messages that wait for their shard's actor. Putting waits while it is full. */
-export class Inbox {
-  private items: StreamMessage[] = [];
+export class Inbox<M = Uint8Array> {
+  private items: StreamMessage<M>[] = [];
   private space: (() => void)[] = [];
 
   constructor(private readonly max: number = INBOX_MAX) {}
@@ -40,14 +40,14 @@ export class Inbox {
   }
 
   /** Adds a message; resolves true when the inbox was empty (the actor needs a wake-up). */
-  async put(m: StreamMessage): Promise<boolean> {
+  async put(m: StreamMessage<M>): Promise<boolean> {
     while (this.items.length >= this.max) await new Promise<void>((resolve) => this.space.push(resolve));
     this.items.push(m);
     return this.items.length === 1;
   }
 
   /** Takes the oldest `n` messages at most. */
-  take(n: number): StreamMessage[] {
+  take(n: number): StreamMessage<M>[] {
     const group = this.items.length <= n ? this.items : this.items.slice(0, n);
     this.items = this.items.length <= n ? [] : this.items.slice(n);
     const waiting = this.space;
@@ -61,9 +61,9 @@ export type RunningPhase = "running" | "handing-over" | "stopped" | "abandoned";
 
 type Input<X> = ShardInput<X> | { readonly kind: "save" };
 
-export interface RunningShardOptions<X> {
+export interface RunningShardOptions<X, M = Uint8Array> {
   readonly shard: number;
-  readonly logic: ShardLogic<X>;
+  readonly logic: ShardLogic<X, M>;
   /** The stream sequence its snapshot covers: the feed starts after it. */
   readonly seq: number;
   /** Where the stream stood when the shard started: until it gets there, it is catching up. */
@@ -74,8 +74,9 @@ export interface RunningShardOptions<X> {
   readonly logger: Logger;
   readonly actorName: string;
   readonly subject: string;
-  readonly feed: ShardFeedFactory;
+  readonly feed: ShardFeedFactory<M>;
   readonly snapshots: SnapshotStorage;
+  /** Save a snapshot this often while running; 0: only at a hand-over (one process, nothing to recover). */
   readonly snapshotEveryMs: number;
   /**
    * When the first periodic snapshot is due, as a part of `snapshotEveryMs` (0 to 1): shards
@@ -86,7 +87,7 @@ export interface RunningShardOptions<X> {
   readonly onSaved: () => void;
 }
 
-export class RunningShard<X> {
+export class RunningShard<X, M = Uint8Array> {
   private state: RunningPhase = "running";
   /** The last stream sequence handled; the snapshot covers up to it. */
   private lastSeq: number;
@@ -97,7 +98,7 @@ export class RunningShard<X> {
    * not all acknowledged, so it is never saved; the next owner replays from the last snapshot.
    */
   private trusted = true;
-  private readonly inbox = new Inbox();
+  private readonly inbox = new Inbox<M>();
   private readonly actor: Actor<Input<X>>;
   private readonly feed: ShardFeed;
   private timer: NodeJS.Timeout | undefined;
@@ -106,7 +107,7 @@ export class RunningShard<X> {
   /** Gives up on the message in hand (its publishes stop retrying). */
   private readonly giveUp = new AbortController();
 
-  constructor(private readonly o: RunningShardOptions<X>) {
+  constructor(private readonly o: RunningShardOptions<X, M>) {
     this.lastSeq = o.seq;
     // Every publish of the message in hand listens to it (one per counter shard).
     setMaxListeners(0, this.giveUp.signal);
@@ -125,6 +126,7 @@ export class RunningShard<X> {
       o.logger,
     );
     // The first save comes between half a period and one and a half after the start, then once a period.
+    if (o.snapshotEveryMs <= 0) return;
     const first = o.snapshotEveryMs * (0.5 + (o.snapshotPhase ?? Math.random()));
     this.timer = setTimeout(() => {
       this.timer = setInterval(() => this.askToSave(), o.snapshotEveryMs);
@@ -143,6 +145,14 @@ export class RunningShard<X> {
 
   progress(): ShardProgress {
     return { clock: this.o.logic.clock?.() ?? 0, pending: this.pendingAfter };
+  }
+
+  /**
+   * Resolves once the shard has handled every extra and every stream message whose delivery has
+   * finished (a group taken leaves the rest of the inbox to a wake-up it sends before it ends).
+   */
+  idle(): Promise<void> {
+    return this.actor.idle();
   }
 
   /** An extra message (a rank request, a tick), in order with the stream's. */

@@ -5,10 +5,13 @@
  */
 import type { Logger } from "@meetuphype/log";
 
-/** One message of a shard's stream. */
-export interface StreamMessage {
+/**
+ * One message of a shard's stream: its bytes from JetStream, or (embedded mode's in-process
+ * transport) the message itself, `M`.
+ */
+export interface StreamMessage<M = Uint8Array> {
   readonly seq: number;
-  readonly data: Uint8Array;
+  readonly data: M;
   /** Messages of the shard's subject still pending after this one. */
   readonly pending: number;
 }
@@ -19,14 +22,14 @@ export type ShardInput<X> = { readonly kind: "group" } | { readonly kind: "extra
 /** Stream messages handled together at most. */
 export const GROUP_MAX = 64;
 
-export interface ShardLogic<X> {
+export interface ShardLogic<X, M = Uint8Array> {
   /**
    * Handles a group of stream messages, in order; resolves when their outputs are
    * acknowledged. It retries its publishes until `signal` aborts (the shard is
    * stopping); then it rejects with RetryAbortedError, and the shard's state is no
    * longer trusted.
    */
-  onStream(group: readonly StreamMessage[], signal: AbortSignal): Promise<void>;
+  onStream(group: readonly StreamMessage<M>[], signal: AbortSignal): Promise<void>;
   /**
    * Handles an extra message. `at.caughtUp` tells whether the shard has handled every
    * message its stream held when it started; `at.lastSeq` is the last one it handled.
@@ -57,10 +60,10 @@ export interface ShardFeed {
 }
 
 /** Starts feeding `subject`'s messages after sequence `after` to `deliver`, one at a time, until `signal` aborts. */
-export type ShardFeedFactory = (
+export type ShardFeedFactory<M = Uint8Array> = (
   subject: string,
   after: number,
-  deliver: (seq: number, data: Uint8Array, pending: number) => Promise<void>,
+  deliver: (seq: number, data: M, pending: number) => Promise<void>,
   signal: AbortSignal,
   logger: Logger,
 ) => ShardFeed;
