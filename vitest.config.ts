@@ -16,6 +16,7 @@ const libs = [
   "config",
   "control-plane",
   "shard-runtime",
+  "stage-shards",
   "kafka",
   "metrics",
   "log",

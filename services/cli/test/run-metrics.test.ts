@@ -3,7 +3,8 @@ import { FakeClock } from "@meetuphype/actors";
 import { silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { createMetrics } from "@meetuphype/metrics";
-import { EmbeddedPipeline, SyntheticSource } from "@meetuphype/pipeline";
+import { SyntheticSource } from "@meetuphype/pipeline";
+import { EmbeddedPipeline } from "@meetuphype/stage-shards";
 import { RunMetrics } from "../src/run-metrics.js";
 
 const counter = (text: string, name: string, labels: string): number => {

@@ -4,7 +4,8 @@ import { decodeCoverageNotice, decodeRankRequest, describe, replicaId } from "@m
 import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
-import { counterShard, type CounterExtra } from "./shard.js";
+import { counterShard, type CounterExtra } from "@meetuphype/stage-shards";
+import { natsCounterPorts } from "./ports.js";
 
 export const COUNTER_USAGE = `Usage: meetuphype counter [options]
 
@@ -35,7 +36,8 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, _lease, effects) => counterShard(shard, snap, env, effects, cfg.params, cfg.dedupShards),
+    create: (shard, snapshot, env, lease, effects) =>
+      counterShard({ shard, snapshot, lease, params: cfg.params, dedupShards: cfg.dedupShards, ports: natsCounterPorts(env, effects) }),
     onStart: (env, shards) => {
       const tell = (m: CounterExtra, what: string): void =>
         void shards.broadcast(m).catch((e: unknown) => logger.warn(`${what} not delivered`, { err: describe(e) }));

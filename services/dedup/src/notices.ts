@@ -10,7 +10,7 @@
 import type { NatsConnection } from "nats";
 import { sameCut } from "@meetuphype/core";
 import { encodeCoverageNotice } from "@meetuphype/control-plane";
-import type { DedupShardState } from "./shard.js";
+import type { DedupShardState } from "@meetuphype/stage-shards";
 
 export const NOTICE_MS = 20;
 const REPEAT_MS = 500;

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { encodeDeltaBundle, type PublishAck } from "@meetuphype/control-plane";
 import { type AckedPublisher } from "@meetuphype/shard-runtime";
+import { runsWithin } from "@meetuphype/stage-shards";
 
 /** A bundle's size at most (NATS's default max_payload is 1 MiB); a larger batch goes alone. */
 export const MAX_BUNDLE_BYTES = 512 * 1024;
@@ -26,25 +27,6 @@ interface Part {
   readonly alone: () => Promise<PublishAck>;
   readonly resolve: (ack: PublishAck) => void;
   readonly reject: (err: unknown) => void;
-}
-
-/** Splits `items`, in order, into runs whose sizes add up to at most `max` (a larger item is a run alone). Pure. */
-export function runsWithin<T>(items: readonly T[], sizeOf: (item: T) => number, max: number): T[][] {
-  const out: T[][] = [];
-  let cur: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    const n = sizeOf(item);
-    if (cur.length > 0 && size + n > max) {
-      out.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(item);
-    size += n;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
 }
 
 /** A subject's queue, in order, in bundles of at most `maxBytes` (a larger batch goes alone). Pure. */

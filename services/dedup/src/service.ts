@@ -6,7 +6,8 @@ import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
 import { CoverageNotices } from "./notices.js";
 import { DeltaOutbox } from "./outbox.js";
-import { dedupShard } from "./shard.js";
+import { dedupShard } from "@meetuphype/stage-shards";
+import { natsDedupPorts } from "./ports.js";
 
 export const DEDUP_USAGE = `Usage: meetuphype dedup [options]
 
@@ -43,9 +44,18 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     logger,
     signal: ctx.signal,
     replica: replicaId(ctx.env.HOSTNAME),
-    create: (shard, snap, env, _lease, effects) => {
+    create: (shard, snapshot, env, lease, effects) => {
       outbox ??= new DeltaOutbox(env.publisher);
-      const made = dedupShard(shard, snap, env, effects, cfg.params, cfg.counterShards, () => expiry, outbox);
+      const ports = natsDedupPorts(shard, env, effects, outbox);
+      const made = dedupShard({
+        shard,
+        snapshot,
+        lease,
+        params: cfg.params,
+        counterShards: cfg.counterShards,
+        expiry: () => expiry,
+        ports,
+      });
       notices?.add(shard, made.state);
       return made;
     },

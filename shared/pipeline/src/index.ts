@@ -6,7 +6,6 @@ export * from "./stages/ingest.js";
 export * from "./stages/dedup.js";
 export * from "./stages/counter.js";
 export * from "./stages/aggregator.js";
-export * from "./embedded.js";
 export * from "./parsed-batch.js";
 export * from "./parse-thread.js";
 export * from "./string-table.js";

@@ -1,34 +1,43 @@
 /**
- * One counter shard on NATS: deltas in from its JetStream subject (held until a
- * ranked cut includes them), coverage notices and rank requests in as extra
- * messages; answers on the top-K subject.
+ * One counter shard on the shard runtime's interface: deltas in from its stream (held until a
+ * ranked cut includes them), coverage notices and rank requests in as extra messages; answers
+ * out. The same code runs in both modes; only its ports differ (as dedup-shard.ts says).
  */
 import type { TrendingParams } from "@meetuphype/core";
-import {
-  decodeCounterSnapshot,
-  decodeDeltaMessages,
-  describe,
-  encodeCounterSnapshot,
-  encodeShardTopK,
-  type CoverageNotice,
-} from "@meetuphype/control-plane";
-import { type FencedEffects, type ShardLogic, type ShardServiceEnv, type StreamMessage } from "@meetuphype/shard-runtime";
-import { CounterLogic, type RankRequest } from "@meetuphype/pipeline";
+import { decodeCounterSnapshot, describe, encodeCounterSnapshot, type CoverageNotice, type DeltaMessage } from "@meetuphype/control-plane";
+import type { ShardLease, ShardLogic, StreamMessage } from "@meetuphype/shard-runtime";
+import { CounterLogic, type RankRequest, type ShardTopK } from "@meetuphype/pipeline";
+import type { Logger } from "@meetuphype/log";
+import type { CountOutcome } from "./dedup-shard.js";
 import { SourcePositions } from "./positions.js";
 
 /** What a counter shard is told besides its stream: a rank request, or a dedup shard's coverage notice. */
 export type CounterExtra = RankRequest | { readonly kind: "notice"; readonly notice: CoverageNotice };
 
-export function counterShard(
-  shard: number,
-  snapshot: Uint8Array | undefined,
-  env: ShardServiceEnv,
-  effects: FencedEffects,
-  params: TrendingParams,
-  dedupShards: number,
-): { logic: ShardLogic<CounterExtra>; seq: number } {
-  const restored = snapshot === undefined ? undefined : decodeCounterSnapshot(snapshot);
-  const logic = new CounterLogic(shard, params, dedupShards, restored?.state);
+/** Where a counter shard's messages come from and its answers go: the mode's transport. */
+export interface CounterPorts<M> {
+  /** One stream message as the dedup shards' messages it carries; throws if it cannot be read (it is then skipped, loudly). */
+  readonly read: (data: M) => readonly DeltaMessage[];
+  /** Sends the aggregator an answer to a rank request (with the lease's epoch). */
+  readonly answer: (top: ShardTopK) => void;
+  readonly count: CountOutcome;
+  readonly logger: Logger;
+}
+
+export interface CounterShardOptions<M> {
+  readonly shard: number;
+  /** The shard's snapshot to resume from; undefined: a fresh shard. */
+  readonly snapshot: Uint8Array | undefined;
+  readonly lease: ShardLease;
+  readonly params: TrendingParams;
+  readonly dedupShards: number;
+  readonly ports: CounterPorts<M>;
+}
+
+export function counterShard<M>(o: CounterShardOptions<M>): { logic: ShardLogic<CounterExtra, M>; seq: number } {
+  const { shard, lease, ports } = o;
+  const restored = o.snapshot === undefined ? undefined : decodeCounterSnapshot(o.snapshot);
+  const logic = new CounterLogic(shard, o.params, o.dedupShards, restored?.state);
   const positions = new SourcePositions(restored?.sources);
   // Notices that name a message of this shard's stream not handled yet: taken once it is.
   const waiting = new Map<number, CoverageNotice>();
@@ -41,29 +50,28 @@ export function counterShard(
       if (waiting.get(n.shard) === n) waiting.delete(n.shard);
     } else waiting.set(n.shard, n);
   };
-  const m = env.metrics.records;
   return {
     seq: restored?.seq ?? 0,
     logic: {
-      onStream(group: readonly StreamMessage[]) {
+      onStream(group: readonly StreamMessage<M>[]) {
         for (const msg of group) {
           let batches;
           try {
             // One dedup shard's batch, or a bundle of several from one dedup replica (each as if sent alone).
-            batches = decodeDeltaMessages(msg.data);
+            batches = ports.read(msg.data);
           } catch (err) {
-            env.logger.error("counter message cannot be read; skipping it", { shard, seq: msg.seq, err: describe(err) });
+            ports.logger.error("counter message cannot be read; skipping it", { shard, seq: msg.seq, err: describe(err) });
             continue;
           }
           for (const batch of batches) {
             if (!positions.see(batch.shard, batch.epoch)) {
-              for (const g of batch.segments) m.inc({ stage: "counter", outcome: "deltas_skipped" }, g.deltas.length);
+              for (const g of batch.segments) ports.count("deltas_skipped", g.deltas.length);
               continue;
             }
             for (const g of batch.segments) {
               const apply = positions.admit({ shard: batch.shard, seq: g.seq, part: g.part, epoch: batch.epoch });
               if (apply) logic.accept({ kind: "deltas", source: batch.shard, deltas: g.deltas, coverage: [] });
-              m.inc({ stage: "counter", outcome: apply ? "deltas_applied" : "deltas_skipped" }, g.deltas.length);
+              ports.count(apply ? "deltas_applied" : "deltas_skipped", g.deltas.length);
             }
             logic.accept({ kind: "deltas", source: batch.shard, deltas: [], coverage: batch.coverage });
           }
@@ -79,9 +87,8 @@ export function counterShard(
         }
         // A shard still replaying answers too: its counts are exact for any cut between what it applied and
         // its coverage, and a cut it cannot rank yet it says so. A replica whose lease lapsed does not answer.
-        if (!effects.valid()) return Promise.resolve();
-        const top = logic.rank(msg);
-        effects.emit(env.names.topkSubject, encodeShardTopK({ ...top, epoch: effects.epoch }, env.replica));
+        if (!lease.valid()) return Promise.resolve();
+        ports.answer({ ...logic.rank(msg), epoch: lease.epoch });
         return Promise.resolve();
       },
       snapshot: (seq) => [encodeCounterSnapshot(seq, logic.snapshot(), positions.list())],

@@ -1,21 +1,33 @@
 /**
- * The whole pipeline in one process: ingest → dedup shards → counter shards →
- * aggregator, as actors over the in-memory transport. The distributed services
- * run the same logic classes over NATS.
+ * The whole pipeline in one process: ingest → dedup shards → counter shards → aggregator. The
+ * dedup and counter shards are the replicas' own stage code (dedup-shard.ts, counter-shard.ts)
+ * on the runtime's running shards (local-shards.ts), given objects instead of bytes; ingest is
+ * an actor, and the aggregator's logic runs where the counters answer.
  */
-import { Actor, InMemoryTransport, ShardHost, type Clock } from "@meetuphype/actors";
+import { Actor, type Clock } from "@meetuphype/actors";
 import { type Logger } from "@meetuphype/log";
-import { clockOf, ClockMode, versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
-import type { DeadLetterSink } from "./dead-letter.js";
-import { subjects, type CounterMessage, type DedupBatch, type RankRequest, type ShardTopK } from "./messages.js";
-import type { Snapshot } from "./snapshot.js";
-import { AggregatorLogic } from "./stages/aggregator.js";
-import { CounterLogic, type CounterSnapshot } from "./stages/counter.js";
-import { DedupLogic, type DedupSnapshot } from "./stages/dedup.js";
-import { IngestLogic } from "./stages/ingest.js";
-import { addCounts, emptyStats, ingestCounts, type PipelineStats, type StageCounts } from "./stats.js";
-import { readParsedBatch, type ParsedBatch } from "./parsed-batch.js";
-import { ParseThread } from "./parse-thread.js";
+import { clockOf, ClockMode, type Marks, type TrendingParams } from "@meetuphype/core";
+import type { DeltaMessage } from "@meetuphype/control-plane";
+import {
+  addCounts,
+  AggregatorLogic,
+  emptyStats,
+  IngestLogic,
+  ingestCounts,
+  ParseThread,
+  readParsedBatch,
+  type DeadLetterSink,
+  type DedupBatch,
+  type ParsedBatch,
+  type PipelineStats,
+  type RankRequest,
+  type ShardTopK,
+  type Snapshot,
+  type StageCounts,
+} from "@meetuphype/pipeline";
+import { counterShard, type CounterExtra } from "./counter-shard.js";
+import { dedupShard, type DedupShardState } from "./dedup-shard.js";
+import { LocalShards } from "./local-shards.js";
 
 export interface EmbeddedOptions {
   readonly params: TrendingParams;
@@ -25,7 +37,7 @@ export interface EmbeddedOptions {
   readonly dedupShards?: number;
   /** Virtual counter shards (topic-key space). @default 32 */
   readonly counterShards?: number;
-  /** Mailbox capacity of every actor, in messages (batches). @default 16 */
+  /** Mailbox capacity of the ingest actor, in batches. @default 16 */
   readonly mailboxCapacity?: number;
   readonly deadLetter?: DeadLetterSink;
   /** What the rankings name their cuts in: the Kafka topic, or the input's name. @default "" */
@@ -52,13 +64,13 @@ const ROUND_EVERY_PUSHES = 32;
 
 export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
-  private readonly transport = new InMemoryTransport();
-  private readonly subj = subjects("");
   private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined; parsed: Promise<ParsedBatch> | undefined }>;
   private parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
-  private readonly dedups: ShardHost<DedupBatch, DedupSnapshot>;
-  private readonly counters: ShardHost<CounterMessage, CounterSnapshot>;
+  private readonly dedups: LocalShards<never, DedupBatch>;
+  /** What each dedup shard's notices say (a replica sends them every 20 ms; here, before each probe). */
+  private readonly dedupStates: DedupShardState[] = [];
+  private readonly counters: LocalShards<CounterExtra, readonly DeltaMessage[]>;
   private readonly aggregator: AggregatorLogic;
   private readonly waiting = new Map<number, (s: Snapshot | undefined) => void>();
   private readonly counterShards: number;
@@ -75,7 +87,7 @@ export class EmbeddedPipeline {
     const { params, logger } = opts;
     const dedupShards = (this.dedupShards = opts.dedupShards ?? 16);
     this.counterShards = opts.counterShards ?? 32;
-    const actor = {
+    const ingestActor = {
       capacity: opts.mailboxCapacity ?? 16,
       onError: (err: unknown, name: string) => {
         this.failures++;
@@ -89,66 +101,63 @@ export class EmbeddedPipeline {
         : opts.parseThread === false
           ? undefined
           : opts.parseThread;
-    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), actor);
-    const retention = versionRetentionMs(params.windowDays, params.idleMinutes);
-    this.dedups = new ShardHost({
+    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), ingestActor);
+    const onFailure = (): void => void this.failures++;
+    this.dedups = new LocalShards({
       name: "dedup",
-      transport: this.transport,
-      subjectOf: this.subj.dedup,
-      actor,
-      create: (shard, snap) => {
-        const logic = new DedupLogic(retention, this.counterShards, snap);
-        return {
-          handle: async (batch: DedupBatch) => {
-            logic.expireBy(this.expiry);
-            const { deltas, ignoredVersions, expiredVersions } = logic.process(batch);
-            this.count({ ignoredVersions, expiredVersions });
-            // Every counter shard hears of the coverage, with or without deltas: in-process, a message costs little.
-            const coverage = logic.coverage;
-            for (let c = 0; c < this.counterShards; c++)
-              await this.transport.publish<CounterMessage>(this.subj.counter(c), {
-                kind: "deltas",
-                source: shard,
-                deltas: deltas.get(c) ?? [],
-                coverage,
-              });
+      shards: dedupShards,
+      logger,
+      onFailure,
+      create: (shard, lease) => {
+        const made = dedupShard<DedupBatch>({
+          shard,
+          snapshot: undefined,
+          lease,
+          params,
+          counterShards: this.counterShards,
+          expiry: () => this.expiry,
+          ports: {
+            read: (batch) => batch,
+            send: (target, message) => this.counters.send(target, [message]),
+            count: (outcome, n) => this.countDedup(outcome, n),
+            logger,
           },
-          snapshot: () => logic.snapshot(),
-        };
+        });
+        this.dedupStates[shard] = made.state;
+        return made.logic;
       },
     });
-    this.counters = new ShardHost({
+    this.counters = new LocalShards({
       name: "counter",
-      transport: this.transport,
-      subjectOf: this.subj.counter,
-      actor,
-      create: (shard, snap) => {
-        const logic = new CounterLogic(shard, params, dedupShards, snap);
-        return {
-          handle: async (msg: CounterMessage) => {
-            const top = logic.handle(msg);
-            if (top !== undefined) await this.transport.publish(this.subj.aggregator, top);
-          },
-          snapshot: () => logic.snapshot(),
-        };
-      },
+      shards: this.counterShards,
+      logger,
+      onFailure,
+      create: (shard, lease) =>
+        counterShard<readonly DeltaMessage[]>({
+          shard,
+          snapshot: undefined,
+          lease,
+          params,
+          dedupShards,
+          ports: { read: (messages) => messages, answer: (top) => this.onAnswer(top), count: () => undefined, logger },
+        }).logic,
     });
     this.aggregator = new AggregatorLogic(this.counterShards, params.topN, (cut) =>
       params.clock === ClockMode.Event ? clockOf(cut) : opts.clock.now(),
     );
-    this.transport.subscribe<ShardTopK>(this.subj.aggregator, (msg) => {
-      const step = this.aggregator.accept(msg);
-      if (step === undefined) return;
-      if (step.kind === "rank") {
-        // Not awaited: a counter is waiting on this handler, and the request goes to its mailbox.
-        void this.toCounters(step.request).catch((err: unknown) => this.settle(msg.seq, undefined, err));
-        return;
-      }
-      this.expiry = Math.max(this.expiry, step.snapshot.asOfMs);
-      this.settle(msg.seq, { ...step.snapshot, inputTopic: opts.inputTopic ?? "" });
-    });
-    for (let s = 0; s < dedupShards; s++) this.dedups.acquire(s);
-    for (let s = 0; s < this.counterShards; s++) this.counters.acquire(s);
+  }
+
+  /** A counter shard's answer to a rank request (the aggregator's part). */
+  private onAnswer(msg: ShardTopK): void {
+    const step = this.aggregator.accept(msg);
+    if (step === undefined) return;
+    if (step.kind === "rank") {
+      // Not awaited: a counter is waiting on this call, and the request goes to its inbox.
+      void this.toCounters(step.request).catch((err: unknown) => this.settle(msg.seq, undefined, err));
+      return;
+    }
+    this.expiry = Math.max(this.expiry, step.snapshot.asOfMs);
+    this.settle(msg.seq, { ...step.snapshot, inputTopic: this.opts.inputTopic ?? "" });
   }
 
   /** Messages that failed inside an actor (a bug if ever non-zero). */
@@ -184,6 +193,7 @@ export class EmbeddedPipeline {
   async rank(): Promise<Snapshot> {
     const seq = ++this.seq;
     const done = new Promise<Snapshot | undefined>((resolve) => this.waiting.set(seq, resolve));
+    await this.sendNotices();
     await this.toCounters(this.aggregator.probe(seq));
     const snap = await done;
     if (snap === undefined) throw new Error(`ranking round ${seq} did not complete`);
@@ -196,7 +206,21 @@ export class EmbeddedPipeline {
   }
 
   private async toCounters(req: RankRequest): Promise<void> {
-    await Promise.all(Array.from({ length: this.counterShards }, (_, s) => this.transport.publish(this.subj.counter(s), req)));
+    await Promise.all(Array.from({ length: this.counterShards }, (_, s) => this.counters.extra(s, req)));
+  }
+
+  /**
+   * Every counter shard hears how far each dedup shard has settled, so that one that got no deltas
+   * from it lately is covered all the same (a replica's notices, dedup's notices.ts).
+   */
+  private async sendNotices(): Promise<void> {
+    const told: Promise<void>[] = [];
+    for (const [shard, state] of this.dedupStates.entries()) {
+      const { coverage, sent } = state.settled();
+      const notice: CounterExtra = { kind: "notice", notice: { shard, epoch: state.epoch, coverage, sent } };
+      for (let c = 0; c < this.counterShards; c++) told.push(this.counters.extra(c, notice));
+    }
+    await Promise.all(told);
   }
 
   private settle(seq: number, snap: Snapshot | undefined, err?: unknown): void {
@@ -214,6 +238,12 @@ export class EmbeddedPipeline {
     await this.dedups.stop();
     await this.counters.stop();
     await this.parser?.close();
+  }
+
+  private countDedup(outcome: string, n: number): void {
+    if (n === 0) return;
+    if (outcome === "duplicate") this.count({ ignoredVersions: n });
+    else if (outcome === "expired") this.count({ expiredVersions: n });
   }
 
   private count(c: StageCounts): void {
@@ -253,7 +283,7 @@ export class EmbeddedPipeline {
     for (let shard = 0; shard < this.dedupShards; shard++) {
       const records = res.byShard.get(shard) ?? [];
       const offsets = (res.indices.get(shard) ?? []).map(offsetOf);
-      await this.transport.publish<DedupBatch>(this.subj.dedup(shard), { partition, records, offsets, through });
+      await this.dedups.send(shard, { partition, records, offsets, through });
     }
   }
 }

@@ -1,36 +1,30 @@
 /**
- * A counter shard's wiring, without NATS: stream groups, coverage notices and rank
- * requests in, answers out (a fake connection records what it publishes).
+ * A counter shard's stage code, without a transport: stream groups, coverage notices and rank
+ * requests in, answers out (its ports record what it answers).
  */
 import { describe, expect, it } from "vitest";
-import type { NatsConnection } from "nats";
 import { silentLogger } from "@meetuphype/log";
-import { decodeShardTopK, encodeDeltaBatch, names } from "@meetuphype/control-plane";
-import { FencedEffects, type ShardServiceEnv } from "@meetuphype/shard-runtime";
+import type { DeltaMessage } from "@meetuphype/control-plane";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
-import { createMetrics } from "@meetuphype/metrics";
-import { counterShard } from "../src/shard.js";
+import type { ShardTopK } from "@meetuphype/pipeline";
+import { counterShard } from "../src/counter-shard.js";
 
 const T = 1_700_000_000_000;
 
-/** The runtime's fenced effects over a lease of epoch 1 (valid unless told otherwise). */
-const fenced = (e: ShardServiceEnv, valid = () => true): FencedEffects =>
-  new FencedEffects({ epoch: 1, valid }, undefined as never, e.nc, silentLogger);
 const mark = (next: number) => ({ partition: 0, next, clock: T });
 
-function env(): { env: ShardServiceEnv; answers: () => ReturnType<typeof decodeShardTopK>[] } {
-  const sent: Uint8Array[] = [];
-  const nc = { publish: (_s: string, data: Uint8Array) => void sent.push(data) } as unknown as NatsConnection;
-  const e = {
-    nc,
-    js: undefined as never,
-    publisher: undefined as never,
-    names: names("t"),
-    replica: "r",
-    logger: silentLogger,
-    metrics: createMetrics("counter"),
-  };
-  return { env: e, answers: () => sent.map(decodeShardTopK) };
+/** A shard under a lease of epoch 1 (valid while `valid()` says so), reading its messages as objects. */
+function shard(valid = () => true) {
+  const sent: ShardTopK[] = [];
+  const { logic } = counterShard<readonly DeltaMessage[]>({
+    shard: 0,
+    snapshot: undefined,
+    lease: { epoch: 1, valid },
+    params: DEFAULT_PARAMS,
+    dedupShards: 1,
+    ports: { read: (m) => m, answer: (top) => void sent.push(top), count: () => undefined, logger: silentLogger },
+  });
+  return { logic, answers: () => sent };
 }
 
 const delta = (offset: number) => ({
@@ -46,30 +40,23 @@ const delta = (offset: number) => ({
 
 describe("counter shard", () => {
   it("regression: a notice of a new epoch does not fence the old epoch's messages still in the stream", async () => {
-    const { env: e, answers } = env();
-    const { logic } = counterShard(0, undefined, e, fenced(e), DEFAULT_PARAMS, 1);
+    const { logic, answers } = shard();
     const at = { caughtUp: true, lastSeq: 0 };
     // The dedup shard's new owner (epoch 2) announces coverage 2, naming our stream message 1 as the last it sent.
     await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 2, coverage: [mark(2)], sent: [1] } }, at);
     // The old owner's message (epoch 1), already in the stream, arrives after the notice: it still counts.
-    const old = encodeDeltaBatch({
-      shard: 0,
-      epoch: 1,
-      segments: [{ seq: 7, part: 0, deltas: [delta(0), delta(1)] }],
-      coverage: [mark(2)],
-    });
+    const old = [{ shard: 0, epoch: 1, segments: [{ seq: 7, part: 0, deltas: [delta(0), delta(1)] }], coverage: [mark(2)] }];
     await logic.onStream([{ seq: 1, data: old, pending: 0 }], new AbortController().signal);
     await logic.onExtra({ kind: "rank", seq: 1, now: T, k: 5, cut: [mark(2)], probe: false }, { caughtUp: true, lastSeq: 1 });
     expect(answers().map((a) => [a.ranked, a.topics.map((t) => [t.key, t.score])])).toEqual([[true, [["js", 2]]]]);
   });
 
   it("takes a notice only once it has handled the message the notice names, and ranks no cut beyond its coverage", async () => {
-    const { env: e, answers } = env();
-    const { logic } = counterShard(0, undefined, e, fenced(e), DEFAULT_PARAMS, 1);
+    const { logic, answers } = shard();
     await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 1, coverage: [mark(5)], sent: [3] } }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 2, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 0 });
-    const batch = encodeDeltaBatch({ shard: 0, epoch: 1, segments: [{ seq: 9, part: 0, deltas: [delta(4)] }], coverage: [mark(3)] });
+    const batch = [{ shard: 0, epoch: 1, segments: [{ seq: 9, part: 0, deltas: [delta(4)] }], coverage: [mark(3)] }];
     await logic.onStream([{ seq: 3, data: batch, pending: 0 }], new AbortController().signal);
     await logic.onExtra({ kind: "rank", seq: 3, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 3 });
     await logic.onExtra({ kind: "rank", seq: 4, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 3 });
@@ -81,17 +68,9 @@ describe("counter shard", () => {
     ]);
   });
 
-  it("answers no rank request once its lease lapsed (the runtime's fence)", async () => {
-    const { env: e, answers } = env();
+  it("answers no rank request once its lease lapsed", async () => {
     let valid = true;
-    const { logic } = counterShard(
-      0,
-      undefined,
-      e,
-      fenced(e, () => valid),
-      DEFAULT_PARAMS,
-      1,
-    );
+    const { logic, answers } = shard(() => valid);
     await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     valid = false;
     await logic.onExtra({ kind: "rank", seq: 2, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });

@@ -9,7 +9,8 @@ import { FakeClock } from "@meetuphype/actors";
 import { silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
-import { EmbeddedPipeline, type Snapshot } from "../src/index.js";
+import type { Snapshot } from "@meetuphype/pipeline";
+import { EmbeddedPipeline } from "../src/index.js";
 
 describe("exact cuts (embedded)", () => {
   it("every ranking taken mid-stream is the model's over the lines of its cut", async () => {

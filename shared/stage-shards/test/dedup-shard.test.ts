@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PositionedDelta } from "@meetuphype/pipeline";
-import { MAX_DELTAS, pack, segmentsOf } from "../src/shard.js";
+import { MAX_DELTAS, pack, segmentsOf } from "../src/dedup-shard.js";
 
 const deltas = (n: number, from = 0): PositionedDelta[] =>
   Array.from({ length: n }, (_, i) => ({

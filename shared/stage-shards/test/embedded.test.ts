@@ -4,7 +4,8 @@ import { FakeClock } from "@meetuphype/actors";
 import { createLogger, silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
-import { EmbeddedPipeline, ParseThread, SyntheticSource, type Rejection, type Snapshot } from "../src/index.js";
+import { ParseThread, SyntheticSource, type Rejection, type Snapshot } from "@meetuphype/pipeline";
+import { EmbeddedPipeline } from "../src/index.js";
 
 async function runAll(
   lines: readonly string[],
@@ -141,13 +142,5 @@ describe("EmbeddedPipeline", () => {
     clock.advance(71 * 60_000);
     expect((await p.rank()).topics).toEqual([]);
     await p.stop();
-  });
-});
-
-describe("SnapshotHub", () => {
-  it("regression: a hub made with null serves nothing until the first ranking (undefined took the empty default)", async () => {
-    const { SnapshotHub, emptySnapshot } = await import("../src/index.js");
-    expect(new SnapshotHub(null).snapshot).toBeUndefined();
-    expect(new SnapshotHub().snapshot).toBe(emptySnapshot);
   });
 });
