@@ -7,20 +7,12 @@ import { silentLogger } from "@meetuphype/log";
 import { createMetrics } from "@meetuphype/metrics";
 import { decodeDeltaMessages, names, type PublishAck } from "@meetuphype/control-plane";
 import { FencedEffects, LeaseExpiredError, type ShardServiceEnv } from "@meetuphype/shard-runtime";
+import { deltaAt } from "@meetuphype/testkit";
 import { DeltaOutbox } from "../src/outbox.js";
 import { natsDedupPorts } from "../src/ports.js";
 
 const T = 1_700_000_000_000;
-const delta = {
-  key: "js",
-  name: "JS",
-  hour: Math.floor(T / 3_600_000),
-  minute: Math.floor(T / 60_000),
-  weight: 1,
-  mtime: T,
-  partition: 0,
-  offset: 3,
-};
+const delta = deltaAt(T, 3);
 const message = {
   shard: 5,
   epoch: 2,

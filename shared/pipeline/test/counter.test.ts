@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
-import { CounterLogic, type PositionedDelta } from "../src/index.js";
+import { deltaAt } from "@meetuphype/testkit";
+import { CounterLogic } from "../src/index.js";
 
 const T = 1_700_000_000_000;
 const mark = (next: number) => ({ partition: 0, next, clock: T });
-const delta = (offset: number, key = "js"): PositionedDelta => ({
-  key,
-  name: key,
-  hour: Math.floor(T / 3_600_000),
-  minute: Math.floor(T / 60_000),
-  weight: 1,
-  mtime: T,
-  partition: 0,
-  offset,
-});
+const delta = (offset: number, key = "js") => deltaAt(T, offset, key);
 const rank = (seq: number, next: number) => ({ kind: "rank" as const, seq, now: T, k: 5, cut: [mark(next)], probe: false });
 
 describe("CounterLogic", () => {

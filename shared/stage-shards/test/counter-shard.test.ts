@@ -7,6 +7,7 @@ import { silentLogger } from "@meetuphype/log";
 import type { DeltaMessage } from "@meetuphype/control-plane";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
 import type { ShardTopK } from "@meetuphype/pipeline";
+import { deltaAt } from "@meetuphype/testkit";
 import { counterShard } from "../src/counter-shard.js";
 
 const T = 1_700_000_000_000;
@@ -27,16 +28,7 @@ function shard(valid = () => true) {
   return { logic, answers: () => sent };
 }
 
-const delta = (offset: number) => ({
-  key: "js",
-  name: "JS",
-  hour: Math.floor(T / 3_600_000),
-  minute: Math.floor(T / 60_000),
-  weight: 1,
-  mtime: T,
-  partition: 0,
-  offset,
-});
+const delta = (offset: number) => deltaAt(T, offset);
 
 describe("counter shard", () => {
   it("regression: a notice of a new epoch does not fence the old epoch's messages still in the stream", async () => {

@@ -15,3 +15,4 @@ export * from "./secure-infra.js";
 export * from "./nats-jwt.js";
 export * from "./replicas.js";
 export * from "./log-tail.js";
+export * from "./fixtures.js";
