@@ -59,7 +59,8 @@ export class Inbox<M = Uint8Array> {
 
 export type RunningPhase = "running" | "handing-over" | "stopped" | "abandoned";
 
-type Input<X> = ShardInput<X> | { readonly kind: "save" };
+/** A save: periodic, or the last one of a hand-over (never skipped, and waited for). */
+type Input<X> = ShardInput<X> | { readonly kind: "save"; readonly last: boolean };
 
 export interface RunningShardOptions<X, M = Uint8Array> {
   readonly shard: number;
@@ -106,6 +107,10 @@ export class RunningShard<X, M = Uint8Array> {
   private readonly stopping = new AbortController();
   /** Gives up on the message in hand (its publishes stop retrying). */
   private readonly giveUp = new AbortController();
+  /** The snapshot uploads, one after the other; the actor goes on while they travel. */
+  private uploads: Promise<void> = Promise.resolve();
+  /** Uploads started and not yet finished. */
+  private uploading = 0;
 
   constructor(private readonly o: RunningShardOptions<X, M>) {
     this.lastSeq = o.seq;
@@ -168,7 +173,7 @@ export class RunningShard<X, M = Uint8Array> {
     this.stopping.abort();
     this.feed.stop();
     await this.feed.done;
-    await this.actor.tell({ kind: "save" }).catch(() => undefined);
+    await this.actor.tell({ kind: "save", last: true }).catch(() => undefined);
     await this.actor.stop();
     if (this.state === "handing-over") this.state = "stopped";
   }
@@ -185,11 +190,11 @@ export class RunningShard<X, M = Uint8Array> {
   }
 
   private askToSave(): void {
-    void this.actor.tell({ kind: "save" }).catch(() => undefined);
+    void this.actor.tell({ kind: "save", last: false }).catch(() => undefined);
   }
 
   private handle(m: Input<X>): Promise<void> {
-    if (m.kind === "save") return this.save();
+    if (m.kind === "save") return this.save(m.last);
     if (m.kind === "extra") return this.o.logic.onExtra(m.msg, { caughtUp: this.lastSeq >= this.o.catchUpTo, lastSeq: this.lastSeq });
     return this.nextGroup();
   }
@@ -219,10 +224,17 @@ export class RunningShard<X, M = Uint8Array> {
     this.pendingAfter = last.pending;
   }
 
-  /** Fenced: a replica whose lease is no longer valid never overwrites the snapshot of the shard's next owner. */
-  private async save(): Promise<void> {
+  /**
+   * Fenced: a replica whose lease is no longer valid never overwrites the snapshot of the shard's
+   * next owner. The state is encoded here, in the actor, so that it is that of `lastSeq`; its
+   * upload then travels while the actor goes on (a ranking no longer waits for the object
+   * store's acknowledgements), after any upload before it. A periodic save while the last one is
+   * still on its way is left to the next period; a hand-over's is waited for.
+   */
+  private async save(last: boolean): Promise<void> {
     const { lease, name } = this.o;
     if (!this.trusted || this.state === "abandoned" || !lease.valid()) return;
+    if (!last && this.uploading > 0) return;
     // Encoded in parts, with a turn of the event loop after each: a replica with a million live
     // versions spent seconds in one turn here, its lease renewals waiting behind (docs/architecture.md).
     const parts: Uint8Array[] = [];
@@ -232,11 +244,21 @@ export class RunningShard<X, M = Uint8Array> {
       if (this.phase === "abandoned") return; // while it yielded
     }
     const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    await underLease(lease, `saving snapshot ${name}`, () => this.o.snapshots.save(name, bytes), {
-      logger: this.o.logger,
-      signal: this.giveUp.signal,
-    }).then(this.o.onSaved, (err: unknown) => {
-      if (!(err instanceof LeaseExpiredError)) throw err;
+    this.uploading++;
+    const upload = this.uploads
+      .then(() =>
+        underLease(lease, `saving snapshot ${name}`, () => this.o.snapshots.save(name, bytes), {
+          logger: this.o.logger,
+          signal: this.giveUp.signal,
+        }),
+      )
+      .then(this.o.onSaved, (err: unknown) => {
+        if (!(err instanceof LeaseExpiredError)) throw err;
+      })
+      .finally(() => this.uploading--);
+    this.uploads = upload.catch((err: unknown) => {
+      if (!last) this.o.logger.warn("saving a periodic snapshot failed", { shard: this.o.shard, err: describe(err) });
     });
+    if (last) await upload;
   }
 }

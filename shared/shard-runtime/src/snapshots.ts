@@ -1,5 +1,26 @@
 /** Shard snapshots in the NATS object store: what a shard's next owner resumes from. */
+import { setImmediate } from "node:timers/promises";
 import type { ObjectStore } from "nats";
+
+/** The object store's chunk size (128 KiB): a save hands it the snapshot a chunk at a time. */
+export const SAVE_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * `bytes` as a stream of chunks of `size` at most, each read after a turn of the event loop. The
+ * client hashes what it is given (SHA-256, in JavaScript) in one go: a snapshot of megabytes
+ * given whole held the event loop for tens of milliseconds, and every ranking waited behind it.
+ */
+export function chunkedStream(bytes: Uint8Array, size = SAVE_CHUNK_BYTES): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await setImmediate();
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, at + size));
+      at += size;
+    },
+  });
+}
 
 /** Where shard snapshots are kept, by name. */
 export interface SnapshotStorage {
@@ -38,6 +59,6 @@ export class SnapshotStore implements SnapshotStorage {
   }
 
   async save(name: string, bytes: Uint8Array): Promise<void> {
-    await this.os.putBlob({ name }, bytes);
+    await this.os.put({ name }, chunkedStream(bytes));
   }
 }

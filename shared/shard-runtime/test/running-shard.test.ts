@@ -6,6 +6,8 @@ import { RunningShard, type ShardFeedFactory, type ShardLogic, type StreamMessag
 
 interface Setup {
   readonly snapshot?: (seq: number) => Iterable<Uint8Array>;
+  /** The store's save; by default it records the save at once. */
+  readonly save?: (name: string, bytes: Uint8Array) => Promise<void>;
   readonly snapshotEveryMs?: number;
   readonly snapshotPhase?: number;
 }
@@ -38,7 +40,7 @@ function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) 
       load: () => Promise.resolve(undefined),
       save: (name, bytes) => {
         saves.push(`${name}@${Buffer.from(bytes).toString()}`);
-        return Promise.resolve();
+        return o.save?.(name, bytes) ?? Promise.resolve();
       },
     },
     snapshotEveryMs: o.snapshotEveryMs ?? 3_600_000,
@@ -131,5 +133,51 @@ describe("a running shard", () => {
     await t.shard.handOver();
     expect(events).toEqual(["part a", "other after a", "part b", "other after b", "part c", "other after c"]);
     expect(t.saves).toEqual(["snap-0@a4b4c4"]);
+  });
+
+  it("goes on with its stream while a periodic snapshot uploads; skips a period meanwhile; a hand-over's save goes after it and is waited for", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    try {
+      const settle = async (): Promise<void> => {
+        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+      };
+      // The store acknowledges each upload when the test says so.
+      const acks: (() => void)[] = [];
+      const handled: number[] = [];
+      const t = setup(
+        (group) => {
+          handled.push(...group.map((m) => m.seq));
+          return Promise.resolve();
+        },
+        { snapshotEveryMs: 1000, snapshotPhase: 0, save: () => new Promise<void>((resolve) => acks.push(resolve)) },
+      );
+      await t.push(1);
+      await vi.advanceTimersByTimeAsync(500);
+      await settle();
+      expect(t.saves).toEqual(["snap-0@1"]);
+      // Its upload is not acknowledged, yet the shard handles what comes.
+      await t.push(2);
+      await settle();
+      expect(handled).toEqual([1, 2]);
+      // The next period finds it still on its way: no second upload.
+      await vi.advanceTimersByTimeAsync(1000);
+      await settle();
+      expect(t.saves).toEqual(["snap-0@1"]);
+      // The hand-over's snapshot waits for the one before it, and the hand-over waits for both.
+      let over = false;
+      void t.shard.handOver().then(() => (over = true));
+      await settle();
+      expect(t.saves).toEqual(["snap-0@1"]);
+      acks[0]?.();
+      await settle();
+      expect(t.saves).toEqual(["snap-0@1", "snap-0@2"]);
+      expect(over).toBe(false);
+      acks[1]?.();
+      await settle();
+      expect(over).toBe(true);
+      expect(t.shard.phase).toBe("stopped");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
