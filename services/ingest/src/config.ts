@@ -19,6 +19,7 @@ import {
   num,
   paramsFrom,
   parseOptions,
+  intIn,
   SHARD_OPTIONS,
   str,
   type OptionSpec,
@@ -42,6 +43,14 @@ export const INGEST_OPTIONS = [
     help: "dead-letter topic (default: <topic>.dlq)",
     derived: { from: "--kafka-topic", value: (v) => `${String(v["kafka-topic"] ?? "meetup")}.dlq` },
   },
+  {
+    flag: "kafka-fetch-wait-ms",
+    env: "KAFKA_FETCH_WAIT_MS",
+    type: "int",
+    default: 20,
+    help: "longest a fetch waits at the broker for records (lower: records sooner; higher: fewer, larger batches)",
+    check: intIn(0, 10_000),
+  },
   ...NATS_OPTIONS,
   NATS_REPLICAS,
   ...SHARD_OPTIONS,
@@ -53,6 +62,8 @@ export interface IngestConfig extends BaseConfig, NatsConfig, KafkaConfig, NatsR
   readonly topic: string;
   readonly groupId: string;
   readonly dlqTopic: string;
+  /** The longest a fetch waits for records at the broker (Kafka's fetch.max.wait.ms). */
+  readonly fetchWaitMs: number;
   readonly dedupShards: number;
   readonly params: TrendingParams;
   readonly healthPort: number;
@@ -72,6 +83,7 @@ export function ingestConfig(argv: readonly string[], env: Readonly<Record<strin
     topic,
     groupId: `${prefix}.${str(v, "kafka-group-id") ?? "ingest"}`,
     dlqTopic: str(v, "kafka-dlq-topic") ?? `${topic}.dlq`,
+    fetchWaitMs: num(v, "kafka-fetch-wait-ms"),
     dedupShards: num(v, "dedup-shards"),
     params: paramsFrom(v),
     healthPort: num(v, "health-port"),

@@ -28,7 +28,6 @@ import { InFlight } from "./in-flight.js";
 
 /** See the consumer's config below. */
 const FETCH_MIN_BYTES = 1024 * 1024;
-const FETCH_WAIT_MS = 50;
 /** The most one fetch brings (kafkajs's default for the whole fetch, 10 MiB). */
 const FETCH_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -185,11 +184,11 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
         // dedup shard; with 8 MiB a partition the remainders cost dedup about a sixth more CPU).
         maxBytes: FETCH_MAX_BYTES,
         maxBytesPerPartition: FETCH_MAX_BYTES,
-        // The broker holds a fetch until this much has arrived or FETCH_WAIT_MS passed: at a steady rate
-        // a batch then carries tens of milliseconds of records, not a handful (each batch costs a message
-        // per dedup shard); a backlog fills fetches at once.
+        // The broker holds a fetch until this much has arrived or --kafka-fetch-wait-ms passed: at a steady
+        // rate a batch then carries that long of records, not a handful (each batch costs a message per
+        // dedup shard), and a record waits that long at most; a backlog fills fetches at once.
         minBytes: FETCH_MIN_BYTES,
-        maxWaitTimeInMs: FETCH_WAIT_MS,
+        maxWaitTimeInMs: cfg.fetchWaitMs,
         allowAutoTopicCreation: false,
         // A crashed replica's partitions move after 10 s instead of kafkajs's default 30 s.
         sessionTimeout: 10_000,
