@@ -47,7 +47,7 @@ export const INGEST_OPTIONS = [
     flag: "kafka-fetch-wait-ms",
     env: "KAFKA_FETCH_WAIT_MS",
     type: "int",
-    default: 20,
+    default: 50,
     help: "longest a fetch waits at the broker for records (lower: records sooner; higher: fewer, larger batches)",
     check: intIn(0, 10_000),
   },

@@ -24,9 +24,9 @@ describe("ingestConfig", () => {
     expect(() => ingestConfig([], { NATS_REPLICAS: "7" })).toThrow(ConfigError);
   });
 
-  it("takes the fetch wait: 20 ms unless asked, refusing what is not a time it can wait", () => {
-    expect(ingestConfig([], {}).fetchWaitMs).toBe(20);
-    expect(ingestConfig(["--kafka-fetch-wait-ms", "50"], {}).fetchWaitMs).toBe(50);
+  it("takes the fetch wait: 50 ms unless asked, refusing what is not a time it can wait", () => {
+    expect(ingestConfig([], {}).fetchWaitMs).toBe(50);
+    expect(ingestConfig(["--kafka-fetch-wait-ms", "20"], {}).fetchWaitMs).toBe(20);
     expect(ingestConfig([], { KAFKA_FETCH_WAIT_MS: "0" }).fetchWaitMs).toBe(0);
     expect(() => ingestConfig([], { KAFKA_FETCH_WAIT_MS: "-1" })).toThrow(
       /KAFKA_FETCH_WAIT_MS \(--kafka-fetch-wait-ms\) must be an integer in \[0, 10000\]/,
