@@ -6,6 +6,7 @@ import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
 import { counterShard, type CounterExtra } from "@meetuphype/stage-shards";
 import { natsCounterPorts } from "./ports.js";
+import { NoticeRun } from "./notices.js";
 
 export const COUNTER_USAGE = `Usage: meetuphype counter [options]
 
@@ -46,9 +47,12 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
           if (err === null) tell(decodeRankRequest(msg.data), "rank request");
         },
       });
+      // The notices that arrive together go to the shards as one message, after the last of them is read.
+      const run = new NoticeRun();
       env.nc.subscribe(env.names.coverageSubject, {
         callback: (err, msg) => {
-          if (err === null) tell({ kind: "notice", notice: decodeCoverageNotice(msg.data) }, "coverage notice");
+          if (err !== null || !run.add(decodeCoverageNotice(msg.data))) return;
+          setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
         },
       });
     },

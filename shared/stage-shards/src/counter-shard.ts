@@ -11,8 +11,11 @@ import type { Logger } from "@meetuphype/log";
 import type { CountOutcome } from "./dedup-shard.js";
 import { SourcePositions } from "./positions.js";
 
-/** What a counter shard is told besides its stream: a rank request, or a dedup shard's coverage notice. */
-export type CounterExtra = RankRequest | { readonly kind: "notice"; readonly notice: CoverageNotice };
+/**
+ * What a counter shard is told besides its stream: a rank request, or dedup shards' coverage
+ * notices (those that came together: one extra message for all, not one each).
+ */
+export type CounterExtra = RankRequest | { readonly kind: "notices"; readonly notices: readonly CoverageNotice[] };
 
 /** Where a counter shard's messages come from and its answers go: the mode's transport. */
 export interface CounterPorts<M> {
@@ -81,8 +84,8 @@ export function counterShard<M>(o: CounterShardOptions<M>): { logic: ShardLogic<
         return Promise.resolve();
       },
       onExtra(msg, at) {
-        if (msg.kind === "notice") {
-          takeNotice(msg.notice, at.lastSeq);
+        if (msg.kind === "notices") {
+          for (const n of msg.notices) takeNotice(n, at.lastSeq);
           return Promise.resolve();
         }
         // A shard still replaying answers too: its counts are exact for any cut between what it applied and

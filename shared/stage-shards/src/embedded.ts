@@ -214,13 +214,9 @@ export class EmbeddedPipeline {
    * from it lately is covered all the same (a replica's notices, dedup's notices.ts).
    */
   private async sendNotices(): Promise<void> {
-    const told: Promise<void>[] = [];
-    for (const [shard, state] of this.dedupStates.entries()) {
-      const { coverage, sent } = state.settled();
-      const notice: CounterExtra = { kind: "notice", notice: { shard, epoch: state.epoch, coverage, sent } };
-      for (let c = 0; c < this.counterShards; c++) told.push(this.counters.extra(c, notice));
-    }
-    await Promise.all(told);
+    const notices = [...this.dedupStates.entries()].map(([shard, state]) => ({ shard, epoch: state.epoch, ...state.settled() }));
+    const told: CounterExtra = { kind: "notices", notices };
+    await Promise.all(Array.from({ length: this.counterShards }, (_, c) => this.counters.extra(c, told)));
   }
 
   private settle(seq: number, snap: Snapshot | undefined, err?: unknown): void {

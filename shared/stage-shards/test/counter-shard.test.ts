@@ -15,14 +15,14 @@ const T = 1_700_000_000_000;
 const mark = (next: number) => ({ partition: 0, next, clock: T });
 
 /** A shard under a lease of epoch 1 (valid while `valid()` says so), reading its messages as objects. */
-function shard(valid = () => true) {
+function shard(valid = () => true, dedupShards = 1) {
   const sent: ShardTopK[] = [];
   const { logic } = counterShard<readonly DeltaMessage[]>({
     shard: 0,
     snapshot: undefined,
     lease: { epoch: 1, valid },
     params: DEFAULT_PARAMS,
-    dedupShards: 1,
+    dedupShards,
     ports: { read: (m) => m, answer: (top) => void sent.push(top), count: () => undefined, logger: silentLogger },
   });
   return { logic, answers: () => sent };
@@ -35,7 +35,7 @@ describe("counter shard", () => {
     const { logic, answers } = shard();
     const at = { caughtUp: true, lastSeq: 0 };
     // The dedup shard's new owner (epoch 2) announces coverage 2, naming our stream message 1 as the last it sent.
-    await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 2, coverage: [mark(2)], sent: [1] } }, at);
+    await logic.onExtra({ kind: "notices", notices: [{ shard: 0, epoch: 2, coverage: [mark(2)], sent: [1] }] }, at);
     // The old owner's message (epoch 1), already in the stream, arrives after the notice: it still counts.
     const old = [{ shard: 0, epoch: 1, segments: [{ seq: 7, part: 0, deltas: [delta(0), delta(1)] }], coverage: [mark(2)] }];
     await logic.onStream([{ seq: 1, data: old, pending: 0 }], new AbortController().signal);
@@ -45,7 +45,10 @@ describe("counter shard", () => {
 
   it("takes a notice only once it has handled the message the notice names, and ranks no cut beyond its coverage", async () => {
     const { logic, answers } = shard();
-    await logic.onExtra({ kind: "notice", notice: { shard: 0, epoch: 1, coverage: [mark(5)], sent: [3] } }, { caughtUp: true, lastSeq: 0 });
+    await logic.onExtra(
+      { kind: "notices", notices: [{ shard: 0, epoch: 1, coverage: [mark(5)], sent: [3] }] },
+      { caughtUp: true, lastSeq: 0 },
+    );
     await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 2, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 0 });
     const batch = [{ shard: 0, epoch: 1, segments: [{ seq: 9, part: 0, deltas: [delta(4)] }], coverage: [mark(3)] }];
@@ -67,5 +70,28 @@ describe("counter shard", () => {
     valid = false;
     await logic.onExtra({ kind: "rank", seq: 2, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     expect(answers().map((a) => [a.seq, a.epoch])).toEqual([[1, 1]]);
+  });
+
+  it("takes every notice of a run that comes as one message: its coverage is the meet of all the dedup shards'", async () => {
+    const { logic, answers } = shard(undefined, 2);
+    const at = { caughtUp: true, lastSeq: 0 };
+    const probe = (seq: number) => logic.onExtra({ kind: "rank", seq, now: 0, k: 5, cut: [], probe: true }, at);
+    await logic.onExtra({ kind: "notices", notices: [{ shard: 0, epoch: 1, coverage: [mark(6)], sent: [0] }] }, at);
+    await probe(1);
+    await logic.onExtra(
+      {
+        kind: "notices",
+        notices: [
+          { shard: 0, epoch: 1, coverage: [mark(8)], sent: [0] },
+          { shard: 1, epoch: 1, coverage: [mark(4)], sent: [0] },
+        ],
+      },
+      at,
+    );
+    await probe(2);
+    expect(answers().map((a) => [a.seq, a.coverage.map((c) => c.next)])).toEqual([
+      [1, []],
+      [2, [4]],
+    ]);
   });
 });
