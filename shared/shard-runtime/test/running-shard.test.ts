@@ -52,6 +52,11 @@ function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) 
   return { shard, saves, push, feedStopped: () => feedStopped };
 }
 
+/** Lets the real turns of the event loop pass (not vi.waitFor: with fake timers it moves them on). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe("a running shard", () => {
   it("running → handing-over → stopped: the feed stops, the work in hand finishes, the snapshot is saved", async () => {
     const handled: number[] = [];
@@ -96,10 +101,6 @@ describe("a running shard", () => {
     // Only the timers are fake: the save's turns of the event loop (setImmediate) stay real.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {
-      // (Not vi.waitFor: with fake timers it moves them on.)
-      const settle = async (): Promise<void> => {
-        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-      };
       const t = setup(() => Promise.resolve(), { snapshotEveryMs: 1000, snapshotPhase: 0.25 });
       await vi.advanceTimersByTimeAsync(749);
       await settle();
@@ -138,9 +139,6 @@ describe("a running shard", () => {
   it("goes on with its stream while a periodic snapshot uploads; skips a period meanwhile; a hand-over's save goes after it and is waited for", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {
-      const settle = async (): Promise<void> => {
-        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-      };
       // The store acknowledges each upload when the test says so.
       const acks: (() => void)[] = [];
       const handled: number[] = [];
