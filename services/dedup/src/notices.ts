@@ -1,30 +1,39 @@
 /**
- * Coverage notices: every NOTICE_MS, each running dedup shard whose settled
- * coverage moved announces it to all counter shards in one core-NATS message
- * (and every REPEAT_MS even unchanged, since core NATS may drop one and a counter
- * shard that just moved needs it). Without them a counter shard that got no
- * deltas from a dedup shard lately would not know how far it is covered, and
- * the cut would wait; sending every counter shard a message instead would cost
- * 32 publishes per input message.
+ * Coverage notices: when a running dedup shard's settled coverage moves (its last
+ * group's outputs were all acknowledged), it announces it to all counter shards in
+ * one core-NATS message, sent at the end of that turn of the event loop, so the
+ * shards that settle together send together. Every REPEAT_MS a shard announces it
+ * even unchanged, since core NATS may drop one and a counter shard that just moved
+ * needs it. Without them a counter shard that got no deltas from a dedup shard
+ * lately would not know how far it is covered, and the cut would wait; sending every
+ * counter shard a message instead would cost 32 publishes per input message.
  */
-import type { NatsConnection } from "nats";
 import { sameCut } from "@meetuphype/core";
 import { encodeCoverageNotice } from "@meetuphype/control-plane";
 import type { DedupShardState } from "@meetuphype/stage-shards";
 
-export const NOTICE_MS = 20;
-const REPEAT_MS = 500;
+/** How often a shard's notice is repeated unchanged, and how often the repeats are looked for. */
+export const REPEAT_MS = 500;
+const REPEAT_CHECK_MS = 100;
+
+interface Announced {
+  readonly state: DedupShardState;
+  sentAt: number;
+  last?: ReturnType<DedupShardState["settled"]>;
+}
 
 export class CoverageNotices {
-  private readonly shards = new Map<number, { state: DedupShardState; sentAt: number; last?: ReturnType<DedupShardState["settled"]> }>();
+  private readonly shards = new Map<number, Announced>();
   private readonly timer: NodeJS.Timeout;
+  /** A send at the end of this turn is already asked for. */
+  private due = false;
 
   constructor(
-    private readonly nc: NatsConnection,
-    private readonly subject: string,
+    private readonly publish: (notice: Uint8Array) => void,
     private readonly now: () => number = Date.now,
+    private readonly schedule: (send: () => void) => void = (send) => setImmediate(send),
   ) {
-    this.timer = setInterval(() => this.tick(), NOTICE_MS);
+    this.timer = setInterval(() => this.send(), REPEAT_CHECK_MS);
   }
 
   /** A shard started running (it replaces the one before it, if any). */
@@ -32,7 +41,18 @@ export class CoverageNotices {
     this.shards.set(shard, { state, sentAt: 0 });
   }
 
-  private tick(): void {
+  /** A shard's settled coverage may have moved: its notice goes at the end of this turn. */
+  settled(): void {
+    if (this.due) return;
+    this.due = true;
+    this.schedule(() => {
+      this.due = false;
+      this.send();
+    });
+  }
+
+  /** Announces every shard whose settled coverage moved, or whose last notice is REPEAT_MS old. */
+  private send(): void {
     const t = this.now();
     for (const [shard, s] of this.shards) {
       if (!s.state.valid()) {
@@ -44,7 +64,7 @@ export class CoverageNotices {
       if (!moved && t - s.sentAt < REPEAT_MS) continue;
       s.last = cur;
       s.sentAt = t;
-      this.nc.publish(this.subject, encodeCoverageNotice({ shard, epoch: s.state.epoch, coverage: cur.coverage, sent: cur.sent }));
+      this.publish(encodeCoverageNotice({ shard, epoch: s.state.epoch, coverage: cur.coverage, sent: cur.sent }));
     }
   }
 

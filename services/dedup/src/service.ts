@@ -55,12 +55,13 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
         counterShards: cfg.counterShards,
         expiry: () => expiry,
         ports,
+        onSettled: () => notices?.settled(),
       });
       notices?.add(shard, made.state);
       return made;
     },
     onStart: (env) => {
-      notices = new CoverageNotices(env.nc, env.names.coverageSubject);
+      notices = new CoverageNotices((notice) => env.nc.publish(env.names.coverageSubject, notice));
       env.nc.subscribe(env.names.rankSubject, {
         callback: (err, msg) => {
           if (err !== null) return;

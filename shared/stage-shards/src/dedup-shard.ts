@@ -84,6 +84,8 @@ export interface DedupShardOptions<M> {
   /** The clock versions expire by: that of the latest cut asked to be ranked (docs/architecture.md, "Exact cuts"). */
   readonly expiry: () => number;
   readonly ports: DedupPorts<M>;
+  /** Called each time the shard's settled coverage may have moved (its notice can go). */
+  readonly onSettled?: () => void;
 }
 
 export function dedupShard<M>(o: DedupShardOptions<M>): { logic: ShardLogic<never, M>; seq: number; state: DedupShardState } {
@@ -141,6 +143,7 @@ export function dedupShard<M>(o: DedupShardOptions<M>): { logic: ShardLogic<neve
         await Promise.all([...out].map(([target, segments]) => publish(target, pack(segments), coverage, signal)));
         ports.count("deltas_forwarded", forwarded);
         settled = { coverage, sent: [...sent] };
+        o.onSettled?.();
       },
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshotParts(seq, logic.view(), sent),

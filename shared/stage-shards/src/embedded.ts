@@ -68,7 +68,7 @@ export class EmbeddedPipeline {
   private parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: LocalShards<never, DedupBatch>;
-  /** What each dedup shard's notices say (a replica sends them every 20 ms; here, before each probe). */
+  /** What each dedup shard's notices say (a replica sends them as a shard settles; here, before each probe). */
   private readonly dedupStates: DedupShardState[] = [];
   private readonly counters: LocalShards<CounterExtra, readonly DeltaMessage[]>;
   private readonly aggregator: AggregatorLogic;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PositionedDelta } from "@meetuphype/pipeline";
-import { MAX_DELTAS, pack, segmentsOf } from "../src/dedup-shard.js";
+import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { silentLogger } from "@meetuphype/log";
+import type { DedupBatch, PositionedDelta } from "@meetuphype/pipeline";
+import { dedupShard, MAX_DELTAS, pack, segmentsOf } from "../src/dedup-shard.js";
 
 const deltas = (n: number, from = 0): PositionedDelta[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -38,5 +40,53 @@ describe("dedup's output for one counter shard", () => {
     expect(messages.every((m) => m.reduce((n, g) => n + g.deltas.length, 0) <= MAX_DELTAS)).toBe(true);
     expect(messages.flat()).toEqual(segments);
     expect(pack([])).toEqual([]);
+  });
+});
+
+describe("a dedup shard's settled coverage", () => {
+  it("moves, and is announced, only once every output of the group is acknowledged", async () => {
+    const acks: (() => void)[] = [];
+    let announced = 0;
+    const { logic, state } = dedupShard<DedupBatch>({
+      shard: 0,
+      snapshot: undefined,
+      lease: { epoch: 1, valid: () => true },
+      params: DEFAULT_PARAMS,
+      counterShards: 2,
+      expiry: () => 0,
+      ports: {
+        read: (b) => b,
+        send: (target) => new Promise((resolve) => acks.push(() => resolve(acks.length + 10 * target))),
+        count: () => undefined,
+        logger: silentLogger,
+      },
+      onSettled: () => announced++,
+    });
+    const rsvp = (id: number, key: string) => ({
+      rsvpId: id,
+      mtime: 3_600_000,
+      positive: true,
+      guests: 0,
+      topics: [{ key, name: key }],
+    });
+    const records = ["a", "b", "c", "d", "e", "f"].map((k, i) => rsvp(i + 1, k));
+    const batch: DedupBatch = {
+      partition: 0,
+      records,
+      offsets: records.map((_, i) => i),
+      through: { partition: 0, next: 6, clock: 3_600_000 },
+    };
+    const handled = logic.onStream([{ seq: 1, data: batch, pending: 0 }], new AbortController().signal);
+    await new Promise((r) => setImmediate(r));
+    expect(acks.length).toBeGreaterThan(0);
+    acks.slice(0, -1).forEach((ack) => ack());
+    await new Promise((r) => setImmediate(r));
+    // One output still unacknowledged: nothing settled, nothing announced.
+    expect(state.settled().coverage).toEqual([]);
+    expect(announced).toBe(0);
+    acks[acks.length - 1]!();
+    await handled;
+    expect(state.settled().coverage).toEqual([{ partition: 0, next: 6, clock: 3_600_000 }]);
+    expect(announced).toBe(1);
   });
 });
