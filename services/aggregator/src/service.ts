@@ -9,6 +9,7 @@ import {
   aggregatorKey,
   askedCutKey,
   connectNats,
+  decodeCoverageNotice,
   decodeCut,
   decodeShardTopK,
   encodeAggregatorBeat,
@@ -31,6 +32,7 @@ import { AggregatorLogic, formatConsole, SnapshotHub, type RankRequest } from "@
 import { InputEnds } from "./input-ends.js";
 import { Freshness } from "./freshness.js";
 import { coveredBy, RoundPace } from "./round-pace.js";
+import { InputSteps } from "./input-steps.js";
 import { AGGREGATOR_OPTIONS, aggregatorConfig } from "./config.js";
 
 export const AGGREGATOR_USAGE = `Usage: meetuphype aggregator [options]
@@ -114,15 +116,23 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     signal: ctx.signal,
   });
   const merge = new AggregatorLogic(cfg.counterShards, cfg.params.topN, nowOf, from);
+  // Rounds every emit interval; back to back (HURRY_GAP_MS apart) while the ranking catches up and its cut moves;
+  // while the input flows, just after it steps (the dedup shards' coverage notices say when).
+  const pace = new RoundPace(cfg.emitIntervalMs);
+  const steps = new InputSteps(cfg.dedupShards);
   const ask = (req: RankRequest): void => {
     nc.publish(n.rankSubject, encodeRankRequest(req));
     if (!req.probe) clockKv.put(askedCutKey, encodeCut(req.cut)).catch(() => undefined);
   };
+  nc.subscribe(n.coverageSubject, {
+    callback: (err, msg) => {
+      if (err !== null) return;
+      if (steps.note(decodeCoverageNotice(msg.data)) && steps.beyond(merge.cut)) pace.stepped();
+    },
+  });
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
-  // Rounds every emit interval; back to back (HURRY_GAP_MS apart) while the ranking catches up and its cut moves.
-  const pace = new RoundPace(cfg.emitIntervalMs);
   nc.subscribe(n.topkSubject, {
     callback: (err, msg) => {
       if (err !== null) return;

@@ -1,14 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { coveredBy, HURRY_GAP_MS, nextRoundIn, RoundPace } from "../src/round-pace.js";
+import { coveredBy, EARLY, HURRY_GAP_MS, nextRoundIn, RoundPace, SETTLE_MS } from "../src/round-pace.js";
 
 describe("nextRoundIn", () => {
+  const idle = { intervalMs: 1000, startedAt: 5000, hurried: false, stepAt: -Infinity };
+
   it("waits the interval from the last round's start, or the short gap once hurried", () => {
-    expect(nextRoundIn(1000, 5000, 5200, false)).toBe(800);
-    expect(nextRoundIn(1000, 5000, 5030, true)).toBe(HURRY_GAP_MS - 30);
-    expect(nextRoundIn(1000, 5000, 5300, true)).toBe(0);
-    expect(nextRoundIn(1000, 5000, 7000, false)).toBe(0);
+    expect(nextRoundIn({ ...idle, now: 5200 })).toBe(800);
+    expect(nextRoundIn({ ...idle, now: 5030, hurried: true })).toBe(HURRY_GAP_MS - 30);
+    expect(nextRoundIn({ ...idle, now: 5300, hurried: true })).toBe(0);
+    expect(nextRoundIn({ ...idle, now: 7000 })).toBe(0);
     // An interval shorter than the gap is kept.
-    expect(nextRoundIn(50, 5000, 5010, true)).toBe(40);
+    expect(nextRoundIn({ ...idle, intervalMs: 50, now: 5010, hurried: true })).toBe(40);
+  });
+
+  it("while the input flows, begins a round SETTLE_MS after a step from a quarter interval early on", () => {
+    const early = 5000 + 1000 * (1 - EARLY);
+    // A step at the interval's end, or in its last quarter: the round follows it.
+    expect(nextRoundIn({ ...idle, now: 6300, stepAt: 6300 })).toBe(SETTLE_MS);
+    expect(nextRoundIn({ ...idle, now: early, stepAt: early })).toBe(SETTLE_MS);
+    expect(nextRoundIn({ ...idle, now: 6000, stepAt: 6000 - SETTLE_MS })).toBe(0);
+    // A step before that: the round waits for the next step, until half an interval after the interval's end.
+    expect(nextRoundIn({ ...idle, now: 5100, stepAt: 5100 })).toBe(1400);
+    expect(nextRoundIn({ ...idle, now: early, stepAt: early - SETTLE_MS - 1 })).toBe(6500 - early);
+    expect(nextRoundIn({ ...idle, now: 6000, stepAt: 4500 })).toBe(500);
+    // The input idle for an interval before the round began: no waiting for a step.
+    expect(nextRoundIn({ ...idle, now: 6000, stepAt: 3900 })).toBe(0);
+    // Catching up, rounds go back to back whatever the steps.
+    expect(nextRoundIn({ ...idle, now: 5100, hurried: true, stepAt: 5000 })).toBe(0);
   });
 });
 
@@ -80,6 +98,39 @@ describe("RoundPace", () => {
     began = Date.now();
     pace.began();
     expect(await dueAt(pace, new AbortController().signal, () => pace.completed(true, 150))).toBe(began + 1000);
+  });
+
+  it("follows the input's steps: it waits for a step, up to half an interval past the interval, and begins SETTLE_MS after it", async () => {
+    const pace = new RoundPace(100);
+    pace.began();
+    // A step early in the interval: the round waits for the next one, which wakes it in the last quarter,
+    // before the interval is out.
+    vi.setSystemTime(30);
+    pace.stepped();
+    let at = -1;
+    void pace.due(new AbortController().signal).then(() => (at = Date.now()));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(at).toBe(-1);
+    pace.stepped(); // at 80
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    expect(at).toBe(80 + SETTLE_MS);
+    // The next round: a step, then another a moment later (the same batch in another partition), push it back.
+    pace.began();
+    at = -1;
+    void pace.due(new AbortController().signal).then(() => (at = Date.now()));
+    await vi.advanceTimersByTimeAsync(90);
+    pace.stepped();
+    await vi.advanceTimersByTimeAsync(SETTLE_MS - 1);
+    pace.stepped();
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    expect(at).toBe(90 + 90 + SETTLE_MS - 1 + SETTLE_MS);
+    // No step comes: half an interval past the interval at most.
+    pace.began();
+    expect(await dueAt(pace, new AbortController().signal)).toBe(at + 150);
+    // Idle for an interval: the interval alone.
+    const began = Date.now();
+    pace.began();
+    expect(await dueAt(pace, new AbortController().signal)).toBe(began + 100);
   });
 
   it("stops waiting when its signal aborts", async () => {
