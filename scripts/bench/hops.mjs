@@ -51,12 +51,12 @@ listen(`${NAME_PREFIX}.counter.*`, (data) => {
   for (const g of codec.decodeDeltaMessages(data).flatMap((b) => b.segments)) for (const d of g.deltas) at(d.key, "dedup");
 });
 listen(names.coverageSubject, (data) => {
-  const n = codec.decodeCoverageNotice(data);
-  for (const [key, p] of probes) {
-    if (p.notice !== undefined || !covers(n.coverage, p)) continue;
-    (p.shards ??= new Set()).add(n.shard);
-    if (p.shards.size === dedupShards) at(key, "notice");
-  }
+  for (const n of codec.decodeCoverageNotices(data))
+    for (const [key, p] of probes) {
+      if (p.notice !== undefined || !covers(n.coverage, p)) continue;
+      (p.shards ??= new Set()).add(n.shard);
+      if (p.shards.size === dedupShards) at(key, "notice");
+    }
 });
 listen(names.rankSubject, (data) => {
   const q = codec.decodeRankRequest(data);

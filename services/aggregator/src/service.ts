@@ -9,7 +9,7 @@ import {
   aggregatorKey,
   askedCutKey,
   connectNats,
-  decodeCoverageNotice,
+  decodeCoverageNotices,
   decodeCut,
   decodeShardTopK,
   encodeAggregatorBeat,
@@ -127,7 +127,9 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   nc.subscribe(n.coverageSubject, {
     callback: (err, msg) => {
       if (err !== null) return;
-      if (steps.note(decodeCoverageNotice(msg.data)) && steps.beyond(merge.cut)) pace.stepped();
+      let step = false;
+      for (const notice of decodeCoverageNotices(msg.data)) step = steps.note(notice) || step;
+      if (step && steps.beyond(merge.cut)) pace.stepped();
     },
   });
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.

@@ -1,6 +1,6 @@
 /** `meetuphype counter`: a counter replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeCoverageNotice, decodeRankRequest, describe, replicaId } from "@meetuphype/control-plane";
+import { decodeCoverageNotices, decodeRankRequest, describe, replicaId } from "@meetuphype/control-plane";
 import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
@@ -51,8 +51,10 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
       const run = new NoticeRun();
       env.nc.subscribe(env.names.coverageSubject, {
         callback: (err, msg) => {
-          if (err !== null || !run.add(decodeCoverageNotice(msg.data))) return;
-          setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
+          if (err !== null) return;
+          let first = false;
+          for (const n of decodeCoverageNotices(msg.data)) first = run.add(n) || first;
+          if (first) setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
         },
       });
     },

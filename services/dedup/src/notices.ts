@@ -1,15 +1,15 @@
 /**
  * Coverage notices: when a running dedup shard's settled coverage moves (its last
- * group's outputs were all acknowledged), it announces it to all counter shards in
- * one core-NATS message, sent at the end of that turn of the event loop, so the
- * shards that settle together send together. Every REPEAT_MS a shard announces it
+ * group's outputs were all acknowledged), it announces it to all counter shards on
+ * core NATS at the end of that turn of the event loop; the notices of the replica's
+ * shards that settled in one turn go in one message (a bundle). Every REPEAT_MS a shard announces it
  * even unchanged, since core NATS may drop one and a counter shard that just moved
  * needs it. Without them a counter shard that got no deltas from a dedup shard
  * lately would not know how far it is covered, and the cut would wait; sending every
  * counter shard a message instead would cost 32 publishes per input message.
  */
 import { sameCut } from "@meetuphype/core";
-import { encodeCoverageNotice } from "@meetuphype/control-plane";
+import { encodeCoverageNotices, type CoverageNotice } from "@meetuphype/control-plane";
 import type { DedupShardState } from "@meetuphype/stage-shards";
 
 /** How often a shard's notice is repeated unchanged, and how often the repeats are looked for. */
@@ -51,9 +51,10 @@ export class CoverageNotices {
     });
   }
 
-  /** Announces every shard whose settled coverage moved, or whose last notice is REPEAT_MS old. */
+  /** Announces every shard whose settled coverage moved, or whose last notice is REPEAT_MS old, in one message. */
   private send(): void {
     const t = this.now();
+    const out: CoverageNotice[] = [];
     for (const [shard, s] of this.shards) {
       if (!s.state.valid()) {
         this.shards.delete(shard);
@@ -64,8 +65,9 @@ export class CoverageNotices {
       if (!moved && t - s.sentAt < REPEAT_MS) continue;
       s.last = cur;
       s.sentAt = t;
-      this.publish(encodeCoverageNotice({ shard, epoch: s.state.epoch, coverage: cur.coverage, sent: cur.sent }));
+      out.push({ shard, epoch: s.state.epoch, coverage: cur.coverage, sent: cur.sent });
     }
+    if (out.length > 0) this.publish(encodeCoverageNotices(out));
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { decodeCoverageNotice } from "@meetuphype/control-plane";
+import { decodeCoverageNotices } from "@meetuphype/control-plane";
 import type { Marks } from "@meetuphype/core";
 import type { DedupShardState } from "@meetuphype/stage-shards";
 import { CoverageNotices, REPEAT_MS } from "../src/notices.js";
@@ -19,11 +19,13 @@ function shardState(epoch = 1) {
 function harness() {
   vi.useFakeTimers();
   const sent: { shard: number; next: number }[] = [];
+  const messages: number[] = [];
   let turn: (() => void) | undefined;
   const notices = new CoverageNotices(
     (bytes) => {
-      const n = decodeCoverageNotice(bytes);
-      sent.push({ shard: n.shard, next: n.coverage[0]?.next ?? 0 });
+      const ns = decodeCoverageNotices(bytes);
+      messages.push(ns.length);
+      for (const n of ns) sent.push({ shard: n.shard, next: n.coverage[0]?.next ?? 0 });
     },
     () => Date.now(),
     (f) => (turn = f),
@@ -33,14 +35,14 @@ function harness() {
     turn = undefined;
     f?.();
   };
-  return { notices, sent, endTurn, scheduled: () => turn !== undefined };
+  return { notices, sent, messages, endTurn, scheduled: () => turn !== undefined };
 }
 
 afterEach(() => vi.useRealTimers());
 
 describe("the dedup replica's coverage notices", () => {
-  it("announce the shards that settled at the end of the turn, once, not on a tick", () => {
-    const { notices, sent, endTurn, scheduled } = harness();
+  it("announce the shards that settled at the end of the turn, once, in one message, not on a tick", () => {
+    const { notices, sent, messages, endTurn, scheduled } = harness();
     const a = shardState();
     const b = shardState();
     notices.add(0, a.state);
@@ -52,6 +54,7 @@ describe("the dedup replica's coverage notices", () => {
       { shard: 0, next: 0 },
       { shard: 1, next: 0 },
     ]);
+    expect(messages).toEqual([2]);
     sent.length = 0;
     a.move(10);
     notices.settled();

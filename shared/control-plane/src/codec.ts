@@ -319,12 +319,39 @@ export interface CoverageNotice {
   readonly sent: readonly number[];
 }
 
-export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array =>
-  encodeMessage(pb.CoverageNotice, { shard: n.shard, epoch: n.epoch, coverage: marksOut(n.coverage), sent: [...n.sent] });
+const noticeOut = (n: CoverageNotice): pb.CoverageNotice => ({
+  shard: n.shard,
+  epoch: n.epoch,
+  coverage: marksOut(n.coverage),
+  sent: [...n.sent],
+  bundled: [],
+});
 
+const noticeIn = (m: pb.CoverageNotice): CoverageNotice => ({ shard: m.shard, epoch: m.epoch, coverage: marksIn(m.coverage), sent: m.sent });
+
+export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array => encodeMessage(pb.CoverageNotice, noticeOut(n));
+
+/** One message for several notices: the notice itself when there is one, else a bundle. */
+export const encodeCoverageNotices = (ns: readonly CoverageNotice[]): Uint8Array =>
+  ns.length === 1
+    ? encodeCoverageNotice(ns[0] as CoverageNotice)
+    : encodeMessage(pb.CoverageNotice, { shard: 0, epoch: 0, coverage: [], sent: [], bundled: ns.map(noticeOut) });
+
+/** Reads one notice (throws MalformedMessageError on a bundle: use decodeCoverageNotices). */
 export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
   const m = decodeMessage(pb.CoverageNotice, bytes);
-  return { shard: m.shard, epoch: m.epoch, coverage: marksIn(m.coverage), sent: m.sent };
+  if (m.bundled.length > 0) throw new MalformedMessageError("a bundle of notices where one notice was expected");
+  return noticeIn(m);
+}
+
+/** Reads a coverage message: one notice, or each notice of a bundle in order. */
+export function decodeCoverageNotices(bytes: Uint8Array): CoverageNotice[] {
+  const m = decodeMessage(pb.CoverageNotice, bytes);
+  if (m.bundled.length === 0) return [noticeIn(m)];
+  return m.bundled.map((inner, i) => {
+    if (inner.bundled.length > 0) throw new MalformedMessageError(`bundled notice ${i} is itself a bundle`);
+    return noticeIn(inner);
+  });
 }
 
 /** A dedup shard's snapshot, with the stream sequence it covers and the last sequence it sent each counter shard. */

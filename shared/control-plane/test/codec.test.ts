@@ -3,6 +3,7 @@ import type { TopicState } from "@meetuphype/core";
 import {
   decodeCounterSnapshot,
   decodeCoverageNotice,
+  decodeCoverageNotices,
   decodeDedupBatch,
   decodeDedupSnapshot,
   decodeDeltaBatch,
@@ -11,6 +12,7 @@ import {
   decodeShardTopK,
   encodeCounterSnapshot,
   encodeCoverageNotice,
+  encodeCoverageNotices,
   encodeDedupBatch,
   encodeDedupSnapshot,
   encodeDedupSnapshotParts,
@@ -40,6 +42,31 @@ describe("delta bundles", () => {
     const bundle = encodeDeltaBundle([encodeDeltaBatch(a)]);
     expect(() => decodeDeltaBatch(bundle)).toThrow(MalformedMessageError);
     expect(() => decodeDeltaMessages(encodeDeltaBundle([bundle]))).toThrow(/bundled batch 0 is itself a bundle/);
+  });
+});
+
+describe("notice bundles", () => {
+  const a = { shard: 4, epoch: 2, coverage: [mark(0, 5)], sent: [0, 17, 3] };
+  const b = { shard: 9, epoch: 1, coverage: [mark(0, 5), mark(1, 2)], sent: [] };
+
+  it("carry several shards' notices, read back in order; one notice goes as itself", () => {
+    expect(decodeCoverageNotices(encodeCoverageNotices([a, b]))).toEqual([a, b]);
+    expect(encodeCoverageNotices([a])).toEqual(encodeCoverageNotice(a));
+    expect(decodeCoverageNotices(encodeCoverageNotice(a))).toEqual([a]);
+  });
+
+  it("are refused where one notice is expected, never nested, and read by an older reader as a notice that covers nothing", () => {
+    const bundle = encodeCoverageNotices([a, b]);
+    expect(() => decodeCoverageNotice(bundle)).toThrow(MalformedMessageError);
+    const nested = pb.CoverageNotice.encode({
+      shard: 0,
+      epoch: 0,
+      coverage: [],
+      sent: [],
+      bundled: [pb.CoverageNotice.decode(bundle)],
+    }).finish();
+    expect(() => decodeCoverageNotices(nested)).toThrow(/bundled notice 0 is itself a bundle/);
+    expect(pb.CoverageNotice.decode(bundle)).toMatchObject({ shard: 0, epoch: 0, coverage: [], sent: [] });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeMessage, pipeline as pb } from "../src/index.js";
 
-const notice = (sent: number[]): pb.CoverageNotice => ({ shard: 3, epoch: 7, coverage: [], sent });
+const notice = (sent: number[]): pb.CoverageNotice => ({ shard: 3, epoch: 7, coverage: [], sent, bundled: [] });
 
 describe("encodeMessage", () => {
   it("gives the bytes a fresh writer gives, message after message, small after large", () => {

@@ -191,6 +191,12 @@ export interface CoverageNotice {
   coverage: Mark[];
   /** Per counter shard, the stream sequence of the last message this dedup shard sent it (0: none). */
   sent: number[];
+  /**
+   * A bundle: the notices of several dedup shards of one replica, sent in the same turn (one
+   * message instead of one per shard). When set, the fields above are empty (a reader that does
+   * not know bundles reads a notice of shard 0 at epoch 0 that covers nothing); never nested.
+   */
+  bundled: CoverageNotice[];
 }
 
 /**
@@ -1894,7 +1900,7 @@ export const SourcePosition: MessageFns<SourcePosition> = {
 };
 
 function createBaseCoverageNotice(): CoverageNotice {
-  return { shard: 0, epoch: 0, coverage: [], sent: [] };
+  return { shard: 0, epoch: 0, coverage: [], sent: [], bundled: [] };
 }
 
 export const CoverageNotice: MessageFns<CoverageNotice> = {
@@ -1914,6 +1920,9 @@ export const CoverageNotice: MessageFns<CoverageNotice> = {
         writer.uint64(v);
       }
       writer.join();
+    }
+    for (const v of message.bundled) {
+      CoverageNotice.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1973,6 +1982,14 @@ export const CoverageNotice: MessageFns<CoverageNotice> = {
 
             break;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.bundled.push(CoverageNotice.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1991,6 +2008,9 @@ export const CoverageNotice: MessageFns<CoverageNotice> = {
       epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
       coverage: globalThis.Array.isArray(object?.coverage) ? object.coverage.map((e: any) => Mark.fromJSON(e)) : [],
       sent: globalThis.Array.isArray(object?.sent) ? object.sent.map((e: any) => globalThis.Number(e)) : [],
+      bundled: globalThis.Array.isArray(object?.bundled)
+        ? object.bundled.map((e: any) => CoverageNotice.fromJSON(e))
+        : [],
     };
   },
 
@@ -2008,6 +2028,9 @@ export const CoverageNotice: MessageFns<CoverageNotice> = {
     if (message.sent?.length) {
       obj.sent = message.sent.map((e) => Math.round(e));
     }
+    if (message.bundled?.length) {
+      obj.bundled = message.bundled.map((e) => CoverageNotice.toJSON(e));
+    }
     return obj;
   },
 
@@ -2020,6 +2043,7 @@ export const CoverageNotice: MessageFns<CoverageNotice> = {
     message.epoch = object.epoch ?? 0;
     message.coverage = object.coverage?.map((e) => Mark.fromPartial(e)) || [];
     message.sent = object.sent?.map((e) => e) || [];
+    message.bundled = object.bundled?.map((e) => CoverageNotice.fromPartial(e)) || [];
     return message;
   },
 };
