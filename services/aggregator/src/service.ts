@@ -12,6 +12,7 @@ import {
   decodeCoverageNotices,
   decodeCut,
   decodeShardTopK,
+  describe,
   encodeAggregatorBeat,
   encodeCut,
   encodeRankRequest,
@@ -128,7 +129,12 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     callback: (err, msg) => {
       if (err !== null) return;
       let step = false;
-      for (const notice of decodeCoverageNotices(msg.data)) step = steps.note(notice) || step;
+      try {
+        for (const notice of decodeCoverageNotices(msg.data)) step = steps.note(notice) || step;
+      } catch (e) {
+        logger.warn("a coverage notice cannot be read; ignoring it", { err: describe(e) });
+        return;
+      }
       if (step && steps.beyond(merge.cut)) pace.stepped();
     },
   });

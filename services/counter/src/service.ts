@@ -53,7 +53,11 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
         callback: (err, msg) => {
           if (err !== null) return;
           let first = false;
-          for (const n of decodeCoverageNotices(msg.data)) first = run.add(n) || first;
+          try {
+            for (const n of decodeCoverageNotices(msg.data)) first = run.add(n) || first;
+          } catch (e) {
+            logger.warn("a coverage notice cannot be read; ignoring it", { err: describe(e) });
+          }
           if (first) setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
         },
       });

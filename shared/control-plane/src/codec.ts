@@ -327,7 +327,12 @@ const noticeOut = (n: CoverageNotice): pb.CoverageNotice => ({
   bundled: [],
 });
 
-const noticeIn = (m: pb.CoverageNotice): CoverageNotice => ({ shard: m.shard, epoch: m.epoch, coverage: marksIn(m.coverage), sent: m.sent });
+const noticeIn = (m: pb.CoverageNotice): CoverageNotice => ({
+  shard: m.shard,
+  epoch: m.epoch,
+  coverage: marksIn(m.coverage),
+  sent: m.sent,
+});
 
 export const encodeCoverageNotice = (n: CoverageNotice): Uint8Array => encodeMessage(pb.CoverageNotice, noticeOut(n));
 
