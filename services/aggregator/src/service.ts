@@ -9,10 +9,8 @@ import {
   aggregatorKey,
   askedCutKey,
   connectNats,
-  decodeCoverageNotices,
   decodeCut,
   decodeShardTopK,
-  describe,
   encodeAggregatorBeat,
   encodeCut,
   encodeRankRequest,
@@ -22,6 +20,7 @@ import {
   natsHealth,
   replicaId,
   retry,
+  subscribeCoverageNotices,
 } from "@meetuphype/control-plane";
 import { openHistoryStore } from "./history-store.js";
 import { reachableAt, startHealthServer, createMetrics } from "@meetuphype/metrics";
@@ -125,18 +124,10 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     nc.publish(n.rankSubject, encodeRankRequest(req));
     if (!req.probe) clockKv.put(askedCutKey, encodeCut(req.cut)).catch(() => undefined);
   };
-  nc.subscribe(n.coverageSubject, {
-    callback: (err, msg) => {
-      if (err !== null) return;
-      let step = false;
-      try {
-        for (const notice of decodeCoverageNotices(msg.data)) step = steps.note(notice) || step;
-      } catch (e) {
-        logger.warn("a coverage notice cannot be read; ignoring it", { err: describe(e) });
-        return;
-      }
-      if (step && steps.beyond(merge.cut)) pace.stepped();
-    },
+  subscribeCoverageNotices(nc, n.coverageSubject, logger, (notices) => {
+    let step = false;
+    for (const notice of notices) step = steps.note(notice) || step;
+    if (step && steps.beyond(merge.cut)) pace.stepped();
   });
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);

@@ -1,6 +1,6 @@
 /** `meetuphype counter`: a counter replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeCoverageNotices, decodeRankRequest, describe, replicaId } from "@meetuphype/control-plane";
+import { decodeRankRequest, describe, replicaId, subscribeCoverageNotices } from "@meetuphype/control-plane";
 import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
@@ -49,17 +49,10 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
       });
       // The notices that arrive together go to the shards as one message, after the last of them is read.
       const run = new NoticeRun();
-      env.nc.subscribe(env.names.coverageSubject, {
-        callback: (err, msg) => {
-          if (err !== null) return;
-          let first = false;
-          try {
-            for (const n of decodeCoverageNotices(msg.data)) first = run.add(n) || first;
-          } catch (e) {
-            logger.warn("a coverage notice cannot be read; ignoring it", { err: describe(e) });
-          }
-          if (first) setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
-        },
+      subscribeCoverageNotices(env.nc, env.names.coverageSubject, logger, (notices) => {
+        let first = false;
+        for (const n of notices) first = run.add(n) || first;
+        if (first) setImmediate(() => tell({ kind: "notices", notices: run.take() }, "coverage notices"));
       });
     },
   });

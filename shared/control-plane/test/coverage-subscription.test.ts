@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import type { Msg, NatsConnection, SubscriptionOptions } from "nats";
+import { lineLogger } from "@meetuphype/log";
+import { pipeline as pb } from "@meetuphype/proto";
+import { encodeCoverageNotice, encodeCoverageNotices, subscribeCoverageNotices, type CoverageNotice } from "../src/index.js";
+
+/** A connection that only records the subscription, so the test hands it messages. */
+function fakeConnection() {
+  let callback: SubscriptionOptions["callback"];
+  const nc = {
+    subscribe: (_subject: string, opts?: SubscriptionOptions) => {
+      callback = opts?.callback;
+      return {} as ReturnType<NatsConnection["subscribe"]>;
+    },
+  };
+  const deliver = (data: Uint8Array) => callback?.(null, { data } as Msg);
+  return { nc, deliver };
+}
+
+const notice = (shard: number): CoverageNotice => ({
+  shard,
+  epoch: 1,
+  coverage: [{ partition: 0, next: shard + 1, clock: 5 }],
+  sent: [shard],
+});
+
+describe("subscribeCoverageNotices", () => {
+  it("hands over each message's notices, one or a bundle, and logs and skips one it cannot read", () => {
+    const { nc, deliver } = fakeConnection();
+    const lines: string[] = [];
+    const taken: number[][] = [];
+    subscribeCoverageNotices(
+      nc,
+      "p.coverage",
+      lineLogger("warn", (l) => lines.push(l)),
+      (ns) => taken.push(ns.map((n) => n.shard)),
+    );
+    deliver(encodeCoverageNotice(notice(3)));
+    deliver(encodeCoverageNotices([notice(1), notice(2)]));
+    // A bundle inside a bundle, and bytes that are no protobuf: neither throws into the client.
+    const nested = pb.CoverageNotice.encode({
+      shard: 0,
+      epoch: 0,
+      coverage: [],
+      sent: [],
+      bundled: [pb.CoverageNotice.decode(encodeCoverageNotices([notice(1), notice(2)]))],
+    }).finish();
+    expect(() => deliver(nested)).not.toThrow();
+    expect(() => deliver(new Uint8Array([0xff, 0xff, 0xff]))).not.toThrow();
+    deliver(encodeCoverageNotice(notice(4)));
+    expect(taken).toEqual([[3], [1, 2], [4]]);
+    expect(lines.length).toBe(2);
+    expect(lines.every((l) => l.includes("a coverage notice cannot be read") && l.includes("p.coverage"))).toBe(true);
+  });
+});
