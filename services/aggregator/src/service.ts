@@ -21,6 +21,7 @@ import {
   replicaId,
   retry,
   subscribeCoverageNotices,
+  subscribeDecoded,
 } from "@meetuphype/control-plane";
 import { openHistoryStore } from "./history-store.js";
 import { reachableAt, startHealthServer, createMetrics } from "@meetuphype/metrics";
@@ -132,20 +133,16 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   // Stale after 3 emit intervals without a complete ranking (at least 3 s); not serving after 10 s.
   const staleAfter = Math.max(3000, 3 * cfg.emitIntervalMs);
   const fresh = new Freshness(cfg.counterShards, staleAfter, Math.max(10_000, 10 * cfg.emitIntervalMs));
-  nc.subscribe(n.topkSubject, {
-    callback: (err, msg) => {
-      if (err !== null) return;
-      const answer = decodeShardTopK(msg.data);
-      fresh.answered(answer.shard, ctx.clock.now());
-      const step = merge.accept(answer);
-      if (step === undefined) return;
-      if (step.kind === "rank") return ask(step.request);
-      const snap = { ...step.snapshot, inputTopic: cfg.topic, ...ends.flags(step.snapshot.cut ?? []) };
-      fresh.complete(ctx.clock.now());
-      pace.completed(snap.catchingUp, coveredBy(snap.cut));
-      const changed = hub.publish(snap);
-      if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
-    },
+  subscribeDecoded(nc, n.topkSubject, decodeShardTopK, logger, (answer) => {
+    fresh.answered(answer.shard, ctx.clock.now());
+    const step = merge.accept(answer);
+    if (step === undefined) return;
+    if (step.kind === "rank") return ask(step.request);
+    const snap = { ...step.snapshot, inputTopic: cfg.topic, ...ends.flags(step.snapshot.cut ?? []) };
+    fresh.complete(ctx.clock.now());
+    pace.completed(snap.catchingUp, coveredBy(snap.cut));
+    const changed = hub.publish(snap);
+    if (changed && cfg.console) ctx.stdout.write(formatConsole(snap));
   });
   let seq = 0;
   let down: string | undefined = "starting";

@@ -1,6 +1,6 @@
 /** `meetuphype counter`: a counter replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeRankRequest, describe, replicaId, subscribeCoverageNotices } from "@meetuphype/control-plane";
+import { decodeRankRequest, describe, replicaId, subscribeCoverageNotices, subscribeDecoded } from "@meetuphype/control-plane";
 import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { COUNTER_OPTIONS, counterConfig } from "./config.js";
@@ -42,11 +42,7 @@ export async function runCounter(argv: readonly string[], ctx: CommandContext): 
     onStart: (env, shards) => {
       const tell = (m: CounterExtra, what: string): void =>
         void shards.broadcast(m).catch((e: unknown) => logger.warn(`${what} not delivered`, { err: describe(e) }));
-      env.nc.subscribe(env.names.rankSubject, {
-        callback: (err, msg) => {
-          if (err === null) tell(decodeRankRequest(msg.data), "rank request");
-        },
-      });
+      subscribeDecoded(env.nc, env.names.rankSubject, decodeRankRequest, logger, (req) => tell(req, "rank request"));
       // The notices that arrive together go to the shards as one message, after the last of them is read.
       const run = new NoticeRun();
       subscribeCoverageNotices(env.nc, env.names.coverageSubject, logger, (notices) => {

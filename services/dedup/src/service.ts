@@ -1,6 +1,6 @@
 /** `meetuphype dedup`: a dedup replica. */
 import { commandLogger } from "@meetuphype/log";
-import { decodeRankRequest, replicaId } from "@meetuphype/control-plane";
+import { decodeRankRequest, replicaId, subscribeDecoded } from "@meetuphype/control-plane";
 import { runShardService } from "@meetuphype/shard-runtime";
 import { optionHelp, type CommandContext } from "@meetuphype/config";
 import { DEDUP_OPTIONS, dedupConfig } from "./config.js";
@@ -62,12 +62,8 @@ export async function runDedup(argv: readonly string[], ctx: CommandContext): Pr
     },
     onStart: (env) => {
       notices = new CoverageNotices((notice) => env.nc.publish(env.names.coverageSubject, notice));
-      env.nc.subscribe(env.names.rankSubject, {
-        callback: (err, msg) => {
-          if (err !== null) return;
-          const req = decodeRankRequest(msg.data);
-          if (!req.probe && req.now > expiry) expiry = req.now;
-        },
+      subscribeDecoded(env.nc, env.names.rankSubject, decodeRankRequest, logger, (req) => {
+        if (!req.probe && req.now > expiry) expiry = req.now;
       });
     },
     onStop: () => notices?.close(),

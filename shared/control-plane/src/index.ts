@@ -10,4 +10,4 @@ export * from "./broker-clients.js";
 export * from "./partition-clocks.js";
 export * from "./control-plane.js";
 export * from "./js-publisher.js";
-export * from "./coverage-subscription.js";
+export * from "./subscriptions.js";

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { Msg, NatsConnection, SubscriptionOptions } from "nats";
 import { lineLogger } from "@meetuphype/log";
 import { pipeline as pb } from "@meetuphype/proto";
-import { encodeCoverageNotice, encodeCoverageNotices, subscribeCoverageNotices, type CoverageNotice } from "../src/index.js";
+import {
+  decodeRankRequest,
+  encodeCoverageNotice,
+  encodeCoverageNotices,
+  encodeRankRequest,
+  subscribeCoverageNotices,
+  subscribeDecoded,
+  type CoverageNotice,
+} from "../src/index.js";
 
 /** A connection that only records the subscription, so the test hands it messages. */
 function fakeConnection() {
@@ -24,7 +32,7 @@ const notice = (shard: number): CoverageNotice => ({
   sent: [shard],
 });
 
-describe("subscribeCoverageNotices", () => {
+describe("subscriptions that decode their messages", () => {
   it("hands over each message's notices, one or a bundle, and logs and skips one it cannot read", () => {
     const { nc, deliver } = fakeConnection();
     const lines: string[] = [];
@@ -50,6 +58,24 @@ describe("subscribeCoverageNotices", () => {
     deliver(encodeCoverageNotice(notice(4)));
     expect(taken).toEqual([[3], [1, 2], [4]]);
     expect(lines.length).toBe(2);
-    expect(lines.every((l) => l.includes("a coverage notice cannot be read") && l.includes("p.coverage"))).toBe(true);
+    expect(lines.every((l) => l.includes("a message cannot be read") && l.includes("p.coverage"))).toBe(true);
+  });
+
+  it("read rank requests the same way: one that cannot be read is logged, the next is taken", () => {
+    const { nc, deliver } = fakeConnection();
+    const lines: string[] = [];
+    const seqs: number[] = [];
+    subscribeDecoded(
+      nc,
+      "p.rank",
+      decodeRankRequest,
+      lineLogger("warn", (l) => lines.push(l)),
+      (r) => seqs.push(r.seq),
+    );
+    expect(() => deliver(new Uint8Array([0x0a, 0xff]))).not.toThrow();
+    deliver(encodeRankRequest({ now: 5, seq: 7, k: 10, cut: [], probe: true }));
+    expect(seqs).toEqual([7]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("p.rank");
   });
 });
