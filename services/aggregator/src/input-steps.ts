@@ -4,18 +4,10 @@
  * partition of an ingest fetch. Only when rounds begin follows this (round-pace.ts); what a
  * round ranks is still what its probe finds the counter shards have, so a lost or late notice
  * costs time, never exactness. A notice comes about 800 times a second at 2,000 records/s, so
- * the meet is taken here without maps. Pure.
+ * the meet of the shards' coverages is taken here without core's maps (`meet`). Pure.
  */
 import { covers, type Mark, type Marks } from "@meetuphype/core";
 import type { CoverageNotice } from "@meetuphype/control-plane";
-
-const nextIn = (marks: Marks, partition: number): number | undefined => {
-  for (const m of marks) if (m.partition === partition) return m.next;
-  return undefined;
-};
-
-/** Whether `a` goes beyond `b` somewhere: further in a partition of `b`, or in one `b` does not name. */
-const beyondMarks = (a: Marks, b: Marks): boolean => a.some((m) => m.next > (nextIn(b, m.partition) ?? 0));
 
 export class InputSteps {
   /** Each dedup shard's coverage and owner's epoch, from its latest owner's last notice. */
@@ -42,7 +34,7 @@ export class InputSteps {
     this.epoch[n.shard] = n.epoch;
     if (this.known < this.coverage.length) return false;
     const all = this.meet();
-    const step = beyondMarks(all, this.all);
+    const step = !covers(this.all, all);
     // Not a step, but a new owner restored from an older snapshot may have taken the meet back.
     this.all = all;
     return step;

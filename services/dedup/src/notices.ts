@@ -1,12 +1,12 @@
 /**
- * Coverage notices: when a running dedup shard's settled coverage moves (its last
- * group's outputs were all acknowledged), it announces it to all counter shards on
- * core NATS at the end of that turn of the event loop; the notices of the replica's
- * shards that settled in one turn go in one message (a bundle). Every REPEAT_MS a shard announces it
- * even unchanged, since core NATS may drop one and a counter shard that just moved
- * needs it. Without them a counter shard that got no deltas from a dedup shard
- * lately would not know how far it is covered, and the cut would wait; sending every
- * counter shard a message instead would cost 32 publishes per input message.
+ * Coverage notices: when a running dedup shard's settled coverage moves (its last group's
+ * outputs were all acknowledged), it announces it to all counter shards on core NATS at the end
+ * of that turn of the event loop; the notices of the replica's shards that settled in one turn
+ * go in one message (a bundle). Every REPEAT_MS a shard announces it even unchanged, since core
+ * NATS may drop one and a counter shard that just moved needs it. Without them a counter shard
+ * that got no deltas from a dedup shard lately would not know how far it is covered, and the cut
+ * would wait; sending every counter shard a message instead would cost 32 publishes per input
+ * message.
  */
 import { sameCut } from "@meetuphype/core";
 import { encodeCoverageNotices, type CoverageNotice } from "@meetuphype/control-plane";

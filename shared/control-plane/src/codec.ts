@@ -342,13 +342,6 @@ export const encodeCoverageNotices = (ns: readonly CoverageNotice[]): Uint8Array
     ? encodeCoverageNotice(ns[0] as CoverageNotice)
     : encodeMessage(pb.CoverageNotice, { shard: 0, epoch: 0, coverage: [], sent: [], bundled: ns.map(noticeOut) });
 
-/** Reads one notice (throws MalformedMessageError on a bundle: use decodeCoverageNotices). */
-export function decodeCoverageNotice(bytes: Uint8Array): CoverageNotice {
-  const m = decodeMessage(pb.CoverageNotice, bytes);
-  if (m.bundled.length > 0) throw new MalformedMessageError("a bundle of notices where one notice was expected");
-  return noticeIn(m);
-}
-
 /** Reads a coverage message: one notice, or each notice of a bundle in order. */
 export function decodeCoverageNotices(bytes: Uint8Array): CoverageNotice[] {
   const m = decodeMessage(pb.CoverageNotice, bytes);
