@@ -25,6 +25,10 @@ const services = ["dedup", "counter", "aggregator", "ingest", "producer", "board
 // Subpath exports first: an alias also matches what starts with its name and a slash.
 const alias: Record<string, string> = {
   "@meetuphype/proto/pipeline": fileURLToPath(new URL("./shared/proto/src/pipeline.ts", import.meta.url)),
+  "@meetuphype/control-plane/codec": fileURLToPath(new URL("./shared/control-plane/src/codec.ts", import.meta.url)),
+  "@meetuphype/control-plane/retry": fileURLToPath(new URL("./shared/control-plane/src/retry.ts", import.meta.url)),
+  "@meetuphype/board/config": fileURLToPath(new URL("./services/board/src/config.ts", import.meta.url)),
+  "@meetuphype/shard-runtime/running": fileURLToPath(new URL("./shared/shard-runtime/src/running-shard.ts", import.meta.url)),
 };
 for (const n of libs) alias[`@meetuphype/${n}`] = lib(n);
 for (const n of services) alias[`@meetuphype/${n}`] = svc(n);

@@ -4,7 +4,7 @@
  * below (which also produce --help).
  */
 import type { TrendingParams } from "@meetuphype/core";
-import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board";
+import { HTTP_OPTIONS, httpFrom, type HttpConfig } from "@meetuphype/board/config";
 import {
   baseFrom,
   type BaseConfig,

@@ -7,7 +7,8 @@
  */
 import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/log";
-import { type PublishAck, retry } from "@meetuphype/control-plane";
+import type { PublishAck } from "@meetuphype/control-plane";
+import { retry } from "@meetuphype/control-plane/retry";
 import type { ShardLease } from "./ownership-types.js";
 
 /** An effect was not made because the shard's lease is no longer valid (fencing). */

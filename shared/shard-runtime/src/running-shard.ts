@@ -13,7 +13,7 @@ import { Actor } from "@meetuphype/actors";
 import { type Logger } from "@meetuphype/log";
 import { LeaseExpiredError, underLease } from "./fenced.js";
 import type { ShardLease } from "./ownership-types.js";
-import { describe, RetryAbortedError } from "@meetuphype/control-plane";
+import { describe, RetryAbortedError } from "@meetuphype/control-plane/retry";
 import {
   GROUP_MAX,
   type ShardFeed,

@@ -4,7 +4,8 @@
  * out. The same code runs in both modes; only its ports differ (as dedup-shard.ts says).
  */
 import type { TrendingParams } from "@meetuphype/core";
-import { decodeCounterSnapshot, describe, encodeCounterSnapshot, type CoverageNotice, type DeltaMessage } from "@meetuphype/control-plane";
+import { decodeCounterSnapshot, encodeCounterSnapshot, type CoverageNotice, type DeltaMessage } from "@meetuphype/control-plane/codec";
+import { describe } from "@meetuphype/control-plane/retry";
 import type { ShardLease, ShardLogic, StreamMessage } from "@meetuphype/shard-runtime";
 import { CounterLogic, type RankRequest, type ShardTopK } from "@meetuphype/pipeline";
 import type { Logger } from "@meetuphype/log";

@@ -10,7 +10,8 @@
  * passes its outputs to the counter shards in the same process (embedded.ts).
  */
 import { versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
-import { decodeDedupSnapshot, describe, encodeDedupSnapshotParts, type DeltaMessage, type DeltaSegment } from "@meetuphype/control-plane";
+import { decodeDedupSnapshot, encodeDedupSnapshotParts, type DeltaMessage, type DeltaSegment } from "@meetuphype/control-plane/codec";
+import { describe } from "@meetuphype/control-plane/retry";
 import type { ShardLease, ShardLogic, StreamMessage } from "@meetuphype/shard-runtime";
 import { DedupLogic, type DedupBatch, type PositionedDelta } from "@meetuphype/pipeline";
 import type { Logger } from "@meetuphype/log";

@@ -7,7 +7,7 @@
 import { Actor, type Clock } from "@meetuphype/actors";
 import { type Logger } from "@meetuphype/log";
 import { clockOf, ClockMode, type Marks, type TrendingParams } from "@meetuphype/core";
-import type { DeltaMessage } from "@meetuphype/control-plane";
+import type { DeltaMessage } from "@meetuphype/control-plane/codec";
 import {
   addCounts,
   AggregatorLogic,

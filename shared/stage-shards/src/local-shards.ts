@@ -5,8 +5,9 @@
  * are the stage's objects, never bytes.
  */
 import type { Logger } from "@meetuphype/log";
-import { describe } from "@meetuphype/control-plane";
-import { RunningShard, type ShardLease, type ShardLogic, type SnapshotStorage } from "@meetuphype/shard-runtime";
+import { describe } from "@meetuphype/control-plane/retry";
+import type { ShardLease, ShardLogic, SnapshotStorage } from "@meetuphype/shard-runtime";
+import { RunningShard } from "@meetuphype/shard-runtime/running";
 
 export interface LocalShardsOptions<X, M> {
   /** The stage's name, for logs. */

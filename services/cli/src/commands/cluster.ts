@@ -5,7 +5,7 @@
  * starts again (with a growing wait) a child that exits on its own, and stops
  * them all on Ctrl-C. Its children stop when it dies, whatever killed it.
  */
-import { HTTP_OPTIONS } from "@meetuphype/board";
+import { HTTP_OPTIONS } from "@meetuphype/board/config";
 import { freePort } from "@meetuphype/infra";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";

@@ -1,18 +1,14 @@
 /** `meetuphype run`: the whole pipeline in one process (embedded mode). */
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLogger, type Logger } from "@meetuphype/log";
-import { startHealthServer, createMetrics } from "@meetuphype/metrics";
-import { RunMetrics } from "../run-metrics.js";
-import { recordHistory, startTrendingServer } from "@meetuphype/grpc";
+import type { RunMetrics } from "../run-metrics.js";
 import { RankingHistory } from "@meetuphype/core";
-import { startEmbeddedBoard } from "@meetuphype/board";
 import { formatConsole, SnapshotHub } from "@meetuphype/pipeline";
 import { EmbeddedPipeline } from "@meetuphype/stage-shards";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { ConfigError } from "@meetuphype/config";
 import { feedInput, feedSynthetic } from "../feed.js";
-import { feedKafka } from "../kafka-feed.js";
 import { FileDeadLetter, openInput, writeOut } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
@@ -33,6 +29,8 @@ ${optionHelp(RUN_OPTIONS)}`;
 
 /** /metrics (and /healthz, /readyz: the embedded pipeline is ready once it serves) on `port`. */
 async function startRunMetrics(port: number, host: string, logger: Logger): Promise<RunMetrics & { close(): Promise<void> }> {
+  const { startHealthServer, createMetrics } = await import("@meetuphype/metrics");
+  const { RunMetrics } = await import("../run-metrics.js");
   const m = createMetrics("run");
   const http = await startHealthServer({ port, host }, () => ({ ready: true, detail: {} }), m);
   logger.info("metrics listening", { url: `http://${host}:${http.port}/metrics` });
@@ -86,9 +84,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     input !== undefined && cfg.progress
       ? new ReadProgress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
       : undefined;
-  const feed = (): Promise<number> =>
+  // Kafka, gRPC, the board and metrics are loaded only when used: `run --once` on a file needs none.
+  const feed = async (): Promise<number> =>
     cfg.kafka !== undefined
-      ? feedKafka(pipeline, { ...cfg.kafka, untilEnd: cfg.once }, logger, ctx.signal)
+      ? (await import("../kafka-feed.js")).feedKafka(pipeline, { ...cfg.kafka, untilEnd: cfg.once }, logger, ctx.signal)
       : input !== undefined
         ? feedInput(pipeline, input, progress, ctx.signal)
         : feedSynthetic(pipeline, { seed: cfg.seed, rate: cfg.rate, count: cfg.count, paced: !cfg.once }, ctx.clock, ctx.signal);
@@ -108,6 +107,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       }
       return 0;
     }
+    const [{ recordHistory, startTrendingServer }, { startEmbeddedBoard }] = await Promise.all([
+      import("@meetuphype/grpc"),
+      import("@meetuphype/board"),
+    ]);
     const hub = new SnapshotHub();
     const history = new RankingHistory();
     recordHistory(hub, history);
