@@ -23,6 +23,7 @@ describe("run's metrics", () => {
       dedupShards: 3,
       counterShards: 4,
       onCounts: (c) => r.record(c),
+      onOutcome: (stage, outcome, n) => r.outcome(stage, outcome, n),
     });
     const src = new SyntheticSource({ seed: 3, rate: 20, malformedRate: 0.05 });
     for (let i = 0; i < 10; i++) await p.push(Array.from({ length: 200 }, () => src.next()));
@@ -36,6 +37,16 @@ describe("run's metrics", () => {
     expect(Object.keys(rejected).length).toBeGreaterThan(0);
     expect(counter(text, "meetuphype_records_total", 'stage="ingest",outcome="accepted"')).toBe(accepted);
     expect(counter(text, "meetuphype_records_total", 'stage="dedup",outcome="duplicate"')).toBe(ignoredVersions);
+    // The shards' other outcomes, as a replica reports them: every accepted record is applied, a
+    // duplicate or expired; every delta dedup forwards is applied by its counter shard (the ranking
+    // took them all in).
+    const applied = counter(text, "meetuphype_records_total", 'stage="dedup",outcome="applied"');
+    const expired = counter(text, "meetuphype_records_total", 'stage="dedup",outcome="expired"');
+    expect(applied).toBeGreaterThan(0);
+    expect(applied + ignoredVersions + expired).toBe(accepted);
+    const forwarded = counter(text, "meetuphype_records_total", 'stage="dedup",outcome="deltas_forwarded"');
+    expect(forwarded).toBeGreaterThan(0);
+    expect(counter(text, "meetuphype_records_total", 'stage="counter",outcome="deltas_applied"')).toBe(forwarded);
     const allRejected = Object.values(rejected).reduce((a, b) => a + b, 0);
     expect(counter(text, "meetuphype_records_total", 'stage="ingest",outcome="rejected"')).toBe(allRejected);
     for (const [reason, n] of Object.entries(rejected)) expect(counter(text, "meetuphype_rejected_total", `reason="${reason}"`)).toBe(n);

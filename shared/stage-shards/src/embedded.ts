@@ -51,6 +51,11 @@ export interface EmbeddedOptions {
   readonly parseThread?: boolean | ParseThread;
   /** Hears what each step of a stage did (the counts `stats` adds up), for metrics. */
   readonly onCounts?: (c: StageCounts) => void;
+  /**
+   * Hears each dedup and counter shard's outcomes as a replica's metrics do (`applied`,
+   * `duplicate`, `expired`, `deltas_forwarded`; `deltas_applied`, `deltas_skipped`).
+   */
+  readonly onOutcome?: (stage: "dedup" | "counter", outcome: string, n: number) => void;
 }
 
 /** Where a batch of lines sits in the input: its partition and each line's offset (a file: partition 0, line numbers). */
@@ -119,7 +124,10 @@ export class EmbeddedPipeline {
           ports: {
             read: (batch) => batch,
             send: (target, message) => this.counters.send(target, [message]),
-            count: (outcome, n) => this.countDedup(outcome, n),
+            count: (outcome, n) => {
+              this.countDedup(outcome, n);
+              this.opts.onOutcome?.("dedup", outcome, n);
+            },
             logger,
           },
         });
@@ -139,7 +147,12 @@ export class EmbeddedPipeline {
           lease,
           params,
           dedupShards,
-          ports: { read: (messages) => messages, answer: (top) => this.onAnswer(top), count: () => undefined, logger },
+          ports: {
+            read: (messages) => messages,
+            answer: (top) => this.onAnswer(top),
+            count: (outcome, n) => this.opts.onOutcome?.("counter", outcome, n),
+            logger,
+          },
         }).logic,
     });
     this.aggregator = new AggregatorLogic(this.counterShards, params.topN, (cut) =>

@@ -78,6 +78,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     // Parsing beside the other stages, on a second core (parse-thread.ts).
     parseThread: true,
     onCounts: (c) => metrics?.record(c),
+    onOutcome: (stage, outcome, n) => metrics?.outcome(stage, outcome, n),
     ...(deadLetter !== undefined ? { deadLetter } : {}),
   });
   const progress =
