@@ -3,10 +3,9 @@
  * read): the input they have all handled and stored deltas for moves in steps, one per
  * partition of an ingest fetch. Only when rounds begin follows this (round-pace.ts); what a
  * round ranks is still what its probe finds the counter shards have, so a lost or late notice
- * costs time, never exactness. A notice comes about 800 times a second at 2,000 records/s, so
- * the meet of the shards' coverages is taken here without core's maps (`meet`). Pure.
+ * costs time, never exactness. Pure.
  */
-import { covers, type Mark, type Marks } from "@meetuphype/core";
+import { covers, meet, type Marks } from "@meetuphype/core";
 import type { CoverageNotice } from "@meetuphype/control-plane";
 
 export class InputSteps {
@@ -33,7 +32,7 @@ export class InputSteps {
     this.coverage[n.shard] = n.coverage;
     this.epoch[n.shard] = n.epoch;
     if (this.known < this.coverage.length) return false;
-    const all = this.meet();
+    const all = meet(this.coverage as Marks[]);
     const step = !covers(this.all, all);
     // Not a step, but a new owner restored from an older snapshot may have taken the meet back.
     this.all = all;
@@ -43,22 +42,5 @@ export class InputSteps {
   /** Whether every dedup shard has handled input beyond `cut` (none is known until all have told). */
   beyond(cut: Marks): boolean {
     return this.all.length > 0 && !covers(cut, this.all);
-  }
-
-  /** Per partition that every shard names, the least mark. */
-  private meet(): Marks {
-    const [first, ...rest] = this.coverage as Marks[];
-    const out: Mark[] = [];
-    for (const m of first ?? []) {
-      let least: Mark | undefined = m;
-      for (const c of rest) {
-        const other = c.find((x) => x.partition === m.partition);
-        if (other === undefined) least = undefined;
-        else if (least !== undefined && other.next < least.next) least = other;
-        if (least === undefined) break;
-      }
-      if (least !== undefined) out.push(least);
-    }
-    return out;
   }
 }

@@ -25,6 +25,8 @@ const byPartition = (a: Mark, b: Mark): number => a.partition - b.partition;
 /** A coverage that grows: per partition, the mark with the largest `next` seen. */
 export class Coverage {
   private readonly marks = new Map<number, Mark>();
+  /** `marksList`, kept until the coverage advances (it is read far more often than it moves). */
+  private list: Marks | undefined;
 
   constructor(initial: Marks = []) {
     for (const m of initial) this.advance(m);
@@ -36,6 +38,7 @@ export class Coverage {
     const known = this.marks.get(m.partition);
     if (known !== undefined && known.next >= m.next) return false;
     this.marks.set(m.partition, { partition: m.partition, next: m.next, clock: m.clock });
+    this.list = undefined;
     return true;
   }
 
@@ -57,17 +60,49 @@ export class Coverage {
   }
 
   get marksList(): Marks {
-    return [...this.marks.values()].sort(byPartition);
+    return (this.list ??= [...this.marks.values()].sort(byPartition));
   }
+}
+
+/** Whether `ms` is in strictly increasing partition order, the form every `Marks` is made in. */
+function ordered(ms: Marks): boolean {
+  for (let i = 1; i < ms.length; i++) if (ms[i - 1]!.partition >= ms[i]!.partition) return false;
+  return true;
 }
 
 /**
  * The meet of several coverages: per partition, the least `next` (with its clock; a
  * partition's clock only grows with `next`). A partition that some coverage does not
- * name is not covered; with fewer than `expected` coverages, nothing is.
+ * name is not covered; with fewer than `expected` coverages, nothing is. Coverages in
+ * partition order (as they are made) are walked side by side without a map; a counter shard
+ * takes this meet for every rank request, and the aggregator for every coverage notice.
  */
 export function meet(coverages: readonly Marks[], expected: number = coverages.length): Marks {
   if (coverages.length < expected || coverages.length === 0) return [];
+  return coverages.every(ordered) ? meetOrdered(coverages) : meetAny(coverages);
+}
+
+function meetOrdered(coverages: readonly Marks[]): Marks {
+  const first = coverages[0]!;
+  const at = new Array<number>(coverages.length).fill(0);
+  const out: Mark[] = [];
+  marks: for (const m of first) {
+    let least = m;
+    for (let i = 1; i < coverages.length; i++) {
+      const c = coverages[i]!;
+      let j = at[i]!;
+      while (j < c.length && c[j]!.partition < m.partition) j++;
+      at[i] = j;
+      const other = c[j];
+      if (other === undefined || other.partition !== m.partition) continue marks;
+      if (other.next < least.next) least = other;
+    }
+    out.push(least);
+  }
+  return out;
+}
+
+function meetAny(coverages: readonly Marks[]): Marks {
   const [first, ...rest] = coverages as [Marks, ...Marks[]];
   let acc = new Map(first.map((m) => [m.partition, m]));
   for (const c of rest) {
@@ -88,10 +123,20 @@ export function join(a: Marks, b: Marks): Marks {
   return c.marksList;
 }
 
-/** Whether `a` covers `b`: every partition at least as far. */
+/** Whether `a` covers `b`: every partition at least as far (in partition order, without a map). */
 export function covers(a: Marks, b: Marks): boolean {
-  const c = new Coverage(a);
-  return b.every((m) => c.nextOf(m.partition) >= m.next);
+  if (!ordered(a) || !ordered(b)) {
+    const c = new Coverage(a);
+    return b.every((m) => c.nextOf(m.partition) >= m.next);
+  }
+  let i = 0;
+  for (const m of b) {
+    if (m.next <= 0) continue;
+    while (i < a.length && a[i]!.partition < m.partition) i++;
+    const mine = a[i];
+    if (mine === undefined || mine.partition !== m.partition || mine.next < m.next) return false;
+  }
+  return true;
 }
 
 /** Whether two cuts are the same. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clockOf, Coverage, covers, join, meet, recordsBehind, sameCut } from "../src/index.js";
+import fc from "fast-check";
+import { clockOf, Coverage, covers, join, meet, recordsBehind, sameCut, type Mark } from "../src/index.js";
 
 const m = (partition: number, next: number, clock = next * 10) => ({ partition, next, clock });
 
@@ -49,5 +50,28 @@ describe("cuts and coverage", () => {
     ]);
     expect(recordsBehind([m(0, 7), m(1, 4)], ends)).toBe(3);
     expect(recordsBehind([], ends)).toBe(14);
+  });
+
+  // Marks in partition order are walked side by side; any other order goes through maps. Both must agree.
+  const marks = fc
+    .uniqueArray(fc.record({ partition: fc.integer({ min: 0, max: 7 }), next: fc.integer({ min: 0, max: 20 }), clock: fc.nat(1000) }), {
+      selector: (x) => x.partition,
+      maxLength: 8,
+    })
+    .map((ms): Mark[] => [...ms].sort((x, y) => x.partition - y.partition));
+  const shuffled = (ms: readonly Mark[], seed: number): Mark[] =>
+    [...ms].sort((x, y) => ((x.partition * seed) % 7) - ((y.partition * seed) % 7) || y.partition - x.partition);
+
+  it("the meet and covers give the same answers on marks in partition order as on the same marks in any order", () => {
+    fc.assert(
+      fc.property(fc.array(marks, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 13 }), (cs, seed) => {
+        expect(meet(cs)).toEqual(meet(cs.map((c) => shuffled(c, seed))));
+        expect(meet(cs, cs.length + 1)).toEqual([]);
+        const [a = [], b = []] = cs;
+        expect(covers(a, b)).toBe(covers(shuffled(a, seed), shuffled(b, seed)));
+        expect(covers(a, meet(cs))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
