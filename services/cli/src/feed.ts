@@ -1,25 +1,53 @@
-/** Feeding the pipeline: from a file or standard input as fast as it goes, or from the synthetic generator. */
+/**
+ * Feeding the pipeline: from a file or standard input as fast as it goes (a file read on the
+ * parse thread when there is one), or from the synthetic generator.
+ */
 import type { Clock } from "@meetuphype/actors";
-import { lineBatches, syntheticBatches, type ReadProgress, type SyntheticFeedOptions } from "@meetuphype/pipeline";
-import type { OpenedInput } from "./io.js";
+import {
+  lineBatches,
+  ParseThreadError,
+  syntheticBatches,
+  type ParsedBatch,
+  type ParseThread,
+  type ReadProgress,
+  type SyntheticFeedOptions,
+} from "@meetuphype/pipeline";
+import { openFile, type OpenedInput } from "./io.js";
 
 export interface Sink {
   /** `at`: where the lines sit in the input (a Kafka batch); by default they follow the lines before them in partition 0. */
   push(lines: readonly string[], at?: { readonly partition: number; readonly offsets: readonly number[] }): Promise<void>;
 }
 
+/** A sink that also takes batches the parse thread read and validated itself. */
+export interface ParsedSink extends Sink {
+  pushParsed(batch: ParsedBatch, lines: number): Promise<void>;
+}
+
 const BATCH = 1000;
 
-/** Reads every line of `input` into `sink`; returns the number of lines read. */
-export async function feedInput(sink: Sink, input: OpenedInput, progress: ReadProgress | undefined, signal: AbortSignal): Promise<number> {
+/**
+ * Reads every line of `input` into `sink`; returns the number of lines read. The first
+ * `skipLines` are read and counted but not fed (they were fed before).
+ */
+export async function feedInput(
+  sink: Sink,
+  input: OpenedInput,
+  progress: ReadProgress | undefined,
+  signal: AbortSignal,
+  skipLines = 0,
+): Promise<number> {
   let lines = 0;
+  let skip = skipLines;
   let bytes = 0;
   // A stop (SIGTERM) must not wait for more input: standard input may stay open for ever.
   const stop = (): void => void input.stream.destroy();
   signal.addEventListener("abort", stop, { once: true });
   try {
     for await (const batch of lineBatches(input.stream, { batchLines: BATCH, onBytes: (b) => (bytes = b) })) {
-      await sink.push(batch);
+      const skipped = Math.min(skip, batch.length);
+      skip -= skipped;
+      if (skipped < batch.length) await sink.push(skipped === 0 ? batch : batch.slice(skipped));
       lines += batch.length;
       progress?.update(bytes, lines);
       if (signal.aborted) break;
@@ -28,6 +56,39 @@ export async function feedInput(sink: Sink, input: OpenedInput, progress: ReadPr
     if (!signal.aborted) throw err;
   } finally {
     signal.removeEventListener("abort", stop);
+  }
+  progress?.finish(lines);
+  return lines;
+}
+
+/**
+ * Reads the file at `path` on the parse thread (`ParseThread.readFile`): this thread takes its
+ * batches already validated and never holds its lines. If the thread fails, the rest of the
+ * file is read here (`feedInput`) from the line after the last batch taken, so no line is lost
+ * or fed twice. Returns the number of lines read.
+ */
+export async function feedFileOnThread(
+  sink: ParsedSink,
+  thread: ParseThread,
+  input: OpenedInput & { readonly path: string },
+  progress: ReadProgress | undefined,
+  signal: AbortSignal,
+): Promise<number> {
+  // The file is read on the thread; the stream opened to check it is not needed.
+  input.stream.destroy();
+  let lines = 0;
+  try {
+    for await (const b of thread.readFile(input.path, BATCH)) {
+      await sink.pushParsed(b.batch, b.lines);
+      lines += b.lines;
+      progress?.update(b.bytes, lines);
+      if (signal.aborted) break;
+    }
+  } catch (err) {
+    if (!(err instanceof ParseThreadError)) throw err;
+    // The pipeline parses here from now on, and says so (EmbeddedPipeline.fromParseThread).
+    const rest = await openFile(input.path);
+    return feedInput(sink, rest, progress, signal, lines);
   }
   progress?.finish(lines);
   return lines;

@@ -9,11 +9,17 @@ export interface OpenedInput {
   /** Size in bytes when known (a regular file). */
   readonly size: number | undefined;
   readonly label: string;
+  /** The file's path; undefined for standard input. */
+  readonly path?: string;
 }
 
 /** Opens a file, or standard input for "-". Fails with a message naming the file. */
 export async function openInput(path: string, stdin: Readable): Promise<OpenedInput> {
-  if (path === "-") return { stream: stdin, size: undefined, label: "standard input" };
+  return path === "-" ? { stream: stdin, size: undefined, label: "standard input" } : openFile(path);
+}
+
+/** Opens a regular file. Fails with a message naming the file. */
+export async function openFile(path: string): Promise<OpenedInput & { readonly path: string }> {
   let size: number;
   try {
     const st = statSync(path);
@@ -27,7 +33,7 @@ export async function openInput(path: string, stdin: Readable): Promise<OpenedIn
     stream.once("open", () => resolve());
     stream.once("error", (err) => reject(new InputError(`cannot read input ${path}: ${err.message}`, err)));
   });
-  return { stream, size, label: path };
+  return { stream, size, label: path, path };
 }
 
 /** Appends each rejection as one JSON line to a file. */

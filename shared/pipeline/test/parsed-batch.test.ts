@@ -1,7 +1,20 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbStreamAndShuffle } from "@meetuphype/testkit";
-import { IngestLogic, parseToColumns, ParseThread, readParsedBatch, transferables } from "../src/index.js";
+import {
+  FileReadError,
+  IngestLogic,
+  lineBatches,
+  parseToColumns,
+  ParseThread,
+  readParsedBatch,
+  transferables,
+  type FileBatch,
+} from "../src/index.js";
+import { Readable } from "node:stream";
 
 const line = (id: number, topics: readonly { urlkey?: string; topic_name?: string }[], extra: object = {}): string =>
   JSON.stringify({ rsvp_id: id, mtime: 1_700_000_000_000 + id, response: "yes", group: { group_topics: topics }, ...extra });
@@ -87,5 +100,61 @@ describe("ParseThread", () => {
     const t = new ParseThread({ includeEventNames: false, dedupShards: 1 });
     await t.close();
     await expect(t.parse(["{}"])).rejects.toThrow(/parse thread was closed/);
+  });
+
+  it("reads a file itself: batch by batch, what this thread makes of the same lines, to the last byte", async () => {
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      i % 97 === 0 ? "" : i % 89 === 0 ? "{oops" : line(i + 1, [{ urlkey: `k${i % 7}` }, { topic_name: `Name ${i % 3}` }]),
+    );
+    const text = `${lines.join("\n")}\n`;
+    const file = join(mkdtempSync(join(tmpdir(), "parse-thread-")), "in.jsonl");
+    writeFileSync(file, text);
+    const t = new ParseThread({ includeEventNames: false, dedupShards: 3 });
+    try {
+      const got: FileBatch[] = [];
+      for await (const b of t.readFile(file, 300)) got.push(b);
+      // The same batches as this thread's reader makes of the file, each parsed as here.
+      const want: string[][] = [];
+      for await (const b of lineBatches(Readable.from([text]), { batchLines: 300 })) want.push(b);
+      expect(got.map((b) => b.lines)).toEqual(want.map((b) => b.length));
+      for (const [i, b] of got.entries()) {
+        const mine = inline(want[i]!, false, 3);
+        const theirs = readParsedBatch(b.batch);
+        expect(theirs.byShard).toEqual(mine.byShard);
+        expect(theirs.indices).toEqual(mine.indices);
+        expect(theirs.rejections).toEqual(mine.rejections);
+        expect(theirs.lines).toBe(mine.lines);
+      }
+      expect(got.at(-1)?.bytes).toBe(Buffer.byteLength(text));
+      // Stopping early stops the reading; the thread then reads again, and still parses lines.
+      for await (const b of t.readFile(file, 300)) {
+        expect(b.lines).toBe(300);
+        break;
+      }
+      let again = 0;
+      for await (const b of t.readFile(file, 1000)) again += b.lines;
+      expect(again).toBe(lines.length);
+      expect(readParsedBatch(await t.parse([line(1, [{ urlkey: "js" }])])).lines).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("says which file it cannot read, and that it failed once closed while reading", async () => {
+    const t = new ParseThread({ includeEventNames: false, dedupShards: 1 });
+    const dir = mkdtempSync(join(tmpdir(), "parse-thread-"));
+    const read = async (path: string): Promise<number> => {
+      let n = 0;
+      for await (const b of t.readFile(path)) {
+        n += b.lines;
+        await t.close();
+      }
+      return n;
+    };
+    await expect(read(join(dir, "missing.jsonl"))).rejects.toThrow(FileReadError);
+    await expect(read(join(dir, "missing.jsonl"))).rejects.toThrow(/cannot read input .*missing\.jsonl: ENOENT/);
+    const file = join(dir, "in.jsonl");
+    writeFileSync(file, `${Array.from({ length: 5000 }, (_, i) => line(i + 1, [])).join("\n")}\n`);
+    await expect(read(file)).rejects.toThrow(/parse thread was closed/);
   });
 });

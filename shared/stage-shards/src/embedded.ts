@@ -69,7 +69,13 @@ const ROUND_EVERY_PUSHES = 32;
 
 export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
-  private readonly ingest: Actor<{ lines: readonly string[]; at: InputAt | undefined; parsed: Promise<ParsedBatch> | undefined }>;
+  /** A batch of lines (parsed here or on the parse thread), or one the parse thread read and parsed itself (`lines` undefined). */
+  private readonly ingest: Actor<{
+    lines: readonly string[] | undefined;
+    count: number;
+    at: InputAt | undefined;
+    parsed: Promise<ParsedBatch> | undefined;
+  }>;
   private parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: LocalShards<never, DedupBatch>;
@@ -106,7 +112,7 @@ export class EmbeddedPipeline {
         : opts.parseThread === false
           ? undefined
           : opts.parseThread;
-    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.at, m.parsed), ingestActor);
+    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.count, m.at, m.parsed), ingestActor);
     const onFailure = (): void => void this.failures++;
     this.dedups = new LocalShards({
       name: "dedup",
@@ -189,7 +195,21 @@ export class EmbeddedPipeline {
     // The parse thread starts on the batch now, while the batches before it go through the stages.
     const parsed = this.parser?.parse(lines);
     parsed?.catch(() => undefined); // awaited (and reported) when the ingest actor takes the batch
-    return this.ingest.tell({ lines, at, parsed });
+    return this.ingest.tell({ lines, count: lines.length, at, parsed });
+  }
+
+  /**
+   * Feeds a batch the parse thread read from a file and validated itself (`ParseThread.readFile`):
+   * `lines` lines (blank ones included) that follow the lines before them in partition 0.
+   */
+  pushParsed(batch: ParsedBatch, lines: number): Promise<void> {
+    if (++this.pushes % ROUND_EVERY_PUSHES === 0) void this.rank().catch(() => undefined);
+    return this.ingest.tell({ lines: undefined, count: lines, at: undefined, parsed: Promise.resolve(batch) });
+  }
+
+  /** The parse thread in use: undefined when there is none, or once it has failed. */
+  get parseThread(): ParseThread | undefined {
+    return this.parser;
   }
 
   /** Resolves when every stage has handled everything pushed so far. */
@@ -276,16 +296,23 @@ export class EmbeddedPipeline {
     }
   }
 
-  private async onLines(lines: readonly string[], at: InputAt | undefined, parsed: Promise<ParsedBatch> | undefined): Promise<void> {
+  private async onLines(
+    lines: readonly string[] | undefined,
+    count: number,
+    at: InputAt | undefined,
+    parsed: Promise<ParsedBatch> | undefined,
+  ): Promise<void> {
     const partition = at?.partition ?? 0;
     const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
     const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
-    const res = (await this.fromParseThread(parsed)) ?? this.ingestLogic.process(lines);
+    // A batch read on the parse thread has no lines here: its answer is already in hand.
+    const res =
+      lines === undefined ? readParsedBatch(await parsed!) : ((await this.fromParseThread(parsed)) ?? this.ingestLogic.process(lines));
     this.count(ingestCounts(res.lines, res.rejections));
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
     let clock = known.clock;
     for (const records of res.byShard.values()) for (const r of records) if (r.mtime > clock) clock = r.mtime;
-    const next = lines.length === 0 ? known.next : offsetOf(lines.length - 1) + 1;
+    const next = count === 0 ? known.next : offsetOf(count - 1) + 1;
     this.partitions.set(partition, { next, clock });
     const through = { partition, next, clock };
     // Every dedup shard hears that it has all of its share of the partition up to `next`.

@@ -8,8 +8,8 @@ import { EmbeddedPipeline } from "@meetuphype/stage-shards";
 import { RUN_OPTIONS, runConfig, type RunConfig } from "../config.js";
 import type { CommandContext } from "@meetuphype/config";
 import { ConfigError } from "@meetuphype/config";
-import { feedInput, feedSynthetic } from "../feed.js";
-import { FileDeadLetter, openInput, writeOut } from "../io.js";
+import { feedFileOnThread, feedInput, feedSynthetic } from "../feed.js";
+import { FileDeadLetter, openInput, writeOut, type OpenedInput } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
 import { ReadProgress } from "@meetuphype/pipeline";
@@ -86,11 +86,18 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       ? new ReadProgress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
       : undefined;
   // Kafka, gRPC, the board and metrics are loaded only when used: `run --once` on a file needs none.
+  // A file is read on the parse thread; standard input here.
+  const feedLines = (input: OpenedInput): Promise<number> => {
+    const thread = pipeline.parseThread;
+    return thread !== undefined && input.path !== undefined
+      ? feedFileOnThread(pipeline, thread, { ...input, path: input.path }, progress, ctx.signal)
+      : feedInput(pipeline, input, progress, ctx.signal);
+  };
   const feed = async (): Promise<number> =>
     cfg.kafka !== undefined
       ? (await import("../kafka-feed.js")).feedKafka(pipeline, { ...cfg.kafka, untilEnd: cfg.once }, logger, ctx.signal)
       : input !== undefined
-        ? feedInput(pipeline, input, progress, ctx.signal)
+        ? feedLines(input)
         : feedSynthetic(pipeline, { seed: cfg.seed, rate: cfg.rate, count: cfg.count, paced: !cfg.once }, ctx.clock, ctx.signal);
 
   try {
