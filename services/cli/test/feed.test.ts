@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "@meetuphype/actors";
 import { DEFAULT_PARAMS } from "@meetuphype/core";
-import { createLogger } from "@meetuphype/log";
+import { memoryLogger } from "@meetuphype/log";
 import { SyntheticSource } from "@meetuphype/pipeline";
 import { EmbeddedPipeline } from "@meetuphype/stage-shards";
 import { rankingDifferences, referenceRanking } from "@meetuphype/testkit";
@@ -25,15 +25,8 @@ describe("a file read on the parse thread", () => {
     const lines = Array.from({ length: 12_500 }, (_, i) => (i % 500 === 17 ? "" : src.next()));
     const file = join(mkdtempSync(join(tmpdir(), "feed-")), "in.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
-    const logged: string[] = [];
-    const p = new EmbeddedPipeline({
-      params: DEFAULT_PARAMS,
-      clock: new FakeClock(0),
-      logger: createLogger("warn", "text", (l) => logged.push(l)),
-      dedupShards: 4,
-      counterShards: 8,
-      parseThread: true,
-    });
+    const { logger, lines: logged } = memoryLogger();
+    const p = new EmbeddedPipeline({ params: DEFAULT_PARAMS, clock: new FakeClock(0), logger, parseThread: true });
     const thread = p.parseThread;
     if (thread === undefined) throw new Error("the pipeline started no parse thread");
     let onThread = 0;

@@ -1,6 +1,6 @@
 import type { Message, RecordMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "@meetuphype/log";
+import { memoryLogger } from "@meetuphype/log";
 import { isLostProducerState, RecordProducer, unanswered, UnansweredSendError } from "../src/index.js";
 
 const answer = (partition: number, errorCode = 0): RecordMetadata => ({ topicName: "t", partition, errorCode });
@@ -57,8 +57,7 @@ describe("RecordProducer", () => {
     };
     return { kafka: kafka as never, made };
   };
-  const logged: string[] = [];
-  const logger = createLogger("warn", "text", (l) => logged.push(l));
+  const { logger, lines: logged } = memoryLogger();
   const msgs: Message[] = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
 
   it("sends again the messages of a partition the answer left out, and resolves once all are answered", async () => {

@@ -37,3 +37,9 @@ export function lineLogger(level: LogLevel, write: (line: string) => void, base:
 }
 
 export const silentLogger: Logger = lineLogger("silent", () => undefined);
+
+/** A logger that keeps its text lines in memory, for tests that check what was said. */
+export function memoryLogger(level: LogLevel = LogLevel.Warn): { readonly logger: Logger; readonly lines: string[] } {
+  const lines: string[] = [];
+  return { logger: lineLogger(level, (l) => lines.push(l)), lines };
+}

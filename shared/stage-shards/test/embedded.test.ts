@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "@meetuphype/actors";
-import { createLogger, silentLogger } from "@meetuphype/log";
+import { memoryLogger, silentLogger } from "@meetuphype/log";
 import { DEFAULT_PARAMS, type TrendingParams } from "@meetuphype/core";
 import { arbStreamAndShuffle, rankingDifferences, referenceRanking } from "@meetuphype/testkit";
 import { ParseThread, SyntheticSource, type Rejection, type Snapshot } from "@meetuphype/pipeline";
@@ -101,12 +101,12 @@ describe("EmbeddedPipeline", () => {
   it("parses on this thread, with one warning, once the parse thread has failed, and loses no line", async () => {
     const src = new SyntheticSource({ seed: 11, rate: 20, malformedRate: 0.01 });
     const lines = Array.from({ length: 3000 }, () => src.next());
-    const logged: string[] = [];
+    const { logger, lines: logged } = memoryLogger();
     const thread = new ParseThread({ includeEventNames: false, dedupShards: 4 });
     const p = new EmbeddedPipeline({
       params: DEFAULT_PARAMS,
       clock: new FakeClock(0),
-      logger: createLogger("warn", "text", (l) => logged.push(l)),
+      logger,
       dedupShards: 4,
       counterShards: 8,
       parseThread: thread,
