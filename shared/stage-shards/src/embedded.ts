@@ -64,18 +64,20 @@ export interface InputAt {
   readonly offsets: readonly number[];
 }
 
+/**
+ * What the ingest actor takes: a batch of lines (parsed here, or on the parse thread as `parsed`
+ * says), or a batch of a file the parse thread read and validated itself (`count` lines there).
+ */
+type IngestMessage =
+  | { readonly lines: readonly string[]; readonly at: InputAt | undefined; readonly parsed: Promise<ParsedBatch> | undefined }
+  | { readonly read: ParsedBatch; readonly count: number };
+
 /** Pushes between the rounds the pipeline starts by itself. */
 const ROUND_EVERY_PUSHES = 32;
 
 export class EmbeddedPipeline {
   readonly stats: PipelineStats = emptyStats();
-  /** A batch of lines (parsed here or on the parse thread), or one the parse thread read and parsed itself (`lines` undefined). */
-  private readonly ingest: Actor<{
-    lines: readonly string[] | undefined;
-    count: number;
-    at: InputAt | undefined;
-    parsed: Promise<ParsedBatch> | undefined;
-  }>;
+  private readonly ingest: Actor<IngestMessage>;
   private parser: ParseThread | undefined;
   private readonly ingestLogic: IngestLogic;
   private readonly dedups: LocalShards<never, DedupBatch>;
@@ -112,7 +114,7 @@ export class EmbeddedPipeline {
         : opts.parseThread === false
           ? undefined
           : opts.parseThread;
-    this.ingest = new Actor("ingest", (m) => this.onLines(m.lines, m.count, m.at, m.parsed), ingestActor);
+    this.ingest = new Actor("ingest", (m) => this.onLines(m), ingestActor);
     const onFailure = (): void => void this.failures++;
     this.dedups = new LocalShards({
       name: "dedup",
@@ -189,13 +191,10 @@ export class EmbeddedPipeline {
    * the input (a Kafka batch); by default they follow the lines before them in partition 0.
    */
   push(lines: readonly string[], at?: InputAt): Promise<void> {
-    // Now and then a round nobody waits for: the counters apply what the cut passed, so the deltas
-    // they hold stay few even when nothing else asks for a ranking (`run --once` over a large file).
-    if (++this.pushes % ROUND_EVERY_PUSHES === 0) void this.rank().catch(() => undefined);
     // The parse thread starts on the batch now, while the batches before it go through the stages.
     const parsed = this.parser?.parse(lines);
     parsed?.catch(() => undefined); // awaited (and reported) when the ingest actor takes the batch
-    return this.ingest.tell({ lines, count: lines.length, at, parsed });
+    return this.toIngest({ lines, at, parsed });
   }
 
   /**
@@ -203,8 +202,14 @@ export class EmbeddedPipeline {
    * `lines` lines (blank ones included) that follow the lines before them in partition 0.
    */
   pushParsed(batch: ParsedBatch, lines: number): Promise<void> {
+    return this.toIngest({ read: batch, count: lines });
+  }
+
+  private toIngest(m: IngestMessage): Promise<void> {
+    // Now and then a round nobody waits for: the counters apply what the cut passed, so the deltas
+    // they hold stay few even when nothing else asks for a ranking (`run --once` over a large file).
     if (++this.pushes % ROUND_EVERY_PUSHES === 0) void this.rank().catch(() => undefined);
-    return this.ingest.tell({ lines: undefined, count: lines, at: undefined, parsed: Promise.resolve(batch) });
+    return this.ingest.tell(m);
   }
 
   /** The parse thread in use: undefined when there is none, or once it has failed. */
@@ -296,18 +301,14 @@ export class EmbeddedPipeline {
     }
   }
 
-  private async onLines(
-    lines: readonly string[] | undefined,
-    count: number,
-    at: InputAt | undefined,
-    parsed: Promise<ParsedBatch> | undefined,
-  ): Promise<void> {
+  private async onLines(m: IngestMessage): Promise<void> {
+    const at = "read" in m ? undefined : m.at;
+    const count = "read" in m ? m.count : m.lines.length;
     const partition = at?.partition ?? 0;
     const known = this.partitions.get(partition) ?? { next: 0, clock: 0 };
     const offsetOf = (i: number): number => at?.offsets[i] ?? known.next + i;
-    // A batch read on the parse thread has no lines here: its answer is already in hand.
-    const res =
-      lines === undefined ? readParsedBatch(await parsed!) : ((await this.fromParseThread(parsed)) ?? this.ingestLogic.process(lines));
+    // A batch the parse thread read has no lines here: its answer is already in hand.
+    const res = "read" in m ? readParsedBatch(m.read) : ((await this.fromParseThread(m.parsed)) ?? this.ingestLogic.process(m.lines));
     this.count(ingestCounts(res.lines, res.rejections));
     if (res.rejections.length > 0 && this.opts.deadLetter !== undefined) await this.opts.deadLetter.write(res.rejections);
     let clock = known.clock;
