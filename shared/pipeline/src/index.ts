@@ -12,5 +12,6 @@ export * from "./string-table.js";
 export * from "./sources/random.js";
 export * from "./sources/synthetic.js";
 export * from "./sources/lines.js";
+export * from "./sources/utf8-chunks.js";
 export * from "./sources/read-progress.js";
 export * from "./sources/synthetic-feed.js";

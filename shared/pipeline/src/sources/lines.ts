@@ -5,13 +5,14 @@
  * being held whole in memory.
  */
 import type { Readable } from "node:stream";
+import { Utf8Chunks } from "./utf8-chunks.js";
 
 export interface LineBatchOptions {
   /** Lines per batch at most (fewer when the input pauses: nothing waits for a full batch). @default 1000 */
   readonly batchLines?: number;
   /** Longest line kept whole, in UTF-16 units. @default 1 MiB + 1 KiB */
   readonly maxLineChars?: number;
-  /** Called after each chunk with the bytes read so far. */
+  /** Called after each chunk with the bytes read so far (characters, for a stream of strings). */
   readonly onBytes?: (bytes: number) => void;
 }
 
@@ -22,9 +23,10 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
   let oversize = false;
   let batch: string[] = [];
   let bytes = 0;
-  input.setEncoding("utf8");
-  for await (const chunk of input as AsyncIterable<string>) {
-    bytes += Buffer.byteLength(chunk, "utf8");
+  const text = new Utf8Chunks();
+  for await (const raw of input as AsyncIterable<Buffer | Uint8Array | string>) {
+    bytes += raw.length;
+    const chunk = text.write(raw);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf("\n", start);
@@ -55,6 +57,9 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
       batch = [];
     }
   }
+  // A character the input's end cut short (a replacement character) ends the last line.
+  const rest = text.end();
+  if (rest !== "" && !oversize) partial += rest;
   if (partial !== "") batch.push(partial);
   if (batch.length > 0) yield batch;
 }
