@@ -83,6 +83,14 @@ export const RUN_OPTIONS = [
     check: intIn(0, 1e12),
   },
   ...SHARD_OPTIONS,
+  {
+    flag: "parse-threads",
+    env: "PARSE_THREADS",
+    type: "int",
+    default: 2,
+    help: "threads that parse an --input file, each its share of the batches (standard input and Kafka: one)",
+    check: intIn(1, 16),
+  },
   { flag: "progress", env: "PROGRESS", type: "bool", default: true, help: "show a progress line on standard error for long inputs" },
   {
     flag: "metrics-port",
@@ -155,6 +163,8 @@ export interface RunConfig extends BaseConfig {
   readonly count: number;
   readonly dedupShards: number;
   readonly counterShards: number;
+  /** Threads that parse a file given with `input` (`feedFileOnThread`). */
+  readonly parseThreads: number;
   readonly progress: boolean;
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
@@ -222,6 +232,7 @@ export function runConfig(argv: readonly string[], env: Readonly<Record<string, 
     count: num(v, "count"),
     dedupShards: num(v, "dedup-shards"),
     counterShards: num(v, "counter-shards"),
+    parseThreads: num(v, "parse-threads"),
     progress: bool(v, "progress"),
     metricsPort: v["metrics-port"] === undefined ? undefined : num(v, "metrics-port"),
     metricsHost: str(v, "metrics-host") ?? "0.0.0.0",

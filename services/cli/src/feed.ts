@@ -8,10 +8,12 @@ import {
   ParseThreadError,
   syntheticBatches,
   type ParsedBatch,
+  type FileBatch,
   type ParseThread,
   type ReadProgress,
   type SyntheticFeedOptions,
 } from "@meetuphype/pipeline";
+import type { Logger } from "@meetuphype/log";
 import { openFile, type OpenedInput } from "./io.js";
 
 export interface Sink {
@@ -62,36 +64,67 @@ export async function feedInput(
 }
 
 /**
- * Reads the file at `path` on the parse thread (`ParseThread.readFile`): this thread takes its
- * batches already validated and never holds its lines. If the thread fails, the rest of the
- * file is read here (`feedInput`) from the line after the last batch taken, so no line is lost
- * or fed twice. Returns the number of lines read.
+ * Reads the file at `path` on the parse threads (`ParseThread.readFile`): this thread takes their
+ * batches already validated and never holds the file's lines. With several threads, each parses
+ * its share of the batches (`FileShare`) and the batches are taken from each in turn, so they come
+ * in file order. If a thread fails, the rest of the file is read here (`feedInput`) from the line
+ * after the last batch taken, so no line is lost or fed twice. Returns the number of lines read.
  */
 export async function feedFileOnThread(
   sink: ParsedSink,
-  thread: ParseThread,
+  threads: readonly ParseThread[],
   input: OpenedInput & { readonly path: string },
   progress: ReadProgress | undefined,
   signal: AbortSignal,
+  logger: Logger,
 ): Promise<number> {
-  // The file is read on the thread; the stream opened to check it is not needed.
+  // The file is read on the threads; the stream opened to check it is not needed.
   input.stream.destroy();
+  const of = threads.length;
+  const reads = threads.map((t, index) => t.readFile(input.path, BATCH, { of, index }));
+  // Every thread starts now, and each is asked for its next batch as soon as one is taken.
+  const ask = (i: number): Promise<IteratorResult<FileBatch>> => {
+    const next = reads[i]!.next();
+    next.catch(() => undefined); // awaited in turn below
+    return next;
+  };
+  const ahead = reads.map((_, i) => ask(i));
   let lines = 0;
+  let bytes = 0;
   try {
-    for await (const b of thread.readFile(input.path, BATCH)) {
+    for (let k = 0; !signal.aborted; k++) {
+      // Batch k is thread k % of's; the file ends where the thread whose turn it is ends.
+      const i = k % of;
+      const next = await ahead[i]!;
+      if (next.done === true) break;
+      ahead[i] = ask(i);
+      const b = next.value;
       await sink.pushParsed(b.batch, b.lines);
       lines += b.lines;
-      progress?.update(b.bytes, lines);
-      if (signal.aborted) break;
+      bytes = Math.max(bytes, b.bytes);
+      progress?.update(bytes, lines);
     }
   } catch (err) {
     if (!(err instanceof ParseThreadError)) throw err;
+    logger.warn("a parse thread failed; the rest of the file is read on the pipeline's thread", {
+      file: input.path,
+      fromLine: lines,
+      err,
+    });
+    await stopReads(reads);
     // The pipeline parses here from now on, and says so (EmbeddedPipeline.fromParseThread).
     const rest = await openFile(input.path);
     return feedInput(sink, rest, progress, signal, lines);
+  } finally {
+    await stopReads(reads);
   }
   progress?.finish(lines);
   return lines;
+}
+
+/** Stops the threads' reads (a read that ended or failed is not affected). */
+async function stopReads(reads: readonly AsyncGenerator<unknown>[]): Promise<void> {
+  await Promise.all(reads.map((r) => r.return(undefined).catch(() => undefined)));
 }
 
 /** Feeds the synthetic generator; returns the number of lines sent. */

@@ -8,6 +8,8 @@ describe("runConfig", () => {
     expect(c.params).toEqual({ topN: 20, windowDays: 1, decay: 1, idleMinutes: 70, includeEventNames: false, clock: "event" });
     expect(c.grpcPort).toBe(50051);
     expect(c.emitIntervalMs).toBe(1000);
+    expect(c.parseThreads).toBe(2);
+    expect(runConfig(["--parse-threads", "3"], { PARSE_THREADS: "1" }).parseThreads).toBe(3);
   });
 
   it("takes environment variables, and flags over them", () => {
@@ -25,6 +27,7 @@ describe("runConfig", () => {
     [["--decay", "-1"], {}, /--decay \(DECAY\) must be a number in \[0, 100\]/],
     [["--clock", "wall"], {}, /--clock \(CLOCK\) must be one of event, processing/],
     [[], { INCLUDE_EVENT_NAMES: "maybe" }, /INCLUDE_EVENT_NAMES \(--include-event-names\) must be true or false/],
+    [["--parse-threads", "0"], {}, /--parse-threads \(PARSE_THREADS\) must be an integer in \[1, 16\]/],
     [["--bogus"], {}, /unknown option --bogus/],
     [["--input"], {}, /--input needs a value/],
   ])("rejects %j %j with a message naming the setting", (argv, env, message) => {

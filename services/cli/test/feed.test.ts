@@ -1,26 +1,33 @@
 /**
- * `run` on a file: the parse thread reads the file and this thread takes its batches. If the
- * thread fails part-way, the rest of the file is read here from the line after the last batch
- * taken: no line lost, none fed twice, and the ranking still the model's.
+ * `run` on a file: the parse threads read the file, each parsing its share of the batches, and
+ * this thread takes their batches in file order. If a thread fails part-way, the rest of the file
+ * is read here from the line after the last batch taken: no line lost, none fed twice, and the
+ * ranking still the model's.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "@meetuphype/actors";
-import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { DEFAULT_PARAMS, parseLine } from "@meetuphype/core";
 import { memoryLogger } from "@meetuphype/log";
-import { SyntheticSource } from "@meetuphype/pipeline";
+import { ParseThread, SyntheticSource } from "@meetuphype/pipeline";
 import { EmbeddedPipeline } from "@meetuphype/stage-shards";
 import { rankingDifferences, referenceRanking } from "@meetuphype/testkit";
 import { feedFileOnThread } from "../src/feed.js";
 import { openFile } from "../src/io.js";
 
-describe("a file read on the parse thread", () => {
+describe("a file read on the parse threads", () => {
   it.each([
-    ["the thread reads it all", undefined],
-    ["the thread fails after two batches", 2],
-  ])("%s: every line fed once, the ranking the model's", async (_name, failAfter) => {
+    ["one thread reads it all", 1, undefined, 0],
+    ["the thread fails after two batches", 1, undefined, 2],
+    ["two threads read it all", 2, undefined, 0],
+    ["three threads read it all", 3, undefined, 0],
+    ["the second of two threads fails after two batches", 2, 1, 2],
+    ["the first of two threads fails after four batches", 2, 0, 4],
+  ] as const)("%s: every line fed once, in order, the ranking the model's", async (_name, threads, failing, failAfterOrZero) => {
+    // A thread fails while it still has a batch to send (13 batches; each runs at most FILE_AHEAD ahead).
+    const failAfter = failAfterOrZero === 0 ? undefined : failAfterOrZero;
     const src = new SyntheticSource({ seed: 5, rate: 20, malformedRate: 0.02 });
     const lines = Array.from({ length: 12_500 }, (_, i) => (i % 500 === 17 ? "" : src.next()));
     const file = join(mkdtempSync(join(tmpdir(), "feed-")), "in.jsonl");
@@ -29,24 +36,33 @@ describe("a file read on the parse thread", () => {
     const p = new EmbeddedPipeline({ params: DEFAULT_PARAMS, clock: new FakeClock(0), logger, parseThread: true });
     const thread = p.parseThread;
     if (thread === undefined) throw new Error("the pipeline started no parse thread");
+    const all = [thread, ...Array.from({ length: threads - 1 }, () => new ParseThread({ includeEventNames: false, dedupShards: 16 }))];
     let onThread = 0;
     let batches = 0;
     let here = 0;
+    // The rsvp_ids of the valid records as fed, to check the file's order.
+    const fed: number[] = [];
     const sink = {
       push: async (batch: readonly string[]) => {
         here += batch.length;
+        for (const l of batch) {
+          const r = l.trim() === "" ? undefined : parseLine(l, false);
+          if (r?.ok === true) fed.push(r.rsvp.rsvpId);
+        }
         await p.push(batch);
       },
       pushParsed: async (...args: Parameters<EmbeddedPipeline["pushParsed"]>) => {
         onThread += args[1];
+        fed.push(...args[0].rsvpIds.subarray(0, args[0].count));
         await p.pushParsed(...args);
-        if (++batches === failAfter) await thread.close(); // as if the thread had died
+        if (++batches === failAfter) await all[failing ?? 0]!.close(); // as if the thread had died
       },
     };
-    const read = await feedFileOnThread(sink, thread, await openFile(file), undefined, new AbortController().signal);
+    const read = await feedFileOnThread(sink, all, await openFile(file), undefined, new AbortController().signal, logger);
     await p.drain();
     const snap = await p.rank();
     await p.stop();
+    await Promise.all(all.map((t) => t.close()));
     expect(read).toBe(lines.length);
     expect(onThread + here).toBe(lines.length);
     if (failAfter === undefined) expect(onThread).toBe(lines.length);
@@ -55,12 +71,20 @@ describe("a file read on the parse thread", () => {
       expect(batches).toBeGreaterThanOrEqual(failAfter);
       expect(here).toBeGreaterThan(0);
     }
+    const inOrder = lines.flatMap((l) => {
+      const r = l.trim() === "" ? undefined : parseLine(l, false);
+      return r?.ok === true ? [r.rsvp.rsvpId] : [];
+    });
+    expect(fed).toEqual(inOrder);
     const model = referenceRanking(lines, DEFAULT_PARAMS);
     expect(rankingDifferences([...snap.topics], model)).toEqual([]);
     expect(p.stats.lines).toBe(model.lines);
     expect(p.stats.accepted).toBe(model.accepted);
     expect(p.stats.rejected).toEqual(model.rejected);
     expect(p.cut).toEqual([expect.objectContaining({ partition: 0, next: lines.length })]);
-    expect(logged.filter((l) => l.includes("the parse thread failed"))).toHaveLength(failAfter === undefined ? 0 : 1);
+    // Said once by the feed, and once more by the pipeline when its own thread was the one that failed.
+    expect(logged.filter((l) => l.includes("a parse thread failed"))).toHaveLength(failAfter === undefined ? 0 : 1);
+    const own = failAfter !== undefined && (failing ?? 0) === 0;
+    expect(logged.filter((l) => l.includes("the parse thread failed"))).toHaveLength(own ? 1 : 0);
   });
 });

@@ -14,12 +14,23 @@ export interface ParseThreadOptions {
   readonly dedupShards: number;
 }
 
+/**
+ * Which of a file's batches a thread parses when several threads share the file: batch k (counting
+ * from 0, each of exactly the same number of lines but the last) when k % of === index. Each thread
+ * reads the whole file (reading and splitting it costs little beside parsing), so the batches come
+ * in file order when taken from thread 0, 1, ..., of - 1, 0, 1, ... in turn (`feedFileOnThread`).
+ */
+export interface FileShare {
+  readonly of: number;
+  readonly index: number;
+}
+
 /** Batches the thread reads of a file ahead of the ones taken from it, at most. */
 export const FILE_AHEAD = 4;
 
 export type ParseRequest =
   | { readonly kind: "lines"; readonly id: number; readonly lines: readonly string[] }
-  | { readonly kind: "file"; readonly id: number; readonly path: string; readonly batchLines: number }
+  | { readonly kind: "file"; readonly id: number; readonly path: string; readonly batchLines: number; readonly share: FileShare }
   | { readonly kind: "credit"; readonly id: number }
   | { readonly kind: "cancel"; readonly id: number };
 
@@ -96,12 +107,12 @@ export class ParseThread {
 
   /**
    * Reads the file at `path` on the thread, `batchLines` lines to a batch, each validated as
-   * `parse` validates lines. Throws FileReadError when the file cannot be read, and
-   * ParseThreadError when the thread fails: every batch yielded before is whole, so the caller
-   * can go on reading from the line after them. One file at a time; stopping the iteration
-   * stops the reading.
+   * `parse` validates lines; with `share`, only this thread's share of the batches (`FileShare`).
+   * Throws FileReadError when the file cannot be read, and ParseThreadError when the thread fails:
+   * every batch yielded before is whole, so the caller can go on reading from the line after
+   * them. One file at a time; stopping the iteration stops the reading.
    */
-  async *readFile(path: string, batchLines = 1000): AsyncGenerator<FileBatch> {
+  async *readFile(path: string, batchLines = 1000, share: FileShare = { of: 1, index: 0 }): AsyncGenerator<FileBatch> {
     if (this.failure !== undefined) throw this.failure;
     if (this.file !== undefined) throw new Error("the parse thread reads one file at a time");
     const inbox: FileReply[] = [];
@@ -113,7 +124,7 @@ export class ParseThread {
     const id = this.nextFile++;
     this.file = { id, take: (m) => (inbox.push(m), rouse()), wake: rouse };
     this.worker.ref();
-    this.worker.postMessage({ kind: "file", id, path, batchLines } satisfies ParseRequest);
+    this.worker.postMessage({ kind: "file", id, path, batchLines, share } satisfies ParseRequest);
     let ended = false;
     try {
       for (;;) {

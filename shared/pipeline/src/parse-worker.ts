@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { parseToColumns, transferables, type ParsedBatch } from "./parsed-batch.js";
-import { FILE_AHEAD, type ParseReply, type ParseRequest, type ParseThreadOptions } from "./parse-thread.js";
+import { FILE_AHEAD, type FileShare, type ParseReply, type ParseRequest, type ParseThreadOptions } from "./parse-thread.js";
 import { lineBatches } from "./sources/lines.js";
 
 const { includeEventNames, dedupShards } = workerData as ParseThreadOptions;
@@ -30,11 +30,13 @@ const rouse = (r: FileRead): void => {
   r.wake = undefined;
 };
 
-async function readFile(r: FileRead, path: string, batchLines: number): Promise<void> {
+async function readFile(r: FileRead, path: string, batchLines: number, share: FileShare): Promise<void> {
   let bytes = 0;
+  let k = -1;
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    for await (const lines of lineBatches(stream, { batchLines, onBytes: (b) => (bytes = b) })) {
+    for await (const lines of lineBatches(stream, { batchLines, fullBatches: true, onBytes: (b) => (bytes = b) })) {
+      if (++k % share.of !== share.index) continue; // another thread's batch
       while (r.credit <= 0 && !r.cancelled) await new Promise<void>((resolve) => (r.wake = resolve));
       if (r.cancelled) return;
       r.credit--;
@@ -72,7 +74,7 @@ port.on("message", (m: ParseRequest) => {
         rouse(current);
       }
       current = { id: m.id, credit: FILE_AHEAD, cancelled: false, wake: undefined };
-      void readFile(current, m.path, m.batchLines);
+      void readFile(current, m.path, m.batchLines, m.share);
       return;
     case "credit":
     case "cancel":

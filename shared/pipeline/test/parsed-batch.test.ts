@@ -140,6 +140,32 @@ describe("ParseThread", () => {
     }
   });
 
+  it("shares a file between threads: each parses every other batch of exactly batchLines lines, in file order when taken in turn", async () => {
+    // Over 3 MiB, so that the reads' 1 MiB chunks end inside batches.
+    const pad = "x".repeat(560);
+    const lines = Array.from({ length: 6_100 }, (_, i) => line(i + 1, [{ urlkey: `k${i % 11}` }], { pad }));
+    const text = `${lines.join("\n")}\n`;
+    expect(text.length).toBeGreaterThan(3 << 20);
+    const file = join(mkdtempSync(join(tmpdir(), "parse-thread-")), "in.jsonl");
+    writeFileSync(file, text);
+    const threads = [0, 1].map(() => new ParseThread({ includeEventNames: false, dedupShards: 2 }));
+    try {
+      const reads = threads.map((t, index) => t.readFile(file, 1000, { of: 2, index }));
+      const got: FileBatch[] = [];
+      for (let k = 0; ; k++) {
+        const next = await reads[k % 2]!.next();
+        if (next.done === true) break;
+        got.push(next.value);
+      }
+      await Promise.all(reads.map((r) => r.return(undefined)));
+      expect(got.map((b) => b.lines)).toEqual([1000, 1000, 1000, 1000, 1000, 1000, 100]);
+      const ids = got.flatMap((b) => [...b.batch.rsvpIds.subarray(0, b.batch.count)]);
+      expect(ids).toEqual(lines.map((_, i) => i + 1));
+    } finally {
+      await Promise.all(threads.map((t) => t.close()));
+    }
+  });
+
   it("says which file it cannot read, and that it failed once closed while reading", async () => {
     const t = new ParseThread({ includeEventNames: false, dedupShards: 1 });
     const dir = mkdtempSync(join(tmpdir(), "parse-thread-"));

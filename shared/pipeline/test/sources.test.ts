@@ -79,6 +79,19 @@ describe("lineBatches", () => {
     expect((await batches.next()).done).toBe(true);
   });
 
+  it("with fullBatches, waits for a full batch when the input pauses, and gives the rest at the end", async () => {
+    const input = new PassThrough();
+    const batches = lineBatches(input, { batchLines: 3, fullBatches: true });
+    const first = batches.next();
+    input.write("a\nb\n");
+    input.write("c\nd\n");
+    expect((await first).value).toEqual(["a", "b", "c"]);
+    const second = batches.next();
+    input.end("e");
+    expect((await second).value).toEqual(["d", "e"]);
+    expect((await batches.next()).done).toBe(true);
+  });
+
   it("keeps multi-byte characters split across chunks intact", async () => {
     const bytes = Buffer.from("é€😀\n", "utf8");
     const input = Readable.from([bytes.subarray(0, 1), bytes.subarray(1, 4), bytes.subarray(4)]);

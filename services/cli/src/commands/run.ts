@@ -12,7 +12,7 @@ import { feedFileOnThread, feedInput, feedSynthetic } from "../feed.js";
 import { FileDeadLetter, openInput, writeOut, type OpenedInput } from "../io.js";
 import { optionHelp } from "@meetuphype/config";
 import { snapshotJson } from "../output.js";
-import { ReadProgress } from "@meetuphype/pipeline";
+import { ParseThread, ReadProgress } from "@meetuphype/pipeline";
 
 /** The command's options (for `--print-config`). */
 export { RUN_OPTIONS };
@@ -86,12 +86,17 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       ? new ReadProgress(ctx.clock, (s) => ctx.stderr.write(s), input.label, input.size, ctx.stderrIsTTY)
       : undefined;
   // Kafka, gRPC, the board and metrics are loaded only when used: `run --once` on a file needs none.
-  // A file is read on the parse thread; standard input here.
-  const feedLines = (input: OpenedInput): Promise<number> => {
+  // A file is read on the parse threads (the pipeline's and `--parse-threads` - 1 more); standard input here.
+  const feedLines = async (input: OpenedInput): Promise<number> => {
     const thread = pipeline.parseThread;
-    return thread !== undefined && input.path !== undefined
-      ? feedFileOnThread(pipeline, thread, { ...input, path: input.path }, progress, ctx.signal)
-      : feedInput(pipeline, input, progress, ctx.signal);
+    if (thread === undefined || input.path === undefined) return feedInput(pipeline, input, progress, ctx.signal);
+    const options = { includeEventNames: cfg.params.includeEventNames, dedupShards: cfg.dedupShards };
+    const more = Array.from({ length: cfg.parseThreads - 1 }, () => new ParseThread(options));
+    try {
+      return await feedFileOnThread(pipeline, [thread, ...more], { ...input, path: input.path }, progress, ctx.signal, logger);
+    } finally {
+      await Promise.all(more.map((t) => t.close()));
+    }
   };
   const feed = async (): Promise<number> =>
     cfg.kafka !== undefined

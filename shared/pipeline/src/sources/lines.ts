@@ -12,6 +12,12 @@ export interface LineBatchOptions {
   readonly batchLines?: number;
   /** Longest line kept whole, in UTF-16 units. @default 1 MiB + 1 KiB */
   readonly maxLineChars?: number;
+  /**
+   * Every batch but the last holds exactly `batchLines` lines, whenever the input pauses: readers
+   * of the same file then cut it into the same batches (a file never makes anyone wait).
+   * @default false
+   */
+  readonly fullBatches?: boolean;
   /** Called after each chunk with the bytes read so far (characters, for a stream of strings). */
   readonly onBytes?: (bytes: number) => void;
 }
@@ -52,7 +58,7 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
     opts.onBytes?.(bytes);
     // Nothing more has arrived (a pipe or a live stream between writes): what is complete
     // goes on now instead of waiting for a full batch, so a trickle is never held back.
-    if (batch.length > 0 && input.readableLength === 0) {
+    if (batch.length > 0 && !opts.fullBatches && input.readableLength === 0) {
       yield batch;
       batch = [];
     }
