@@ -6,7 +6,8 @@
  * when it first can, and again after a read failed (so that it learns where leaders
  * moved): rankings do not wait for Kafka. While the offsets cannot be read, the flags
  * come from the last ends it read, until those are ENDS_UNKNOWN_MS old: from then on a
- * ranking is catching up, since records may have come that no read saw.
+ * ranking is catching up, since records may have come that no read saw. Once reads come
+ * back, the records the first read finds count as waiting since the gap began.
  */
 import type { Admin } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
@@ -21,6 +22,8 @@ const READ_EVERY_MS = 1000;
  * the aggregator no longer knows whether records wait, and a ranking that may be behind says so.
  */
 export const ENDS_UNKNOWN_MS = CATCH_UP_MS + 2 * READ_EVERY_MS;
+/** Reads further apart than this had a failed read between them: what came in between came at an unknown time. */
+export const READ_GAP_MS = 2.5 * READ_EVERY_MS;
 
 /** End offsets read at one time. */
 export interface EndsAt {
@@ -42,9 +45,18 @@ export function flagsOf(
   const unknown = now - (latest?.at ?? since) > ENDS_UNKNOWN_MS;
   if (latest === undefined) return { catchingUp: unknown, recordsBehind: 0 };
   if (unknown) return { catchingUp: true, recordsBehind: recordsBehind(cut, latest.ends) };
+  // The ends the cut must have passed: those read CATCH_UP_MS ago or earlier. But when the next read
+  // came only after a gap (reads failed: a broker or the controller away), the records it found
+  // beyond them may have come at any time in the gap, long ago: the cut must have passed those too.
   let old: EndsAt | undefined;
-  for (const r of reads) if (now - r.at >= CATCH_UP_MS) old = r;
-  return { catchingUp: old !== undefined && recordsBehind(cut, old.ends) > 0, recordsBehind: recordsBehind(cut, latest.ends) };
+  let after: EndsAt | undefined;
+  for (const [i, r] of reads.entries())
+    if (now - r.at >= CATCH_UP_MS) {
+      old = r;
+      after = reads[i + 1];
+    }
+  const judged = old !== undefined && after !== undefined && after.at - old.at > READ_GAP_MS ? after : old;
+  return { catchingUp: judged !== undefined && recordsBehind(cut, judged.ends) > 0, recordsBehind: recordsBehind(cut, latest.ends) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { CATCH_UP_MS, ENDS_UNKNOWN_MS, flagsOf, keptReads, type EndsAt } from "../src/input-ends.js";
+import { CATCH_UP_MS, ENDS_UNKNOWN_MS, flagsOf, keptReads, READ_GAP_MS, type EndsAt } from "../src/input-ends.js";
 
 const read = (at: number, ...ends: number[]): EndsAt => ({ at, ends: new Map(ends.map((e, p) => [p, e])) });
 const cut = (...next: number[]) => next.map((n, partition) => ({ partition, next: n }));
@@ -43,6 +43,21 @@ describe("keptReads", () => {
     expect(flagsOf(cut(120), reads, 21_000, 0)).toEqual({ catchingUp: true, recordsBehind: 280 });
     // Without the read from before the gap, nothing would be old enough to say so.
     expect(flagsOf(cut(120), [read(21_000, 400)], 21_000, 0).catchingUp).toBe(false);
+  });
+
+  it("counts what the first read after a gap finds as waiting since the gap began, for CATCH_UP_MS", () => {
+    // The cut passed the last ends read before the gap, not what came during it (seen at 21 s).
+    const reads = keptReads([read(0, 100), read(1000, 150), read(21_000, 400)], 21_000);
+    expect(flagsOf(cut(200), reads, 21_000, 0)).toEqual({ catchingUp: true, recordsBehind: 200 });
+    expect(flagsOf(cut(400), reads, 21_000, 0)).toEqual({ catchingUp: false, recordsBehind: 0 });
+    // Once the reads after the gap are old enough, they judge as before.
+    const later = keptReads([...reads, read(22_000, 420), read(23_000, 440)], 23_000);
+    expect(flagsOf(cut(400), later, 23_000, 0).catchingUp).toBe(false);
+    expect(flagsOf(cut(399), later, 23_000, 0).catchingUp).toBe(true);
+    // Reads a little late (a slow read, not a failed one) are no gap: only ends 2 s old count.
+    const slow = [read(0, 100), read(READ_GAP_MS, 150)];
+    expect(flagsOf(cut(100), slow, READ_GAP_MS, 0).catchingUp).toBe(false);
+    expect(flagsOf(cut(100), [read(0, 100), read(READ_GAP_MS + 1, 150)], READ_GAP_MS + 1, 0).catchingUp).toBe(true);
   });
 });
 
