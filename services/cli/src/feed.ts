@@ -91,6 +91,7 @@ export async function feedFileOnThread(
   const ahead = reads.map((_, i) => ask(i));
   let lines = 0;
   let bytes = 0;
+  let failed: ParseThreadError | undefined;
   try {
     for (let k = 0; !signal.aborted; k++) {
       // Batch k is thread k % of's; the file ends where the thread whose turn it is ends.
@@ -106,17 +107,18 @@ export async function feedFileOnThread(
     }
   } catch (err) {
     if (!(err instanceof ParseThreadError)) throw err;
+    failed = err;
+  } finally {
+    await stopReads(reads);
+  }
+  if (failed !== undefined) {
     logger.warn("a parse thread failed; the rest of the file is read on the pipeline's thread", {
       file: input.path,
       fromLine: lines,
-      err,
+      err: failed,
     });
-    await stopReads(reads);
     // The pipeline parses here from now on, and says so (EmbeddedPipeline.fromParseThread).
-    const rest = await openFile(input.path);
-    return feedInput(sink, rest, progress, signal, lines);
-  } finally {
-    await stopReads(reads);
+    return feedInput(sink, await openFile(input.path), progress, signal, lines);
   }
   progress?.finish(lines);
   return lines;

@@ -36,7 +36,7 @@ describe("a file read on the parse threads", () => {
     const p = new EmbeddedPipeline({ params: DEFAULT_PARAMS, clock: new FakeClock(0), logger, parseThread: true });
     const thread = p.parseThread;
     if (thread === undefined) throw new Error("the pipeline started no parse thread");
-    const all = [thread, ...Array.from({ length: threads - 1 }, () => new ParseThread({ includeEventNames: false, dedupShards: 16 }))];
+    const all = [thread, ...Array.from({ length: threads - 1 }, () => new ParseThread(thread.options))];
     let onThread = 0;
     let batches = 0;
     let here = 0;

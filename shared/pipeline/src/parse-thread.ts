@@ -86,7 +86,11 @@ export class ParseThread {
   private nextFile = 0;
   private failure: Error | undefined;
 
+  /** What the thread validates by: another thread made with these parses the same way. */
+  readonly options: ParseThreadOptions;
+
   constructor(opts: ParseThreadOptions) {
+    this.options = opts;
     this.worker = new Worker(workerScript(), { workerData: opts });
     this.worker.unref();
     this.worker.on("message", (m: ParseReply) => this.settle(m));

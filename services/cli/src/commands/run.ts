@@ -90,8 +90,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const feedLines = async (input: OpenedInput): Promise<number> => {
     const thread = pipeline.parseThread;
     if (thread === undefined || input.path === undefined) return feedInput(pipeline, input, progress, ctx.signal);
-    const options = { includeEventNames: cfg.params.includeEventNames, dedupShards: cfg.dedupShards };
-    const more = Array.from({ length: cfg.parseThreads - 1 }, () => new ParseThread(options));
+    const more = Array.from({ length: cfg.parseThreads - 1 }, () => new ParseThread(thread.options));
     try {
       return await feedFileOnThread(pipeline, [thread, ...more], { ...input, path: input.path }, progress, ctx.signal, logger);
     } finally {
