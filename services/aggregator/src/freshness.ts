@@ -4,7 +4,8 @@
  * answer, and the aggregator keeps serving the last complete ranking: marked
  * stale after `staleAfterMs`, and NOT_SERVING on gRPC health after
  * `notServingAfterMs` (or before the first complete ranking), with the silent
- * shards named. Pure: the caller passes the time.
+ * shards named, or, when every shard answers, why the rounds do not rank (the
+ * aggregator's `stuck`). Pure: the caller passes the time.
  */
 export interface FreshnessState {
   readonly stale: boolean;
@@ -46,10 +47,12 @@ export class Freshness {
     return out;
   }
 
-  state(at: number): FreshnessState {
+  /** @param stuck why the rounds since the last ranking ranked nothing, when known. */
+  state(at: number, stuck?: string): FreshnessState {
     const silent = (): string => {
       const s = this.silent(at);
-      return s.length === 0 ? "counter shards answer, but not to the same request" : `counter shards not answering: ${s.join(",")}`;
+      if (s.length > 0) return `counter shards not answering: ${s.join(",")}`;
+      return stuck ?? "counter shards answer, but not to the same request";
     };
     if (this.lastComplete === undefined) return { stale: false, serving: false, reason: `no complete ranking yet (${silent()})` };
     const age = at - this.lastComplete;

@@ -148,10 +148,11 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
   let down: string | undefined = "starting";
   while (!ctx.signal.aborted) {
     // gRPC health: NOT_SERVING while NATS does not answer or the counters have not answered for long.
-    const f = fresh.state(ctx.clock.now());
+    const stuck = merge.stuck;
+    const f = fresh.state(ctx.clock.now(), stuck?.reason);
     const problem = (await natsHealth(nc)) ?? (f.serving ? undefined : f.reason);
     if (problem !== down) {
-      if (problem !== undefined) logger.warn("not serving", { reason: problem });
+      if (problem !== undefined) logger.warn("not serving", { reason: problem, ...(stuck === undefined ? {} : { round: stuck.detail }) });
       else logger.info("serving");
       server.setServing(problem === undefined);
       down = problem;
@@ -181,7 +182,10 @@ export async function runAggregator(argv: readonly string[], ctx: CommandContext
     }
     const last = hub.snapshot;
     if (f.stale && last !== undefined && last.stale !== true) {
-      logger.warn("serving the last complete ranking, marked stale", { reason: f.reason });
+      logger.warn("serving the last complete ranking, marked stale", {
+        reason: f.reason,
+        ...(stuck === undefined ? {} : { round: stuck.detail }),
+      });
       hub.publish({ ...last, stale: true });
     }
     // A round: probe every counter shard's coverage; the answers lead to the rank request over their meet.

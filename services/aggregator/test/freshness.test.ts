@@ -25,4 +25,17 @@ describe("Freshness", () => {
     f.complete(11_500);
     expect(f.state(12_000)).toEqual({ stale: false, serving: true });
   });
+
+  it("names why rounds do not rank when every shard answers", () => {
+    const f = new Freshness(2, 3000, 10_000);
+    f.answered(0, 1000);
+    f.answered(1, 1000);
+    f.complete(1000);
+    f.answered(0, 4500);
+    f.answered(1, 4500);
+    expect(f.state(5000).reason).toContain("answer, but not to the same request");
+    expect(f.state(5000, "counter shards 1 have counted past the cut asked").reason).toContain(
+      "(counter shards 1 have counted past the cut asked)",
+    );
+  });
 });

@@ -43,4 +43,32 @@ describe("AggregatorLogic", () => {
     expect(a.accept(answer(0, 1, { ranked: false, coverage: [mark(0, 6)] }))).toBeUndefined();
     expect(a.cut).toEqual([mark(0, 8)]);
   });
+
+  it("says why rounds rank nothing, until one ranks again", () => {
+    const a = new AggregatorLogic(3, 3, clockOf);
+    a.probe(1);
+    a.accept(answer(0, 1, { coverage: [mark(0, 8)] }));
+    a.accept(answer(1, 1, { coverage: [mark(0, 8)] }));
+    a.accept(answer(2, 1, { coverage: [mark(0, 8)] }));
+    expect(a.stuck).toBeUndefined();
+    a.accept(answer(0, 1, { ranked: true, coverage: [mark(0, 8)] }));
+    a.accept(answer(1, 1, { ranked: false, coverage: [mark(0, 9)] }));
+    a.accept(answer(2, 1, { ranked: false, coverage: [mark(0, 6)] }));
+    expect(a.stuck).toEqual({
+      reason: "counter shards 2 have not every delta of the cut asked; counter shards 1 have counted past the cut asked",
+      detail: "round 1, cut 0:8; shard 2 covers 0:6",
+    });
+    // A round whose rank request shard 1 never answers is dropped once 16 newer rounds began.
+    a.probe(2);
+    for (const s of [0, 1, 2]) a.accept(answer(s, 2, { coverage: [mark(0, 9)] }));
+    a.accept(answer(0, 2, { ranked: true, coverage: [mark(0, 9)] }));
+    for (let seq = 3; seq <= 18; seq++) a.probe(seq);
+    expect(a.stuck).toEqual({
+      reason: "no answer to a rank request from counter shards 1,2 within 16 rounds",
+      detail: "round 2, cut 0:9",
+    });
+    for (const s of [0, 1, 2]) a.accept(answer(s, 18, { coverage: [mark(0, 9)] }));
+    for (const s of [0, 1, 2]) a.accept(answer(s, 18, { ranked: true, coverage: [mark(0, 9)] }));
+    expect(a.stuck).toBeUndefined();
+  });
 });
