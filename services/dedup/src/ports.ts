@@ -16,8 +16,11 @@ export function natsDedupPorts(shard: number, env: ShardServiceEnv, effects: Fen
       const bytes = encodeDeltaBatch(message);
       const first = message.segments[0];
       const last = message.segments[message.segments.length - 1];
-      // The same message always has the same id, so JetStream drops a copy a retry or a replay sends again.
-      const msgID = `dedup${shard}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
+      // The same message always has the same id, so JetStream drops a copy that a retry sends again. The
+      // epoch is in it: a former owner's copy may be stored late and then fenced by the counter shard, so
+      // the new owner's replay of the same positions must not be dropped as its duplicate (the counter
+      // shard skips positions it has applied, whichever epoch sent them).
+      const msgID = `dedup${shard}e${message.epoch}-${first?.seq}.${first?.part}-${last?.seq}.${last?.part}-${target}`;
       const alone = (): Promise<PublishAck> => effects.publish(subject, bytes, msgID, signal);
       // With the replica's other shards' batches for this counter shard, if any go in the same turn.
       return (await outbox.send(subject, bytes, msgID, () => effects.valid(), alone)).seq;

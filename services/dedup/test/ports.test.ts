@@ -39,10 +39,10 @@ function setup() {
 }
 
 describe("dedup's ports in a replica", () => {
-  it("publish a message as protobuf to the counter shard's subject, with an id made of its first and last segment", async () => {
+  it("publish a message as protobuf to the counter shard's subject, with an id made of its epoch, first and last segment", async () => {
     const { ports, published } = setup();
     expect(await ports.send(7, message, new AbortController().signal)).toBe(41);
-    expect(published.map((p) => [p.subject, p.msgID])).toEqual([[names("t").counterSubject(7), "dedup5-10.0-11.1-7"]]);
+    expect(published.map((p) => [p.subject, p.msgID])).toEqual([[names("t").counterSubject(7), "dedup5e2-10.0-11.1-7"]]);
     expect(decodeDeltaMessages(published[0]?.data ?? new Uint8Array())).toEqual([message]);
   });
 
