@@ -1,4 +1,5 @@
 /** `meetuphype ingest`: a replica of the Kafka consumer group that feeds the dedup shards. */
+import { setMaxListeners } from "node:events";
 import { setImmediate } from "node:timers/promises";
 import type { EachBatchPayload } from "kafkajs";
 import type { NatsConnection } from "nats";
@@ -101,6 +102,8 @@ export async function runIngest(argv: readonly string[], ctx: CommandContext): P
     // Gives up on the batch when the service stops or the partition was taken away (the new owner redoes it).
     const revoked = new AbortController();
     const signal = AbortSignal.any([ctx.signal, revoked.signal]);
+    // Each dedup shard's publish of the batch waits on it while it retries (a NATS fault: more than 10 at once).
+    setMaxListeners(0, signal);
     const heartbeat = async (): Promise<void> => {
       if (!payload.isRunning() || payload.isStale()) revoked.abort();
       else await payload.heartbeat();
