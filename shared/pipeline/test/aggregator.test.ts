@@ -55,10 +55,10 @@ describe("AggregatorLogic", () => {
     a.accept(answer(1, 1, { ranked: false, coverage: [mark(0, 9)] }));
     a.accept(answer(2, 1, { ranked: false, coverage: [mark(0, 6)] }));
     expect(a.stuck).toEqual({
-      reason: "counter shards 2 have not every delta of the cut asked; counter shards 1 have counted past the cut asked",
+      reason: "counter shards 2 are missing deltas of the cut asked; counter shards 1 have counted past the cut asked",
       detail: "round 1, cut 0:8; shard 2 covers 0:6",
     });
-    // A round whose rank request shard 1 never answers is dropped once 16 newer rounds began.
+    // A round whose rank request shards 1 and 2 never answer is dropped once 16 newer rounds began.
     a.probe(2);
     for (const s of [0, 1, 2]) a.accept(answer(s, 2, { coverage: [mark(0, 9)] }));
     a.accept(answer(0, 2, { ranked: true, coverage: [mark(0, 9)] }));

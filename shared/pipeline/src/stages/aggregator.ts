@@ -121,7 +121,7 @@ function cannotRank(seq: number, cut: Marks, unranked: readonly ShardTopK[]): St
   const behind = unranked.filter((a) => !covers(a.coverage, cut));
   const past = unranked.filter((a) => covers(a.coverage, cut));
   const parts = [
-    ...(behind.length > 0 ? [`counter shards ${shardList(behind.map((a) => a.shard))} have not every delta of the cut asked`] : []),
+    ...(behind.length > 0 ? [`counter shards ${shardList(behind.map((a) => a.shard))} are missing deltas of the cut asked`] : []),
     ...(past.length > 0 ? [`counter shards ${shardList(past.map((a) => a.shard))} have counted past the cut asked`] : []),
   ];
   const first = behind[0];
