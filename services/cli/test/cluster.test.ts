@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "@meetuphype/config";
-import { CLUSTER_OPTIONS, clusterAddresses, clusterPlan } from "../src/commands/cluster.js";
+import { CLUSTER_OPTIONS, clusterAddresses, clusterPlan, healthPortsFrom } from "../src/commands/cluster.js";
 
 describe("meetuphype cluster's plan", () => {
   it("starts every replica asked for, each with its own health port, and says where each one listens", () => {
@@ -30,5 +30,11 @@ describe("meetuphype cluster's plan", () => {
     const { values } = parseOptions(CLUSTER_OPTIONS, ["--no-producer", "--no-board", "--dedups", "0"], {});
     expect(clusterPlan(values, [1, 2, 3]).map((c) => c.name)).toEqual(["aggregator", "counter-1", "ingest-1"]);
     expect(() => clusterPlan(values, [1, 2])).toThrow(/no health port for ingest-1/);
+  });
+
+  it("never gives a child's health server the gRPC or board port, though they are free when the ports are picked", () => {
+    // A CI run: a health server took the board's port, and /api/trending answered 404 with no body.
+    expect(healthPortsFrom([41001, 8099, 41002, 50099, 41003], [50099, 8099], 3)).toEqual([41001, 41002, 41003]);
+    expect(() => healthPortsFrom([41001, 8099], [50099, 8099], 2)).toThrow(/2 ports asked, 1 free/);
   });
 });

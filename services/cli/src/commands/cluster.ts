@@ -6,7 +6,7 @@
  * them all on Ctrl-C. Its children stop when it dies, whatever killed it.
  */
 import { HTTP_OPTIONS } from "@meetuphype/board/config";
-import { freePort } from "@meetuphype/infra";
+import { freePorts } from "@meetuphype/infra";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { nextRestart, restartLine } from "./restart-policy.js";
@@ -115,6 +115,17 @@ export function clusterPlan(v: ValuesOf<typeof CLUSTER_OPTIONS>, healthPorts: re
   });
 }
 
+/**
+ * `count` health ports from `candidates` (free ports, distinct), none of them one the cluster was
+ * told to use: the gRPC and board ports are free too until those children bind them, so a free
+ * port may be one of them (a child's health server then took the board's port). Pure.
+ */
+export function healthPortsFrom(candidates: readonly number[], reserved: readonly number[], count: number): number[] {
+  const ports = candidates.filter((p) => !reserved.includes(p)).slice(0, count);
+  if (ports.length < count) throw new Error(`healthPortsFrom: ${count} ports asked, ${ports.length} free`);
+  return ports;
+}
+
 /** One line per child: its name, what it serves, and its health and metrics address. */
 export function clusterAddresses(children: readonly ClusterChild[]): string {
   const width = Math.max(...children.map((c) => c.name.length));
@@ -135,7 +146,8 @@ export async function clusterCommand(argv: readonly string[], ctx: CommandContex
   const env = childEnv(v, ctx.env);
   const bin = process.argv[1] ?? "meetuphype";
   const count = 1 + num(v, "counters") + num(v, "dedups") + num(v, "ingests") + Number(bool(v, "producer")) + Number(bool(v, "board"));
-  const plan = clusterPlan(v, await Promise.all(Array.from({ length: count }, () => freePort())));
+  const reserved = [num(v, "grpc-port"), num(v, "http-port")];
+  const plan = clusterPlan(v, healthPortsFrom(await freePorts(count + reserved.length), reserved, count));
   const children = new Map<string, ChildProcess>();
   const stopping = (): boolean => ctx.signal.aborted;
   // Each child has an IPC channel: when this process dies, however (SIGKILL included), the
