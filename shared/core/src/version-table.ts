@@ -1,10 +1,11 @@
 /**
  * The live versions of a dedup shard, compactly: an open-addressing hash table over
- * typed arrays (rsvp_id, mtime, weight, key set), about 44 bytes a version at the
+ * one typed array (rsvp_id, mtime, weight and key set), about 44 bytes a version at the
  * table's load, instead of a Map entry and two objects (about 1.3 KB before). A
  * version's topic keys are one interned, reference-counted key set: versions of one
  * group share it. Deterministic, free of I/O.
  */
+import type { Topic } from "./topics.js";
 import type { LiveVersion } from "./versions.js";
 
 const EMPTY = 0;
@@ -33,9 +34,12 @@ class KeySets {
   private readonly free: number[] = [];
   private count = 0;
 
-  acquire(keys: readonly string[]): number {
+  /** The id of the key list (the keys themselves, or topics whose keys are read). */
+  acquire(keys: readonly string[] | readonly Topic[]): number {
     let node = this.root;
-    for (const key of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const key = typeof k === "string" ? k : k.key;
       let child = node.next?.get(key);
       if (child === undefined) {
         child = { id: -1, next: undefined, parent: node, key };
@@ -46,7 +50,7 @@ class KeySets {
     let id = node.id;
     if (id < 0) {
       id = this.free.pop() ?? this.sets.length;
-      this.sets[id] = Object.freeze([...keys]);
+      this.sets[id] = Object.freeze(keys.map((k) => (typeof k === "string" ? k : k.key)));
       this.nodes[id] = node;
       this.refs[id] = 0;
       node.id = id;
@@ -83,21 +87,23 @@ class KeySets {
   }
 }
 
+/** Per slot: rsvp_id, mtime, and weight and key set packed in one number (`meta`). */
+const STRIDE = 3;
+const META_WEIGHT = 2 ** 32;
+
+/**
+ * The slots are one array, a slot's three numbers side by side: a lookup, a read and a write of
+ * one version touch one or two cache lines, not one in each of four arrays. Callers that ask
+ * and then write (`VersionTracker.apply`) look a version up once (`slotOf`) and use the slot.
+ */
 export class VersionTable {
-  private ids: Float64Array;
-  private mtimes: Float64Array;
-  private weights: Uint16Array;
-  private keySets: Int32Array;
+  private slots: Float64Array;
   private used = 0;
   private gone = 0;
   private readonly sets = new KeySets();
 
   constructor(capacity = MIN_CAPACITY) {
-    const c = Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(capacity)));
-    this.ids = new Float64Array(c);
-    this.mtimes = new Float64Array(c);
-    this.weights = new Uint16Array(c);
-    this.keySets = new Int32Array(c);
+    this.slots = new Float64Array(STRIDE * Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(capacity))));
   }
 
   get size(): number {
@@ -111,46 +117,93 @@ export class VersionTable {
 
   /** The live version of `id`, or undefined. */
   get(id: number): LiveVersion | undefined {
-    const i = this.find(id);
-    return i < 0 ? undefined : this.at(i);
+    const i = this.slotOf(id);
+    return i < 0 ? undefined : this.versionAt(i);
   }
 
   /** Its mtime, or undefined: the common question, without building the version. */
   mtimeOf(id: number): number | undefined {
-    const i = this.find(id);
-    return i < 0 ? undefined : this.mtimes[i];
+    const i = this.slotOf(id);
+    return i < 0 ? undefined : this.mtimeAt(i);
   }
 
   set(id: number, v: LiveVersion): void {
-    let i = this.find(id);
-    if (i >= 0) {
-      const old = this.keySets[i] as number;
-      if (old !== NO_KEYS) this.sets.release(old);
-    } else {
-      if ((this.used + this.gone + 1) * 10 > this.ids.length * 7) this.resize(this.used + 1);
-      i = this.slotFor(id);
-      if (this.ids[i] === GONE) this.gone--;
-      this.ids[i] = id;
-      this.used++;
-    }
-    this.mtimes[i] = v.mtime;
-    this.weights[i] = v.weight;
-    this.keySets[i] = v.keys === null ? NO_KEYS : this.sets.acquire(v.keys);
+    this.put(id, this.slotOf(id), v.mtime, v.weight, v.keys);
   }
 
   delete(id: number): boolean {
-    const i = this.find(id);
+    const i = this.slotOf(id);
     if (i < 0) return false;
-    this.remove(i);
+    this.deleteAt(i);
     return true;
+  }
+
+  /** The slot of `id` (for the `...At` methods and `put`, until the next change), or -1. */
+  slotOf(id: number): number {
+    const s = this.slots;
+    const mask = s.length / STRIDE - 1;
+    for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
+      const x = s[i * STRIDE] as number;
+      if (x === id) return i;
+      if (x === EMPTY) return -1;
+    }
+  }
+
+  mtimeAt(slot: number): number {
+    return this.slots[slot * STRIDE + 1] as number;
+  }
+
+  weightAt(slot: number): number {
+    return Math.floor((this.slots[slot * STRIDE + 2] as number) / META_WEIGHT);
+  }
+
+  /** The version's topic keys, or null when it contributes nothing. */
+  keysAt(slot: number): readonly string[] | null {
+    const k = this.keySetAt(slot);
+    return k === NO_KEYS ? null : this.sets.get(k);
+  }
+
+  versionAt(slot: number): LiveVersion {
+    return { mtime: this.mtimeAt(slot), weight: this.weightAt(slot), keys: this.keysAt(slot) };
+  }
+
+  /**
+   * Makes `id`'s live version this one. `slot` is `slotOf(id)`, taken since the last change: the
+   * version it holds is replaced, or with -1 a new one is added. `keys` may be the topics
+   * themselves (their keys are read; no list is built unless the key set is new).
+   */
+  put(id: number, slot: number, mtime: number, weight: number, keys: readonly string[] | readonly Topic[] | null): void {
+    let i = slot;
+    if (i >= 0) {
+      const old = this.keySetAt(i);
+      if (old !== NO_KEYS) this.sets.release(old);
+    } else {
+      if ((this.used + this.gone + 1) * 10 > (this.slots.length / STRIDE) * 7) this.resize(this.used + 1);
+      i = this.slotFor(id);
+      if (this.slots[i * STRIDE] === GONE) this.gone--;
+      this.slots[i * STRIDE] = id;
+      this.used++;
+    }
+    const keySet = keys === null ? NO_KEYS : this.sets.acquire(keys);
+    this.slots[i * STRIDE + 1] = mtime;
+    this.slots[i * STRIDE + 2] = weight * META_WEIGHT + (keySet + 1);
+  }
+
+  deleteAt(slot: number): void {
+    const k = this.keySetAt(slot);
+    if (k !== NO_KEYS) this.sets.release(k);
+    this.slots[slot * STRIDE] = GONE;
+    this.used--;
+    this.gone++;
   }
 
   /** Deletes every version whose mtime is before `horizon`; returns how many. */
   deleteOlderThan(horizon: number): number {
     let n = 0;
-    for (let i = 0; i < this.ids.length; i++) {
-      if ((this.ids[i] as number) > 0 && (this.mtimes[i] as number) < horizon) {
-        this.remove(i);
+    const s = this.slots;
+    for (let i = 0; i * STRIDE < s.length; i++) {
+      if ((s[i * STRIDE] as number) > 0 && (s[i * STRIDE + 1] as number) < horizon) {
+        this.deleteAt(i);
         n++;
       }
     }
@@ -159,60 +212,37 @@ export class VersionTable {
   }
 
   *entries(): IterableIterator<[number, LiveVersion]> {
-    for (let i = 0; i < this.ids.length; i++) {
-      const id = this.ids[i] as number;
-      if (id > 0) yield [id, this.at(i)];
+    for (let i = 0; i * STRIDE < this.slots.length; i++) {
+      const id = this.slots[i * STRIDE] as number;
+      if (id > 0) yield [id, this.versionAt(i)];
     }
   }
 
-  private at(i: number): LiveVersion {
-    const k = this.keySets[i] as number;
-    return { mtime: this.mtimes[i] as number, weight: this.weights[i] as number, keys: k === NO_KEYS ? null : this.sets.get(k) };
-  }
-
-  private remove(i: number): void {
-    const k = this.keySets[i] as number;
-    if (k !== NO_KEYS) this.sets.release(k);
-    this.ids[i] = GONE;
-    this.used--;
-    this.gone++;
-  }
-
-  /** The slot of `id`, or -1. */
-  private find(id: number): number {
-    const mask = this.ids.length - 1;
-    for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
-      const x = this.ids[i] as number;
-      if (x === id) return i;
-      if (x === EMPTY) return -1;
-    }
+  private keySetAt(slot: number): number {
+    return ((this.slots[slot * STRIDE + 2] as number) % META_WEIGHT) - 1;
   }
 
   /** A free slot for `id` (not present): the first empty or gone one on its probe path. */
   private slotFor(id: number): number {
-    const mask = this.ids.length - 1;
+    const s = this.slots;
+    const mask = s.length / STRIDE - 1;
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
-      const x = this.ids[i] as number;
+      const x = s[i * STRIDE] as number;
       if (x === EMPTY || x === GONE) return i;
     }
   }
 
   private resize(need: number): void {
-    const old = { ids: this.ids, mtimes: this.mtimes, weights: this.weights, keySets: this.keySets };
-    const c = Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(need * 2 + 1)));
-    this.ids = new Float64Array(c);
-    this.mtimes = new Float64Array(c);
-    this.weights = new Uint16Array(c);
-    this.keySets = new Int32Array(c);
+    const old = this.slots;
+    this.slots = new Float64Array(STRIDE * Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(need * 2 + 1))));
     this.gone = 0;
-    for (let j = 0; j < old.ids.length; j++) {
-      const id = old.ids[j] as number;
+    for (let j = 0; j < old.length; j += STRIDE) {
+      const id = old[j] as number;
       if (id <= 0) continue;
-      const i = this.slotFor(id);
-      this.ids[i] = id;
-      this.mtimes[i] = old.mtimes[j] as number;
-      this.weights[i] = old.weights[j] as number;
-      this.keySets[i] = old.keySets[j] as number;
+      const i = this.slotFor(id) * STRIDE;
+      this.slots[i] = id;
+      this.slots[i + 1] = old[j + 1] as number;
+      this.slots[i + 2] = old[j + 2] as number;
     }
   }
 }

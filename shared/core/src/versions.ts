@@ -45,6 +45,8 @@ function retractionDeltas(v: LiveVersion, partition: number, offset: number): Po
 }
 
 const NONE: readonly PositionedDelta[] = [];
+const IGNORED: VersionResult = Object.freeze({ outcome: VersionOutcome.Ignored, deltas: NONE });
+const EXPIRED: VersionResult = Object.freeze({ outcome: VersionOutcome.Expired, deltas: NONE });
 
 export class VersionTracker {
   private readonly live = new VersionTable();
@@ -62,23 +64,21 @@ export class VersionTracker {
    * the record's input position (`partition`, `offset`).
    */
   apply(r: Rsvp, now: number, partition = 0, offset = 0): VersionResult {
-    const prevMtime = this.live.mtimeOf(r.rsvpId);
-    if (prevMtime !== undefined && r.mtime <= prevMtime) return { outcome: VersionOutcome.Ignored, deltas: NONE };
-    const prev = prevMtime === undefined ? undefined : this.live.get(r.rsvpId);
+    // One lookup: the slot answers whether the version is news, and takes the new one.
+    const live = this.live;
+    const slot = live.slotOf(r.rsvpId);
+    if (slot >= 0 && r.mtime <= live.mtimeAt(slot)) return IGNORED;
     if (r.mtime < now - this.retentionMs) {
       // Too old to count now or later. A remembered older version is also out of
       // the window, so dropping both changes no ranking.
-      if (prev !== undefined) this.live.delete(r.rsvpId);
-      return { outcome: VersionOutcome.Expired, deltas: NONE };
+      if (slot >= 0) live.deleteAt(slot);
+      return EXPIRED;
     }
-    this.live.set(r.rsvpId, {
-      mtime: r.mtime,
-      weight: 1 + r.guests,
-      keys: contributes(r) ? r.topics.map((t) => t.key) : null,
-    });
+    // The live version's retraction is read before the new version takes its slot.
+    const retracted = slot < 0 ? NONE : retractionDeltas(live.versionAt(slot), partition, offset);
+    live.put(r.rsvpId, slot, r.mtime, 1 + r.guests, contributes(r) ? r.topics : null);
     const added = contributionDeltas(r, 1, partition, offset);
-    if (prev === undefined) return { outcome: VersionOutcome.New, deltas: added };
-    const retracted = retractionDeltas(prev, partition, offset);
+    if (slot < 0) return { outcome: VersionOutcome.New, deltas: added };
     return { outcome: VersionOutcome.Updated, deltas: retracted.length === 0 ? added : [...retracted, ...added] };
   }
 

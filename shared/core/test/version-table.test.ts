@@ -61,4 +61,25 @@ describe("VersionTable", () => {
     expect(t.get(2 ** 32)?.mtime).toBe(5);
     expect(t.get(1)).toBeUndefined();
   });
+
+  it("looks a version up once and replaces it in its slot, taking topics as its key list", () => {
+    const t = new VersionTable();
+    const topics = [
+      { key: "js", name: "JavaScript" },
+      { key: "go", name: "Go" },
+    ];
+    expect(t.slotOf(7)).toBe(-1);
+    t.put(7, -1, 100, 3, topics);
+    const slot = t.slotOf(7);
+    expect(slot).toBeGreaterThanOrEqual(0);
+    expect([t.mtimeAt(slot), t.weightAt(slot), t.keysAt(slot)]).toEqual([100, 3, ["js", "go"]]);
+    // The same keys as strings are the same key set.
+    t.set(8, { mtime: 1, weight: 1, keys: ["js", "go"] });
+    expect(t.keySetCount).toBe(1);
+    t.put(7, t.slotOf(7), 200, 70_000, null);
+    expect(t.get(7)).toEqual({ mtime: 200, weight: 70_000, keys: null });
+    expect(t.size).toBe(2);
+    t.deleteAt(t.slotOf(8));
+    expect([t.size, t.keySetCount, t.get(8)]).toEqual([1, 0, undefined]);
+  });
 });
