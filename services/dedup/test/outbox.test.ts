@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { DeltaColumns } from "@meetuphype/core";
 import { decodeDeltaMessages, encodeDeltaBatch, type PublishAck } from "@meetuphype/control-plane";
 import { type AckedPublisher } from "@meetuphype/shard-runtime";
 import { bundleId, bundles, DeltaOutbox } from "../src/outbox.js";
 
 const batch = (shard: number, seq: number) =>
-  encodeDeltaBatch({ shard, epoch: 1, segments: [{ seq, part: 0, deltas: [] }], coverage: [{ partition: 0, next: seq, clock: 1 }] });
+  encodeDeltaBatch({
+    shard,
+    epoch: 1,
+    segments: [{ seq, part: 0, deltas: new DeltaColumns() }],
+    coverage: [{ partition: 0, next: seq, clock: 1 }],
+  });
 
 /** A publisher that records each publish and answers as told. */
 function recording(answer: (n: number) => Promise<PublishAck> = (n) => Promise.resolve({ stream: "s", seq: n, duplicate: false })) {

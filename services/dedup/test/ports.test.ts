@@ -3,6 +3,7 @@
  * replay repeats, through the fenced effects (so never once the shard's lease lapsed).
  */
 import { describe, expect, it } from "vitest";
+import { DeltaColumns } from "@meetuphype/core";
 import { silentLogger } from "@meetuphype/log";
 import { createMetrics } from "@meetuphype/metrics";
 import { decodeDeltaMessages, names, type PublishAck } from "@meetuphype/control-plane";
@@ -17,8 +18,8 @@ const message = {
   shard: 5,
   epoch: 2,
   segments: [
-    { seq: 10, part: 0, deltas: [delta] },
-    { seq: 11, part: 1, deltas: [delta] },
+    { seq: 10, part: 0, deltas: DeltaColumns.of([delta]) },
+    { seq: 11, part: 1, deltas: DeltaColumns.of([delta]) },
   ],
   coverage: [{ partition: 0, next: 4, clock: T }],
 };

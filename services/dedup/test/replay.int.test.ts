@@ -7,7 +7,7 @@
  */
 import { connect, RetentionPolicy, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { DEFAULT_PARAMS, DeltaColumns } from "@meetuphype/core";
 import { silentLogger } from "@meetuphype/log";
 import { createMetrics } from "@meetuphype/metrics";
 import { decodeDeltaMessages, JetStreamPublisher, names, type DeltaMessage } from "@meetuphype/control-plane";
@@ -42,7 +42,11 @@ afterAll(async () => {
 const batch = (epoch: number, from: number, to: number): DeltaMessage => ({
   shard: DEDUP_SHARD,
   epoch,
-  segments: Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, part: 0, deltas: [deltaAt(T + (from + i) * 1000, 1)] })),
+  segments: Array.from({ length: to - from + 1 }, (_, i) => ({
+    seq: from + i,
+    part: 0,
+    deltas: DeltaColumns.of([deltaAt(T + (from + i) * 1000, 1)]),
+  })),
   coverage: [{ partition: 0, next: to, clock: T + to * 1000 }],
 });
 

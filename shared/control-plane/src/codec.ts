@@ -1,5 +1,6 @@
 /** Conversion between the pipeline's messages and their protobuf wire form. */
 import {
+  DeltaColumns,
   hourOf,
   minuteOf,
   type LiveVersion,
@@ -166,7 +167,7 @@ const deltaIn = (d: pb.TopicDelta): PositionedDelta => {
 export interface DeltaSegment {
   readonly seq: number;
   readonly part: number;
-  readonly deltas: readonly PositionedDelta[];
+  readonly deltas: DeltaColumns;
 }
 
 /** What one dedup shard sends one counter shard in one message. */
@@ -178,54 +179,48 @@ export interface DeltaMessage {
 }
 
 function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {
-  const n = g.deltas.length;
+  const c = g.deltas;
+  const n = c.length;
   const out: pb.DeltaSegment = {
     seq: g.seq,
     part: g.part,
     deltas: [],
     keys: new Array<number>(n),
     names: new Array<number>(n),
-    weights: new Array<number>(n),
-    mtimes: new Array<number>(n),
-    partitions: new Array<number>(n),
-    offsets: new Array<number>(n),
+    weights: c.weights.slice(0, n),
+    mtimes: c.mtimes.slice(0, n),
+    partitions: c.partitions.slice(0, n),
+    offsets: c.offsets.slice(0, n),
   };
   for (let i = 0; i < n; i++) {
-    const d = g.deltas[i]!;
-    out.keys[i] = table.ref(d.key);
+    const key = c.keys[i]!;
+    const name = c.names[i]!;
+    out.keys[i] = table.ref(key);
     // A retraction carries its key as its name (versions.ts): on the wire its name is left out.
-    out.names[i] = d.weight < 0 && d.name === d.key ? 0 : table.ref(d.name) + 1;
-    out.weights[i] = d.weight;
-    out.mtimes[i] = d.mtime;
-    out.partitions[i] = d.partition;
-    out.offsets[i] = d.offset;
+    out.names[i] = c.weights[i]! < 0 && name === key ? 0 : table.ref(name) + 1;
   }
   return out;
 }
 
 function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment {
-  if (g.keys.length === 0) return { seq: g.seq, part: g.part, deltas: g.deltas.map(deltaIn) };
+  const deltas = new DeltaColumns();
+  if (g.keys.length === 0) {
+    for (const d of g.deltas) {
+      const key = str(d.key);
+      deltas.add(key, d.weight < 0 && d.name.length === 0 ? key : str(d.name), d.weight, d.mtime, d.partition, d.offset);
+    }
+    return { seq: g.seq, part: g.part, deltas };
+  }
   const n = g.keys.length;
   if ([g.names, g.weights, g.mtimes, g.partitions, g.offsets].some((c) => c.length !== n))
     throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: its columns differ in length`);
-  const deltas = new Array<PositionedDelta>(n);
   for (let i = 0; i < n; i++) {
     const key = strings[g.keys[i]!];
     const nameRef = g.names[i]!;
     const name = nameRef === 0 ? key : strings[nameRef - 1];
     if (key === undefined || name === undefined)
       throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: a delta refers past the message's ${strings.length} strings`);
-    const mtime = g.mtimes[i]!;
-    deltas[i] = {
-      key,
-      name,
-      hour: hourOf(mtime),
-      minute: minuteOf(mtime),
-      weight: g.weights[i]!,
-      mtime,
-      partition: g.partitions[i]!,
-      offset: g.offsets[i]!,
-    };
+    deltas.add(key, name, g.weights[i]!, g.mtimes[i]!, g.partitions[i]!, g.offsets[i]!);
   }
   return { seq: g.seq, part: g.part, deltas };
 }

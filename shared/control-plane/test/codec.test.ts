@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TopicState } from "@meetuphype/core";
+import { DeltaColumns, type TopicState } from "@meetuphype/core";
 import {
   decodeCounterSnapshot,
   decodeCoverageNotices,
@@ -28,9 +28,11 @@ const T = 1_700_000_000_000;
 const mark = (partition: number, next: number, clock = T) => ({ partition, next, clock });
 
 describe("delta bundles", () => {
-  const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 2, mtime: T, partition: 0, offset: 5 }];
+  const deltas = DeltaColumns.of([
+    { key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 2, mtime: T, partition: 0, offset: 5 },
+  ]);
   const a = { shard: 1, epoch: 2, segments: [{ seq: 10, part: 0, deltas }], coverage: [mark(0, 6)] };
-  const b = { shard: 7, epoch: 3, segments: [{ seq: 4, part: 1, deltas: [] }], coverage: [mark(1, 9)] };
+  const b = { shard: 7, epoch: 3, segments: [{ seq: 4, part: 1, deltas: new DeltaColumns() }], coverage: [mark(1, 9)] };
 
   it("carry several shards' batches, read back in order, each as if sent alone", () => {
     expect(decodeDeltaMessages(encodeDeltaBundle([encodeDeltaBatch(a), encodeDeltaBatch(b)]))).toEqual([a, b]);
@@ -75,7 +77,9 @@ describe("wire codecs round-trip", () => {
     expect(decodeDedupBatch(encodeDedupBatch(batch, "meetup"))).toEqual({ ...batch, topic: "meetup" });
     const bare = { partition: 1, records: [], offsets: [] };
     expect(decodeDedupBatch(encodeDedupBatch(bare, "t"))).toEqual({ ...bare, topic: "t" });
-    const deltas = [{ key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: -4, mtime: T, partition: 2, offset: 41 }];
+    const deltas = DeltaColumns.of([
+      { key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: -4, mtime: T, partition: 2, offset: 41 },
+    ]);
     const msg = { shard: 3, epoch: 4, segments: [{ seq: 77, part: 1, deltas }], coverage: [mark(0, 10), mark(2, 42)] };
     expect(decodeDeltaBatch(encodeDeltaBatch(msg))).toEqual(msg);
     const req = { now: T, seq: 5, k: 20, cut: [mark(0, 9)], probe: false };
@@ -148,15 +152,15 @@ describe("the compact delta batch", () => {
   });
 
   it("round-trips segments whose deltas share keys and names, each string once on the wire", () => {
-    const first = [d("js", "JS", 2, 1), d("go", "Go", 1, 2), d("js", "js", -2, 3), d("js", "JavaScript", 1, 4)];
-    const second = [d("go", "Go", 5, 2 ** 52), d("rust", "Rust", -1, 6, 9_007_199_254_740_991)];
+    const first = DeltaColumns.of([d("js", "JS", 2, 1), d("go", "Go", 1, 2), d("js", "js", -2, 3), d("js", "JavaScript", 1, 4)]);
+    const second = DeltaColumns.of([d("go", "Go", 5, 2 ** 52), d("rust", "Rust", -1, 6, 9_007_199_254_740_991)]);
     const msg = {
       shard: 1,
       epoch: 2,
       segments: [
         { seq: 10, part: 0, deltas: first },
         { seq: 11, part: 3, deltas: second },
-        { seq: 12, part: 0, deltas: [] },
+        { seq: 12, part: 0, deltas: new DeltaColumns() },
       ],
       coverage: [mark(0, 5)],
     };
@@ -189,7 +193,7 @@ describe("the compact delta batch", () => {
         },
       ],
     }).finish();
-    expect(decodeDeltaBatch(old).segments[0]?.deltas).toEqual([{ ...d("js", "js", -1, 7, T), partition: 1 }]);
+    expect(decodeDeltaBatch(old).segments[0]?.deltas.toArray()).toEqual([{ ...d("js", "js", -1, 7, T), partition: 1 }]);
   });
 
   it("refuses a batch whose columns disagree or refer past its strings, naming the segment", () => {
@@ -206,7 +210,7 @@ describe("the compact delta batch", () => {
     expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(/delta segment 4\.1: its columns differ in length/);
     expect(() => decodeDeltaBatch(bad({ keys: [1] }))).toThrow(/refers past the message's 1 strings/);
     expect(() => decodeDeltaBatch(bad({ names: [2] }))).toThrow(/refers past/);
-    expect(decodeDeltaBatch(bad({})).segments[0]?.deltas[0]).toMatchObject({ key: "js", name: "js", weight: 1 });
+    expect(decodeDeltaBatch(bad({})).segments[0]?.deltas.at(0)).toMatchObject({ key: "js", name: "js", weight: 1 });
   });
 });
 
@@ -290,19 +294,22 @@ describe("keys that are not well-formed UTF-16", () => {
     const { decodeDeltaBatch, encodeDeltaBatch, decodeShardTopK, encodeShardTopK, decodeCounterSnapshot, encodeCounterSnapshot } =
       await import("../src/index.js");
     const keys = ["\ud800", "\udc00", "a\ud83d", "ok😀"];
-    const deltas = keys.map((key, i) => ({
-      key,
-      name: `${key}!`,
-      hour: 1,
-      minute: 60,
-      weight: i + 1,
-      mtime: 3_600_000,
-      partition: 0,
-      offset: i,
-    }));
+    const deltas = DeltaColumns.of(
+      keys.map((key, i) => ({
+        key,
+        name: `${key}!`,
+        hour: 1,
+        minute: 60,
+        weight: i + 1,
+        mtime: 3_600_000,
+        partition: 0,
+        offset: i,
+      })),
+    );
     const back =
-      decodeDeltaBatch(encodeDeltaBatch({ shard: 0, epoch: 1, segments: [{ seq: 1, part: 0, deltas }], coverage: [] })).segments[0]
-        ?.deltas ?? [];
+      decodeDeltaBatch(
+        encodeDeltaBatch({ shard: 0, epoch: 1, segments: [{ seq: 1, part: 0, deltas }], coverage: [] }),
+      ).segments[0]?.deltas.toArray() ?? [];
     expect(back.map((d) => [d.key, d.name])).toEqual(keys.map((k) => [k, `${k}!`]));
     const top = decodeShardTopK(
       encodeShardTopK(

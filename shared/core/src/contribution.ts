@@ -1,6 +1,5 @@
 /** What a live RSVP version adds to its topics, and the deltas that apply or retract it. */
 import type { Rsvp } from "./record.js";
-import { hourOf, minuteOf } from "./time.js";
 
 /** One signed change to one topic's hour and minute buckets. */
 export interface TopicDelta {
@@ -22,15 +21,3 @@ export interface PositionedDelta extends TopicDelta {
 
 /** Whether a version contributes anything: positive and with at least one topic. */
 export const contributes = (r: Rsvp): boolean => r.positive && r.topics.length > 0;
-
-/**
- * The deltas that add (`sign` 1) or retract (`sign` -1) a version's contribution, placed at
- * the input position of the record that caused them (0, 0 when it does not matter).
- */
-export function contributionDeltas(r: Rsvp, sign: 1 | -1, partition = 0, offset = 0): PositionedDelta[] {
-  if (!contributes(r)) return [];
-  const hour = hourOf(r.mtime);
-  const minute = minuteOf(r.mtime);
-  const weight = sign * (1 + r.guests);
-  return r.topics.map((t) => ({ key: t.key, name: t.name, hour, minute, weight, mtime: r.mtime, partition, offset }));
-}

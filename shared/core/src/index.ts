@@ -4,6 +4,7 @@ export * from "./hash.js";
 export * from "./topics.js";
 export * from "./record.js";
 export * from "./contribution.js";
+export * from "./delta-columns.js";
 export * from "./versions.js";
 export * from "./score.js";
 export * from "./ranking.js";

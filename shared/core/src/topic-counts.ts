@@ -3,6 +3,7 @@
  * topic key holding its hour and minute buckets. Deterministic, free of I/O.
  */
 import type { TopicDelta } from "./contribution.js";
+import type { DeltaColumns } from "./delta-columns.js";
 import type { TrendingParams } from "./params.js";
 import { topK, type RankedTopic } from "./ranking.js";
 import { minuteSum, scoreOf } from "./score.js";
@@ -51,20 +52,30 @@ export class TopicCounts {
    * the result is the same as if the bucket had been dropped.
    */
   apply(d: TopicDelta): void {
-    const hourLive = d.hour >= firstLiveHour(this.now, this.params.windowDays);
-    const minuteLive = d.minute >= firstLiveMinute(this.now, this.params.idleMinutes);
+    this.change(d.key, d.name, d.hour, d.minute, d.weight, d.mtime);
+  }
+
+  /** Applies delta `i` of `from` (its hour and minute follow from its mtime): `apply` without an object. */
+  applyAt(from: DeltaColumns, i: number): void {
+    const mtime = from.mtimes[i]!;
+    this.change(from.keys[i]!, from.names[i]!, hourOf(mtime), minuteOf(mtime), from.weights[i]!, mtime);
+  }
+
+  private change(key: string, name: string, hour: number, minute: number, weight: number, mtime: number): void {
+    const hourLive = hour >= firstLiveHour(this.now, this.params.windowDays);
+    const minuteLive = minute >= firstLiveMinute(this.now, this.params.idleMinutes);
     if (!hourLive && !minuteLive) return;
-    let t = this.topics.get(d.key);
+    let t = this.topics.get(key);
     if (t === undefined) {
-      t = { name: d.name, nameMtime: d.mtime, hours: new Map(), minutes: new Map() };
-      this.topics.set(d.key, t);
-    } else if (d.weight > 0 && d.mtime >= t.nameMtime) {
-      t.name = d.name;
-      t.nameMtime = d.mtime;
+      t = { name, nameMtime: mtime, hours: new Map(), minutes: new Map() };
+      this.topics.set(key, t);
+    } else if (weight > 0 && mtime >= t.nameMtime) {
+      t.name = name;
+      t.nameMtime = mtime;
     }
-    if (hourLive) bump(t.hours, d.hour, d.weight);
-    if (minuteLive) bump(t.minutes, d.minute, d.weight);
-    if (t.hours.size === 0 && t.minutes.size === 0) this.topics.delete(d.key);
+    if (hourLive) bump(t.hours, hour, weight);
+    if (minuteLive) bump(t.minutes, minute, weight);
+    if (t.hours.size === 0 && t.minutes.size === 0) this.topics.delete(key);
   }
 
   /** Drops buckets out of the window at the current clock, and empty topics. */

@@ -3,7 +3,8 @@
  * is live; a newer version retracts the live one exactly; an equal or older one
  * is ignored. Deterministic and free of I/O; state is mutated in place.
  */
-import { contributes, contributionDeltas, type PositionedDelta } from "./contribution.js";
+import { contributes, type PositionedDelta } from "./contribution.js";
+import type { DeltaSink } from "./delta-columns.js";
 import type { Rsvp } from "./record.js";
 import { HOUR_MS, hourOf, minuteOf } from "./time.js";
 import { VersionTable } from "./version-table.js";
@@ -36,17 +37,16 @@ export interface LiveVersion {
   readonly keys: readonly string[] | null;
 }
 
-/** Retraction deltas carry the key as the name: a counter never takes a name from a retraction. */
-function retractionDeltas(v: LiveVersion, partition: number, offset: number): PositionedDelta[] {
-  if (v.keys === null) return [];
-  const hour = hourOf(v.mtime);
-  const minute = minuteOf(v.mtime);
-  return v.keys.map((key) => ({ key, name: key, hour, minute, weight: -v.weight, mtime: v.mtime, partition, offset }));
-}
+const IGNORED: VersionResult = Object.freeze({ outcome: VersionOutcome.Ignored, deltas: [] });
+const EXPIRED: VersionResult = Object.freeze({ outcome: VersionOutcome.Expired, deltas: [] });
 
-const NONE: readonly PositionedDelta[] = [];
-const IGNORED: VersionResult = Object.freeze({ outcome: VersionOutcome.Ignored, deltas: NONE });
-const EXPIRED: VersionResult = Object.freeze({ outcome: VersionOutcome.Expired, deltas: NONE });
+/** A sink that keeps the deltas as objects (`apply`). */
+class DeltaList implements DeltaSink {
+  readonly deltas: PositionedDelta[] = [];
+  add(key: string, name: string, weight: number, mtime: number, partition: number, offset: number): void {
+    this.deltas.push({ key, name, hour: hourOf(mtime), minute: minuteOf(mtime), weight, mtime, partition, offset });
+  }
+}
 
 export class VersionTracker {
   private readonly live = new VersionTable();
@@ -64,22 +64,48 @@ export class VersionTracker {
    * the record's input position (`partition`, `offset`).
    */
   apply(r: Rsvp, now: number, partition = 0, offset = 0): VersionResult {
+    const list = new DeltaList();
+    const outcome = this.applyInto(r, now, partition, offset, list);
+    if (outcome === VersionOutcome.Ignored) return IGNORED;
+    if (outcome === VersionOutcome.Expired) return EXPIRED;
+    return { outcome, deltas: list.deltas };
+  }
+
+  /**
+   * `apply`, writing the deltas to `sink` (the live version's retraction first, then the new
+   * version's contribution). Retractions carry the key as the name: a counter never takes a name
+   * from a retraction.
+   */
+  applyInto(r: Rsvp, now: number, partition: number, offset: number, sink: DeltaSink): VersionOutcome {
     // One lookup: the slot answers whether the version is news, and takes the new one.
     const live = this.live;
     const slot = live.slotOf(r.rsvpId);
-    if (slot >= 0 && r.mtime <= live.mtimeAt(slot)) return IGNORED;
+    if (slot >= 0 && r.mtime <= live.mtimeAt(slot)) return VersionOutcome.Ignored;
     if (r.mtime < now - this.retentionMs) {
       // Too old to count now or later. A remembered older version is also out of
       // the window, so dropping both changes no ranking.
       if (slot >= 0) live.deleteAt(slot);
-      return EXPIRED;
+      return VersionOutcome.Expired;
     }
-    // The live version's retraction is read before the new version takes its slot.
-    const retracted = slot < 0 ? NONE : retractionDeltas(live.versionAt(slot), partition, offset);
-    live.put(r.rsvpId, slot, r.mtime, 1 + r.guests, contributes(r) ? r.topics : null);
-    const added = contributionDeltas(r, 1, partition, offset);
-    if (slot < 0) return { outcome: VersionOutcome.New, deltas: added };
-    return { outcome: VersionOutcome.Updated, deltas: retracted.length === 0 ? added : [...retracted, ...added] };
+    if (slot >= 0) {
+      // The live version's retraction, read before the new version takes its slot.
+      const keys = live.keysAt(slot);
+      if (keys !== null) {
+        const mtime = live.mtimeAt(slot);
+        const weight = -live.weightAt(slot);
+        for (let i = 0; i < keys.length; i++) sink.add(keys[i]!, keys[i]!, weight, mtime, partition, offset);
+      }
+    }
+    const contributing = contributes(r);
+    live.put(r.rsvpId, slot, r.mtime, 1 + r.guests, contributing ? r.topics : null);
+    if (contributing) {
+      const weight = 1 + r.guests;
+      for (let i = 0; i < r.topics.length; i++) {
+        const t = r.topics[i]!;
+        sink.add(t.key, t.name, weight, r.mtime, partition, offset);
+      }
+    }
+    return slot < 0 ? VersionOutcome.New : VersionOutcome.Updated;
   }
 
   /**

@@ -2,7 +2,7 @@
  * The messages between stages, and the subjects they travel on. The same
  * shapes cross NATS as protobuf in distributed mode.
  */
-import type { Mark, Marks, PositionedDelta, RankedTopic, RejectReason, Rsvp } from "@meetuphype/core";
+import type { DeltaColumns, Mark, Marks, RankedTopic, RejectReason, Rsvp } from "@meetuphype/core";
 
 /**
  * Valid records of one input partition for one dedup shard, with each record's
@@ -23,7 +23,7 @@ export type { PositionedDelta } from "@meetuphype/core";
 export interface DeltaBatch {
   readonly kind: "deltas";
   readonly source: number;
-  readonly deltas: readonly PositionedDelta[];
+  readonly deltas: DeltaColumns;
   readonly coverage: Marks;
 }
 

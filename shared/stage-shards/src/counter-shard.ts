@@ -3,7 +3,7 @@
  * ranked cut includes them), coverage notices and rank requests in as extra messages; answers
  * out. The same code runs in both modes; only its ports differ (as dedup-shard.ts says).
  */
-import type { TrendingParams } from "@meetuphype/core";
+import { DeltaColumns, type TrendingParams } from "@meetuphype/core";
 import { decodeCounterSnapshot, encodeCounterSnapshot, type CoverageNotice, type DeltaMessage } from "@meetuphype/control-plane/codec";
 import { describe } from "@meetuphype/control-plane/retry";
 import type { ShardLease, ShardLogic, StreamMessage } from "@meetuphype/shard-runtime";
@@ -50,7 +50,7 @@ export function counterShard<M>(o: CounterShardOptions<M>): { logic: ShardLogic<
   const takeNotice = (n: CoverageNotice, lastSeq: number): void => {
     if (positions.fenced(n.shard, n.epoch)) return;
     if ((n.sent[shard] ?? 0) <= lastSeq) {
-      logic.accept({ kind: "deltas", source: n.shard, deltas: [], coverage: n.coverage });
+      logic.accept({ kind: "deltas", source: n.shard, deltas: new DeltaColumns(), coverage: n.coverage });
       if (waiting.get(n.shard) === n) waiting.delete(n.shard);
     } else waiting.set(n.shard, n);
   };
@@ -77,7 +77,7 @@ export function counterShard<M>(o: CounterShardOptions<M>): { logic: ShardLogic<
               if (apply) logic.accept({ kind: "deltas", source: batch.shard, deltas: g.deltas, coverage: [] });
               ports.count(apply ? "deltas_applied" : "deltas_skipped", g.deltas.length);
             }
-            logic.accept({ kind: "deltas", source: batch.shard, deltas: [], coverage: batch.coverage });
+            logic.accept({ kind: "deltas", source: batch.shard, deltas: new DeltaColumns(), coverage: batch.coverage });
           }
         }
         const last = group[group.length - 1]?.seq ?? 0;

@@ -9,11 +9,11 @@
  * from protobuf and sends them to JetStream (services/dedup); embedded mode hands it objects and
  * passes its outputs to the counter shards in the same process (embedded.ts).
  */
-import { versionRetentionMs, type Marks, type TrendingParams } from "@meetuphype/core";
+import { versionRetentionMs, type DeltaColumns, type Marks, type TrendingParams } from "@meetuphype/core";
 import { decodeDedupSnapshot, encodeDedupSnapshotParts, type DeltaMessage, type DeltaSegment } from "@meetuphype/control-plane/codec";
 import { describe } from "@meetuphype/control-plane/retry";
 import type { ShardLease, ShardLogic, StreamMessage } from "@meetuphype/shard-runtime";
-import { DedupLogic, type DedupBatch, type PositionedDelta } from "@meetuphype/pipeline";
+import { DedupLogic, type DedupBatch } from "@meetuphype/pipeline";
 import type { Logger } from "@meetuphype/log";
 
 /** Deltas per message at most, so that a message stays far below the server's payload limit. */
@@ -65,10 +65,10 @@ export function runsWithin<T>(items: readonly T[], sizeOf: (item: T) => number, 
 }
 
 /** Splits one input message's deltas for one counter shard into segments of MAX_DELTAS at most. */
-export function segmentsOf(seq: number, deltas: readonly PositionedDelta[]): DeltaSegment[] {
+export function segmentsOf(seq: number, deltas: DeltaColumns): DeltaSegment[] {
+  if (deltas.length <= MAX_DELTAS) return [{ seq, part: 0, deltas }];
   const out: DeltaSegment[] = [];
-  for (let i = 0, part = 0; i === 0 || i < deltas.length; i += MAX_DELTAS, part++)
-    out.push({ seq, part, deltas: deltas.slice(i, i + MAX_DELTAS) });
+  for (let i = 0, part = 0; i < deltas.length; i += MAX_DELTAS, part++) out.push({ seq, part, deltas: deltas.slice(i, i + MAX_DELTAS) });
   return out;
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "@meetuphype/log";
 import type { DeltaMessage } from "@meetuphype/control-plane";
-import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { DEFAULT_PARAMS, DeltaColumns } from "@meetuphype/core";
 import type { ShardTopK } from "@meetuphype/pipeline";
 import { deltaAt } from "@meetuphype/testkit";
 import { counterShard } from "../src/counter-shard.js";
@@ -37,7 +37,9 @@ describe("counter shard", () => {
     // The dedup shard's new owner (epoch 2) announces coverage 2, naming our stream message 1 as the last it sent.
     await logic.onExtra({ kind: "notices", notices: [{ shard: 0, epoch: 2, coverage: [mark(2)], sent: [1] }] }, at);
     // The old owner's message (epoch 1), already in the stream, arrives after the notice: it still counts.
-    const old = [{ shard: 0, epoch: 1, segments: [{ seq: 7, part: 0, deltas: [delta(0), delta(1)] }], coverage: [mark(2)] }];
+    const old = [
+      { shard: 0, epoch: 1, segments: [{ seq: 7, part: 0, deltas: DeltaColumns.of([delta(0), delta(1)]) }], coverage: [mark(2)] },
+    ];
     await logic.onStream([{ seq: 1, data: old, pending: 0 }], new AbortController().signal);
     await logic.onExtra({ kind: "rank", seq: 1, now: T, k: 5, cut: [mark(2)], probe: false }, { caughtUp: true, lastSeq: 1 });
     expect(answers().map((a) => [a.ranked, a.topics.map((t) => [t.key, t.score])])).toEqual([[true, [["js", 2]]]]);
@@ -51,7 +53,7 @@ describe("counter shard", () => {
     );
     await logic.onExtra({ kind: "rank", seq: 1, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 0 });
     await logic.onExtra({ kind: "rank", seq: 2, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 0 });
-    const batch = [{ shard: 0, epoch: 1, segments: [{ seq: 9, part: 0, deltas: [delta(4)] }], coverage: [mark(3)] }];
+    const batch = [{ shard: 0, epoch: 1, segments: [{ seq: 9, part: 0, deltas: DeltaColumns.of([delta(4)]) }], coverage: [mark(3)] }];
     await logic.onStream([{ seq: 3, data: batch, pending: 0 }], new AbortController().signal);
     await logic.onExtra({ kind: "rank", seq: 3, now: 0, k: 5, cut: [], probe: true }, { caughtUp: true, lastSeq: 3 });
     await logic.onExtra({ kind: "rank", seq: 4, now: T, k: 5, cut: [mark(5)], probe: false }, { caughtUp: true, lastSeq: 3 });

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PARAMS } from "@meetuphype/core";
+import { DEFAULT_PARAMS, DeltaColumns } from "@meetuphype/core";
 import { silentLogger } from "@meetuphype/log";
-import type { DedupBatch, PositionedDelta } from "@meetuphype/pipeline";
+import type { DedupBatch } from "@meetuphype/pipeline";
 import { dedupShard, MAX_DELTAS, pack, segmentsOf } from "../src/dedup-shard.js";
 
-const deltas = (n: number, from = 0): PositionedDelta[] =>
-  Array.from({ length: n }, (_, i) => ({
-    key: "js",
-    name: "JS",
-    hour: 1,
-    minute: 60,
-    weight: 1,
-    mtime: 3_600_000,
-    partition: 0,
-    offset: from + i,
-  }));
+const deltas = (n: number, from = 0): DeltaColumns => {
+  const c = new DeltaColumns();
+  for (let i = 0; i < n; i++) c.add("js", "JS", 1, 3_600_000, 0, from + i);
+  return c;
+};
 
 describe("dedup's output for one counter shard", () => {
   it("splits one input message's deltas into numbered parts of MAX_DELTAS at most, in order; none gives one empty part", () => {
@@ -24,8 +18,8 @@ describe("dedup's output for one counter shard", () => {
       [7, 1, MAX_DELTAS],
       [7, 2, 3],
     ]);
-    expect(parts.flatMap((p) => p.deltas.map((d) => d.offset))).toEqual(deltas(2 * MAX_DELTAS + 3).map((d) => d.offset));
-    expect(segmentsOf(8, [])).toEqual([{ seq: 8, part: 0, deltas: [] }]);
+    expect(parts.flatMap((p) => p.deltas.toArray().map((d) => d.offset))).toEqual(deltas(2 * MAX_DELTAS + 3).offsets);
+    expect(segmentsOf(8, new DeltaColumns()).map((g) => [g.seq, g.part, g.deltas.length])).toEqual([[8, 0, 0]]);
   });
 
   it("packs segments into messages of MAX_DELTAS at most, never splitting one, in order", () => {

@@ -6,9 +6,8 @@
  * coverage, the meet of what each dedup shard has told it) and has applied nothing
  * beyond it; otherwise it answers with its coverage alone.
  */
-import { Coverage, covers, meet, TopicCounts, type Marks, type TopicState, type TrendingParams } from "@meetuphype/core";
+import { Coverage, covers, DeltaColumns, meet, TopicCounts, type Marks, type TopicState, type TrendingParams } from "@meetuphype/core";
 import type { DeltaBatch, PositionedDelta, RankRequest, ShardTopK } from "../messages.js";
-import { HeldDeltas } from "./held-deltas.js";
 
 export interface CounterSnapshot {
   readonly clock: number;
@@ -30,7 +29,12 @@ export const MAX_HELD_DELTAS = 500_000;
 
 export class CounterLogic {
   private readonly counts: TopicCounts;
-  private readonly pending: HeldDeltas;
+  /**
+   * Deltas held until a ranked cut includes them, in columns: they wait up to an emit interval,
+   * long enough to outlive the young generation, and as objects a second of a backlog's deltas
+   * was hundreds of thousands of objects for the garbage collector to copy and then sweep.
+   */
+  private readonly pending: DeltaColumns;
   private readonly sources = new Map<number, Coverage>();
   private applied: Marks = [];
 
@@ -42,7 +46,7 @@ export class CounterLogic {
     private readonly maxHeld = MAX_HELD_DELTAS,
   ) {
     this.counts = new TopicCounts(params);
-    this.pending = new HeldDeltas(snapshot?.pending);
+    this.pending = DeltaColumns.of(snapshot?.pending ?? []);
     if (snapshot !== undefined) {
       this.counts.advance(snapshot.clock);
       for (const [k, t] of snapshot.topics) this.counts.restore(k, t);
@@ -53,7 +57,7 @@ export class CounterLogic {
 
   /** Takes a batch of deltas from a dedup shard (held until a ranked cut includes them). */
   accept(batch: DeltaBatch): void {
-    for (const d of batch.deltas) this.pending.push(d);
+    this.pending.append(batch.deltas);
     let c = this.sources.get(batch.source);
     if (c === undefined) this.sources.set(batch.source, (c = new Coverage()));
     c.advanceAll(batch.coverage);
@@ -62,7 +66,7 @@ export class CounterLogic {
 
   /** Applies the held deltas inside `cut` (which covers what was applied): the counts become those of `cut`. */
   private applyUpTo(cut: Marks): void {
-    this.pending.takeInside(new Coverage(cut), (d) => this.counts.apply(d));
+    this.pending.takeInside(new Coverage(cut), (from, i) => this.counts.applyAt(from, i));
     this.applied = cut;
   }
 

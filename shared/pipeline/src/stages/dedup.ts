@@ -8,8 +8,17 @@
  * it: a record expired that way cannot count in that cut or any later one, so every
  * cut's ranking stays exact (docs/architecture.md, "Exact cuts").
  */
-import { Coverage, shardOf, VersionOutcome, VersionTracker, type LiveVersion, type Marks } from "@meetuphype/core";
-import type { DedupBatch, PositionedDelta } from "../messages.js";
+import {
+  Coverage,
+  DeltaColumns,
+  shardOf,
+  VersionOutcome,
+  VersionTracker,
+  type DeltaSink,
+  type LiveVersion,
+  type Marks,
+} from "@meetuphype/core";
+import type { DedupBatch } from "../messages.js";
 
 export interface DedupSnapshot {
   readonly versions: readonly (readonly [number, LiveVersion])[];
@@ -25,7 +34,7 @@ export interface DedupSnapshotView extends Omit<DedupSnapshot, "versions"> {
 
 export interface DedupOutput {
   /** The deltas per counter shard, in order. */
-  readonly deltas: Map<number, PositionedDelta[]>;
+  readonly deltas: Map<number, DeltaColumns>;
   /** Whether the coverage moved. */
   readonly moved: boolean;
   /** Records of the batch dropped as duplicates or stale versions of a remembered rsvp_id. */
@@ -43,6 +52,16 @@ export class DedupLogic {
   private expiry = 0;
   /** Each topic key's counter shard, remembered (keys recur in nearly every batch; the hash walks the key). */
   private readonly shardOfKey = new Map<string, number>();
+  /** Where `process` puts the deltas: each to its counter shard's columns in `into`. */
+  private into = new Map<number, DeltaColumns>();
+  private readonly route: DeltaSink = {
+    add: (key, name, weight, mtime, partition, offset) => {
+      const shard = this.counterShardOf(key);
+      let c = this.into.get(shard);
+      if (c === undefined) this.into.set(shard, (c = new DeltaColumns()));
+      c.add(key, name, weight, mtime, partition, offset);
+    },
+  };
 
   constructor(
     retentionMs: number,
@@ -63,20 +82,15 @@ export class DedupLogic {
   }
 
   /** Applies a batch; adds the deltas it causes to `into` (per counter shard, in order). */
-  process(batch: DedupBatch, into: Map<number, PositionedDelta[]> = new Map()): DedupOutput {
+  process(batch: DedupBatch, into: Map<number, DeltaColumns> = new Map()): DedupOutput {
     const { partition, records, offsets } = batch;
     let ignoredVersions = 0;
     let expiredVersions = 0;
+    this.into = into;
     for (let i = 0; i < records.length; i++) {
-      const res = this.tracker.apply(records[i]!, this.expiry, partition, offsets[i] ?? 0);
-      if (res.outcome === VersionOutcome.Ignored) ignoredVersions++;
-      else if (res.outcome === VersionOutcome.Expired) expiredVersions++;
-      for (const d of res.deltas) {
-        const shard = this.counterShardOf(d.key);
-        const list = into.get(shard);
-        if (list === undefined) into.set(shard, [d]);
-        else list.push(d);
-      }
+      const outcome = this.tracker.applyInto(records[i]!, this.expiry, partition, offsets[i] ?? 0, this.route);
+      if (outcome === VersionOutcome.Ignored) ignoredVersions++;
+      else if (outcome === VersionOutcome.Expired) expiredVersions++;
     }
     const moved = batch.through === undefined ? false : this.covered.advance(batch.through);
     return { deltas: into, moved, ignoredVersions, expiredVersions };
