@@ -19,15 +19,31 @@ interface KeyNode {
   next: Map<string, KeyNode> | undefined;
   readonly parent: KeyNode | undefined;
   readonly key: string;
+  /**
+   * The step taken from here last time: the key or topic object it was taken by, and the child.
+   * Records of one message share their topic objects, and the versions of one group their topic
+   * list, so the same object is often the next step again: it is found without a lookup.
+   */
+  lastBy: string | Topic | undefined;
+  lastChild: KeyNode | undefined;
 }
+
+const keyNode = (parent: KeyNode | undefined, key: string): KeyNode => ({
+  id: -1,
+  next: undefined,
+  parent,
+  key,
+  lastBy: undefined,
+  lastChild: undefined,
+});
 
 /**
  * Interned key sets with reference counts: an id per distinct list of keys. A list is found by
  * walking a trie one key at a time (a Map lookup per key, on strings whose hashes V8 keeps), not
  * by building a joined string for every version.
  */
-class KeySets {
-  private readonly root: KeyNode = { id: -1, next: undefined, parent: undefined, key: "" };
+export class KeySets {
+  private readonly root: KeyNode = keyNode(undefined, "");
   private readonly sets: (readonly string[] | undefined)[] = [];
   private readonly nodes: (KeyNode | undefined)[] = [];
   private readonly refs: number[] = [];
@@ -36,24 +52,26 @@ class KeySets {
 
   /** The id of the key list (the keys themselves, or topics whose keys are read). */
   acquire(keys: readonly string[] | readonly Topic[]): number {
-    let node = this.root;
+    let at = this.root;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const key = typeof k === "string" ? k : k.key;
-      let child = node.next?.get(key);
+      let child = at.lastBy === k ? at.lastChild : undefined;
       if (child === undefined) {
-        child = { id: -1, next: undefined, parent: node, key };
-        (node.next ??= new Map()).set(key, child);
+        const key = typeof k === "string" ? k : k.key;
+        child = at.next?.get(key);
+        if (child === undefined) (at.next ??= new Map()).set(key, (child = keyNode(at, key)));
+        at.lastBy = k;
+        at.lastChild = child;
       }
-      node = child;
+      at = child;
     }
-    let id = node.id;
+    let id = at.id;
     if (id < 0) {
       id = this.free.pop() ?? this.sets.length;
       this.sets[id] = Object.freeze(keys.map((k) => (typeof k === "string" ? k : k.key)));
-      this.nodes[id] = node;
+      this.nodes[id] = at;
       this.refs[id] = 0;
-      node.id = id;
+      at.id = id;
       this.count++;
     }
     this.refs[id] = (this.refs[id] ?? 0) + 1;
@@ -73,8 +91,10 @@ class KeySets {
     node.id = -1;
     // Nodes that end no list and lead to none go.
     while (node.parent !== undefined && node.id < 0 && (node.next === undefined || node.next.size === 0)) {
-      node.parent.next?.delete(node.key);
-      node = node.parent;
+      const parent: KeyNode = node.parent;
+      parent.next?.delete(node.key);
+      if (parent.lastChild === node) parent.lastBy = parent.lastChild = undefined;
+      node = parent;
     }
   }
 
@@ -96,13 +116,22 @@ const META_WEIGHT = 2 ** 32;
  * one version touch one or two cache lines, not one in each of four arrays. Callers that ask
  * and then write (`VersionTracker.apply`) look a version up once (`slotOf`) and use the slot.
  */
+/** The key sets of every VersionTable made without its own. */
+const PROCESS_KEY_SETS = new KeySets();
+
 export class VersionTable {
   private slots: Float64Array;
   private used = 0;
   private gone = 0;
-  private readonly sets = new KeySets();
-
-  constructor(capacity = MIN_CAPACITY) {
+  /**
+   * `sets`: where key sets are interned; by default one pool for the whole process (each
+   * thread), so that every shard's versions of one group share one set, and the trie the
+   * lookups walk stays small enough to be found in the cache (one per shard was 16 tries).
+   */
+  constructor(
+    capacity = MIN_CAPACITY,
+    private readonly sets = PROCESS_KEY_SETS,
+  ) {
     this.slots = new Float64Array(STRIDE * Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(capacity))));
   }
 
@@ -110,7 +139,7 @@ export class VersionTable {
     return this.used;
   }
 
-  /** Distinct key sets held (versions of one group share one). */
+  /** Distinct key sets held in this table's pool (versions of one group share one). */
   get keySetCount(): number {
     return this.sets.size;
   }
@@ -173,6 +202,9 @@ export class VersionTable {
    * themselves (their keys are read; no list is built unless the key set is new).
    */
   put(id: number, slot: number, mtime: number, weight: number, keys: readonly string[] | readonly Topic[] | null): void {
+    // The new key set is taken before the old one is let go: a version of the same group keeps its set
+    // (and its trie path) instead of freeing and rebuilding it.
+    const keySet = keys === null ? NO_KEYS : this.sets.acquire(keys);
     let i = slot;
     if (i >= 0) {
       const old = this.keySetAt(i);
@@ -184,7 +216,6 @@ export class VersionTable {
       this.slots[i * STRIDE] = id;
       this.used++;
     }
-    const keySet = keys === null ? NO_KEYS : this.sets.acquire(keys);
     this.slots[i * STRIDE + 1] = mtime;
     this.slots[i * STRIDE + 2] = weight * META_WEIGHT + (keySet + 1);
   }

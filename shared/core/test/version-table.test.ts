@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { VersionTable, type LiveVersion } from "../src/index.js";
+import { KeySets, VersionTable, type LiveVersion } from "../src/index.js";
 
 describe("VersionTable", () => {
   it("behaves like a Map of live versions under any sequence of sets, deletes and sweeps", () => {
@@ -41,7 +41,7 @@ describe("VersionTable", () => {
   });
 
   it("keeps one key set for the versions that share it, and frees it with the last of them", () => {
-    const t = new VersionTable();
+    const t = new VersionTable(undefined, new KeySets());
     for (let id = 1; id <= 1000; id++) t.set(id, { mtime: id, weight: 1, keys: ["js", "go"] });
     t.set(5000, { mtime: 1, weight: 1, keys: ["go", "js"] });
     expect(t.keySetCount).toBe(2);
@@ -63,7 +63,7 @@ describe("VersionTable", () => {
   });
 
   it("looks a version up once and replaces it in its slot, taking topics as its key list", () => {
-    const t = new VersionTable();
+    const t = new VersionTable(undefined, new KeySets());
     const topics = [
       { key: "js", name: "JavaScript" },
       { key: "go", name: "Go" },
@@ -81,5 +81,18 @@ describe("VersionTable", () => {
     expect(t.size).toBe(2);
     t.deleteAt(t.slotOf(8));
     expect([t.size, t.keySetCount, t.get(8)]).toEqual([1, 0, undefined]);
+  });
+
+  it("shares one pool of key sets between tables, each holding its own reference", () => {
+    const pool = new KeySets();
+    const a = new VersionTable(undefined, pool);
+    const b = new VersionTable(undefined, pool);
+    a.set(1, { mtime: 1, weight: 1, keys: ["js", "go"] });
+    b.set(2, { mtime: 1, weight: 1, keys: ["js", "go"] });
+    expect(pool.size).toBe(1);
+    a.delete(1);
+    expect(b.get(2)?.keys).toEqual(["js", "go"]);
+    b.delete(2);
+    expect(pool.size).toBe(0);
   });
 });
