@@ -228,6 +228,16 @@ export class VersionTable {
     this.gone++;
   }
 
+  /**
+   * Deletes every version and lets go of its key sets: a table that is dropped while it still
+   * holds versions (its shard stopped) must, or their sets stay in the process's pool for good.
+   */
+  clear(): void {
+    const s = this.slots;
+    for (let i = 0; i * STRIDE < s.length; i++) if ((s[i * STRIDE] as number) > 0) this.deleteAt(i);
+    this.resize(0);
+  }
+
   /** Deletes every version whose mtime is before `horizon`; returns how many. */
   deleteOlderThan(horizon: number): number {
     let n = 0;

@@ -119,6 +119,11 @@ export class VersionTracker {
     return this.live.deleteOlderThan(horizon);
   }
 
+  /** Forgets every version and lets go of what they hold in the process's pool of key sets (the shard stopped). */
+  close(): void {
+    this.live.clear();
+  }
+
   /** The live versions, for a state snapshot (handoff). */
   entries(): IterableIterator<[number, LiveVersion]> {
     return this.live.entries();

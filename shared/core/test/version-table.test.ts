@@ -95,4 +95,18 @@ describe("VersionTable", () => {
     b.delete(2);
     expect(pool.size).toBe(0);
   });
+
+  it("lets go of every key set it holds when cleared (its shard stopped)", () => {
+    const pool = new KeySets();
+    const kept = new VersionTable(undefined, pool);
+    const dropped = new VersionTable(undefined, pool);
+    kept.set(1, { mtime: 1, weight: 1, keys: ["js"] });
+    for (let id = 1; id <= 3000; id++) dropped.set(id, { mtime: id, weight: 1, keys: id % 2 === 0 ? ["js"] : ["go", String(id % 7)] });
+    expect(pool.size).toBe(8);
+    dropped.clear();
+    expect([dropped.size, dropped.get(2), pool.size, kept.get(1)?.keys]).toEqual([0, undefined, 1, ["js"]]);
+    dropped.set(5, { mtime: 1, weight: 1, keys: ["go"] });
+    expect([dropped.get(5)?.keys, pool.size]).toEqual([["go"], 2]);
+  });
 });
+

@@ -105,6 +105,7 @@ export class RunningShard<X, M = Uint8Array> {
   private timer: NodeJS.Timeout | undefined;
   /** Stops the feed: messages not yet started are left to the next owner. */
   private readonly stopping = new AbortController();
+  private closed = false;
   /** Gives up on the message in hand (its publishes stop retrying). */
   private readonly giveUp = new AbortController();
   /** The snapshot uploads, one after the other; the actor goes on while they travel. */
@@ -175,6 +176,7 @@ export class RunningShard<X, M = Uint8Array> {
     await this.feed.done;
     await this.actor.tell({ kind: "save", last: true }).catch(() => undefined);
     await this.actor.stop();
+    this.close();
     if (this.state === "handing-over") this.state = "stopped";
   }
 
@@ -186,7 +188,14 @@ export class RunningShard<X, M = Uint8Array> {
     this.giveUp.abort();
     this.stopping.abort();
     this.feed.stop();
-    void this.actor.stop();
+    void this.actor.stop().then(() => this.close());
+  }
+
+  /** The logic's close, once, when nothing of it runs any more. */
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.o.logic.close?.();
   }
 
   private askToSave(): void {

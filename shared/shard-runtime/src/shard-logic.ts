@@ -44,6 +44,11 @@ export interface ShardLogic<X, M = Uint8Array> {
   snapshot(seq: number): Iterable<Uint8Array>;
   /** The trending clock of the last message handled (for the progress the shard reports). */
   clock?(): number;
+  /**
+   * Called once when the shard has stopped (handed over, or abandoned), after its last message:
+   * lets go of what its state holds outside itself (dedup's key sets in the process's pool).
+   */
+  close?(): void;
 }
 
 /** Where an owned shard stands: its clock, and how many stream messages wait behind the last one it handled. */

@@ -6,6 +6,7 @@ import { RunningShard, type ShardFeedFactory, type ShardLogic, type StreamMessag
 
 interface Setup {
   readonly snapshot?: (seq: number) => Iterable<Uint8Array>;
+  readonly close?: () => void;
   /** The store's save; by default it records the save at once. */
   readonly save?: (name: string, bytes: Uint8Array) => Promise<void>;
   readonly snapshotEveryMs?: number;
@@ -24,6 +25,7 @@ function setup(onStream: (group: readonly StreamMessage[], signal: AbortSignal) 
     onStream,
     onExtra: () => Promise.resolve(),
     snapshot: o.snapshot ?? ((seq) => [Buffer.from(String(seq))]),
+    ...(o.close !== undefined ? { close: o.close } : {}),
   };
   const shard = new RunningShard<string>({
     shard: 0,
@@ -176,6 +178,29 @@ describe("a running shard", () => {
       expect(t.shard.phase).toBe("stopped");
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it("closes its logic once, after the last message, whether handed over or abandoned", async () => {
+    for (const end of ["handOver", "abandon", "both"] as const) {
+      const events: string[] = [];
+      const t = setup(
+        (group) => {
+          events.push(`stream ${group.map((m) => m.seq).join(",")}`);
+          return Promise.resolve();
+        },
+        { close: () => void events.push("close") },
+      );
+      await t.push(1);
+      await vi.waitFor(() => expect(events).toEqual(["stream 1"]));
+      if (end === "abandon") t.shard.abandon();
+      else {
+        const over = t.shard.handOver();
+        if (end === "both") t.shard.abandon();
+        await over;
+      }
+      await settle();
+      expect(events, end).toEqual(["stream 1", "close"]);
     }
   });
 });

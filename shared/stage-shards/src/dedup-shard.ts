@@ -149,6 +149,7 @@ export function dedupShard<M>(o: DedupShardOptions<M>): { logic: ShardLogic<neve
       onExtra: () => Promise.resolve(),
       snapshot: (seq) => encodeDedupSnapshotParts(seq, logic.view(), sent),
       clock: () => logic.coverage.reduce((c, mk) => Math.max(c, mk.clock), 0),
+      close: () => logic.close(),
     },
   };
 }

@@ -106,6 +106,11 @@ export class DedupLogic {
     return shard;
   }
 
+  /** Lets go of the state (the shard stopped): its versions' key sets leave the process's pool. */
+  close(): void {
+    this.tracker.close();
+  }
+
   /** How far this shard has received its share of each input partition. */
   get coverage(): Marks {
     return this.covered.marksList;
