@@ -109,4 +109,3 @@ describe("VersionTable", () => {
     expect([dropped.get(5)?.keys, pool.size]).toEqual([["go"], 2]);
   });
 });
-
