@@ -52,16 +52,6 @@ export class DedupLogic {
   private expiry = 0;
   /** Each topic key's counter shard, remembered (keys recur in nearly every batch; the hash walks the key). */
   private readonly shardOfKey = new Map<string, number>();
-  /** Where `process` puts the deltas: each to its counter shard's columns in `into`. */
-  private into = new Map<number, DeltaColumns>();
-  private readonly route: DeltaSink = {
-    add: (key, name, weight, mtime, partition, offset) => {
-      const shard = this.counterShardOf(key);
-      let c = this.into.get(shard);
-      if (c === undefined) this.into.set(shard, (c = new DeltaColumns()));
-      c.add(key, name, weight, mtime, partition, offset);
-    },
-  };
 
   constructor(
     retentionMs: number,
@@ -86,9 +76,17 @@ export class DedupLogic {
     const { partition, records, offsets } = batch;
     let ignoredVersions = 0;
     let expiredVersions = 0;
-    this.into = into;
+    // Each delta to its counter shard's columns in `into`.
+    const route: DeltaSink = {
+      add: (key, name, weight, mtime, at, offset) => {
+        const shard = this.counterShardOf(key);
+        let c = into.get(shard);
+        if (c === undefined) into.set(shard, (c = new DeltaColumns()));
+        c.add(key, name, weight, mtime, at, offset);
+      },
+    };
     for (let i = 0; i < records.length; i++) {
-      const outcome = this.tracker.applyInto(records[i]!, this.expiry, partition, offsets[i] ?? 0, this.route);
+      const outcome = this.tracker.applyInto(records[i]!, this.expiry, partition, offsets[i] ?? 0, route);
       if (outcome === VersionOutcome.Ignored) ignoredVersions++;
       else if (outcome === VersionOutcome.Expired) expiredVersions++;
     }
