@@ -150,12 +150,6 @@ export class VersionTable {
     return i < 0 ? undefined : this.versionAt(i);
   }
 
-  /** Its mtime, or undefined: the common question, without building the version. */
-  mtimeOf(id: number): number | undefined {
-    const i = this.slotOf(id);
-    return i < 0 ? undefined : this.mtimeAt(i);
-  }
-
   set(id: number, v: LiveVersion): void {
     this.put(id, this.slotOf(id), v.mtime, v.weight, v.keys);
   }

@@ -4,9 +4,9 @@
  * is ignored. Deterministic and free of I/O; state is mutated in place.
  */
 import { contributes, type PositionedDelta } from "./contribution.js";
-import type { DeltaSink } from "./delta-columns.js";
+import { DeltaColumns, type DeltaSink } from "./delta-columns.js";
 import type { Rsvp } from "./record.js";
-import { HOUR_MS, hourOf, minuteOf } from "./time.js";
+import { HOUR_MS } from "./time.js";
 import { VersionTable } from "./version-table.js";
 
 export const VersionOutcome = {
@@ -40,14 +40,6 @@ export interface LiveVersion {
 const IGNORED: VersionResult = Object.freeze({ outcome: VersionOutcome.Ignored, deltas: [] });
 const EXPIRED: VersionResult = Object.freeze({ outcome: VersionOutcome.Expired, deltas: [] });
 
-/** A sink that keeps the deltas as objects (`apply`). */
-class DeltaList implements DeltaSink {
-  readonly deltas: PositionedDelta[] = [];
-  add(key: string, name: string, weight: number, mtime: number, partition: number, offset: number): void {
-    this.deltas.push({ key, name, hour: hourOf(mtime), minute: minuteOf(mtime), weight, mtime, partition, offset });
-  }
-}
-
 export class VersionTracker {
   private readonly live = new VersionTable();
   private lastSweepHorizon = -Infinity;
@@ -64,11 +56,11 @@ export class VersionTracker {
    * the record's input position (`partition`, `offset`).
    */
   apply(r: Rsvp, now: number, partition = 0, offset = 0): VersionResult {
-    const list = new DeltaList();
-    const outcome = this.applyInto(r, now, partition, offset, list);
+    const deltas = new DeltaColumns();
+    const outcome = this.applyInto(r, now, partition, offset, deltas);
     if (outcome === VersionOutcome.Ignored) return IGNORED;
     if (outcome === VersionOutcome.Expired) return EXPIRED;
-    return { outcome, deltas: list.deltas };
+    return { outcome, deltas: deltas.toArray() };
   }
 
   /**
