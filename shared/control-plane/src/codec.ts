@@ -203,14 +203,8 @@ function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {
 }
 
 function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment {
+  if (g.keys.length === 0) return { seq: g.seq, part: g.part, deltas: DeltaColumns.of(g.deltas.map(deltaIn)) };
   const deltas = new DeltaColumns();
-  if (g.keys.length === 0) {
-    for (const d of g.deltas) {
-      const key = str(d.key);
-      deltas.add(key, d.weight < 0 && d.name.length === 0 ? key : str(d.name), d.weight, d.mtime, d.partition, d.offset);
-    }
-    return { seq: g.seq, part: g.part, deltas };
-  }
   const n = g.keys.length;
   if ([g.names, g.weights, g.mtimes, g.partitions, g.offsets].some((c) => c.length !== n))
     throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: its columns differ in length`);
