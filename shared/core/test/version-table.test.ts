@@ -108,4 +108,24 @@ describe("VersionTable", () => {
     dropped.set(5, { mtime: 1, weight: 1, keys: ["go"] });
     expect([dropped.get(5)?.keys, pool.size]).toEqual([["go"], 2]);
   });
+
+  it("finds a key set again after it was freed, whether its keys come as the same topic objects or as strings", () => {
+    const pool = new KeySets();
+    const t = new VersionTable(undefined, pool);
+    const topics = [
+      { key: "js", name: "JavaScript" },
+      { key: "go", name: "Go" },
+    ];
+    t.put(1, -1, 1, 1, topics);
+    t.deleteAt(t.slotOf(1));
+    expect(pool.size).toBe(0);
+    // The trie remembered its last step by these very objects; that step was pruned with the set.
+    t.put(2, -1, 1, 1, topics);
+    t.set(3, { mtime: 1, weight: 1, keys: ["js", "go"] });
+    expect(pool.size).toBe(1);
+    expect([t.get(2)?.keys, t.get(3)?.keys]).toEqual([
+      ["js", "go"],
+      ["js", "go"],
+    ]);
+  });
 });
