@@ -65,7 +65,11 @@ export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: 
   const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
   let clock = clockBefore;
   let accepted = 0;
-  const lines = { length: messages.length, at: (i: number) => messages[i]?.value?.toString("utf8") ?? "" };
+  const lines = {
+    length: messages.length,
+    at: (i: number) => messages[i]?.value?.toString("utf8") ?? "",
+    bytesAt: (i: number) => messages[i]?.value ?? undefined,
+  };
   const { rejections, lines: read } = logic.scan(lines, (shard, rsvp, index) => {
     const list = parts[shard];
     if (list === undefined) throw new RangeError(`record for dedup shard ${shard} of ${dedupShards}`);

@@ -37,31 +37,49 @@ const SMALL = 16;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A record's distinct topics, in first-seen order, as its entries are added. */
+export class TopicList {
+  readonly topics: Topic[] = [];
+  // Records carry a handful of topics: a look along `topics` finds a repeat sooner than a set is built.
+  private readonly seen: Set<string> | undefined;
+
+  /** `entries`: how many `group.group_topics` entries will be added at most. */
+  constructor(entries: number) {
+    this.seen = entries > SMALL ? new Set<string>() : undefined;
+  }
+
+  /** One entry of `group.group_topics`, by its `urlkey` and `topic_name` (a value that is not a string counts as absent). */
+  addGroupTopic(urlkey: unknown, rawName: unknown): void {
+    const key0 = typeof urlkey === "string" ? urlkey.trim() : "";
+    const name = typeof rawName === "string" ? normalizeName(rawName) : "";
+    const key = key0 !== "" ? key0 : name;
+    if (key === "" || this.has(key)) return;
+    this.seen?.add(key);
+    this.topics.push({ key, name: name !== "" ? name : key });
+  }
+
+  /** The event-name topic, from `event.event_name` (ignored unless a string). */
+  addEventName(eventName: unknown): void {
+    if (typeof eventName !== "string") return;
+    const name = normalizeName(eventName);
+    const key = `event:${name}`;
+    if (name !== "" && !this.has(key)) this.topics.push({ key, name });
+  }
+
+  private has(key: string): boolean {
+    return this.seen === undefined ? this.topics.some((t) => t.key === key) : this.seen.has(key);
+  }
+}
+
 /**
  * The distinct topics of a parsed record, in first-seen order. `groupTopics` is
  * the value of `group.group_topics` (already checked to be an array or absent).
  */
 export function extractTopics(groupTopics: readonly unknown[] | undefined, event: unknown, includeEventNames: boolean): Topic[] {
-  const out: Topic[] = [];
-  // Records carry a handful of topics: a look along `out` finds a repeat sooner than a set is built.
-  const seen = groupTopics !== undefined && groupTopics.length > SMALL ? new Set<string>() : undefined;
-  const has = (key: string): boolean => (seen === undefined ? out.some((t) => t.key === key) : seen.has(key));
+  const list = new TopicList(groupTopics?.length ?? 0);
   if (groupTopics !== undefined) {
-    for (const entry of groupTopics) {
-      if (!isObject(entry)) continue;
-      const urlkey = typeof entry.urlkey === "string" ? entry.urlkey.trim() : "";
-      const rawName = entry.topic_name;
-      const name = typeof rawName === "string" ? normalizeName(rawName) : "";
-      const key = urlkey !== "" ? urlkey : name;
-      if (key === "" || has(key)) continue;
-      seen?.add(key);
-      out.push({ key, name: name !== "" ? name : key });
-    }
+    for (const entry of groupTopics) if (isObject(entry)) list.addGroupTopic(entry.urlkey, entry.topic_name);
   }
-  if (includeEventNames && isObject(event) && typeof event.event_name === "string") {
-    const name = normalizeName(event.event_name);
-    const key = `event:${name}`;
-    if (name !== "" && !has(key)) out.push({ key, name });
-  }
-  return out;
+  if (includeEventNames && isObject(event)) list.addEventName(event.event_name);
+  return list.topics;
 }

@@ -3,6 +3,7 @@ export * from "./stats.js";
 export * from "./snapshot.js";
 export * from "./dead-letter.js";
 export * from "./stages/ingest.js";
+export * from "./stages/record-bytes.js";
 export * from "./stages/dedup.js";
 export * from "./stages/counter.js";
 export * from "./stages/aggregator.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rsvpShardOf } from "@meetuphype/core";
+import { captureFiles, readLines } from "@meetuphype/testkit";
 import { IngestLogic, ingestCounts } from "../src/index.js";
 
 const line = (id: number, mtime: number) =>
@@ -41,5 +42,30 @@ describe("IngestLogic", () => {
     const fromArray = new IngestLogic(false, 2).process(values);
     expect(asked).toEqual([0, 1, 2, 3]);
     expect(fromView).toEqual(fromArray);
+  });
+
+  it("reads lines given as bytes (Kafka values) as it reads them as strings, decoding only the lines the fast path leaves", () => {
+    // The real captures (never printed), with damaged and blank lines among them.
+    const strings = captureFiles().flatMap((f) => readLines(f));
+    strings.splice(7, 0, "{not json", "   ", '{"rsvp_id":1,"mtime":2}\r', '{"rsvp\\u005fid":3,"mtime":4}', "[]", '{"rsvp_id":0,"mtime":2}');
+    const values = strings.map((l) => Buffer.from(l, "utf8"));
+    const decoded: number[] = [];
+    const view = {
+      length: values.length,
+      at: (i: number) => {
+        decoded.push(i);
+        return values[i]?.toString("utf8");
+      },
+      bytesAt: (i: number) => values[i],
+    };
+    for (const events of [false, true]) {
+      decoded.length = 0;
+      const fromBytes = new IngestLogic(events, 8).process(view);
+      expect(fromBytes).toEqual(new IngestLogic(events, 8).process(strings));
+      expect(fromBytes.lines).toBeGreaterThan(4000);
+      // The damaged, blank and escaped-key lines, and the few invalid records of the captures.
+      expect(decoded.length).toBeGreaterThanOrEqual(6);
+      expect(decoded.length).toBeLessThan(20);
+    }
   });
 });

@@ -1,5 +1,6 @@
 /** Ingest: validates lines, advances the event clock, and groups valid records by dedup shard. */
 import { parseLine, rsvpShardOf, type Rsvp } from "@meetuphype/core";
+import { readRsvpBytes } from "./record-bytes.js";
 import type { Rejection } from "../messages.js";
 
 export interface IngestResult {
@@ -32,6 +33,12 @@ const isBlank = (line: string): boolean => line.length === 0 || (line.charCodeAt
 export interface Lines {
   readonly length: number;
   at(index: number): string | undefined;
+  /**
+   * The line's UTF-8 bytes, where the lines are bytes (Kafka values): a valid record is then read
+   * from them without a string of the whole line (`readRsvpBytes`), and `at` is asked only for
+   * the lines that fast path leaves to `parseLine`.
+   */
+  bytesAt?(index: number): Buffer | undefined;
 }
 
 export class IngestLogic {
@@ -74,6 +81,14 @@ export class IngestLogic {
     const rejections: Rejection[] = [];
     let read = 0;
     for (let index = 0; index < lines.length; index++) {
+      const bytes = lines.bytesAt?.(index);
+      const fast = bytes === undefined ? undefined : readRsvpBytes(bytes, this.includeEventNames);
+      if (fast !== undefined) {
+        read++;
+        if (fast.mtime > this.eventNow) this.eventNow = fast.mtime;
+        onRecord(rsvpShardOf(fast.rsvpId, this.dedupShards), fast, index);
+        continue;
+      }
       const raw = lines.at(index) ?? "";
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (isBlank(line)) continue;
