@@ -8,7 +8,8 @@ import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { parseToColumns, transferables, type ParsedBatch } from "./parsed-batch.js";
 import { FILE_AHEAD, type FileShare, type ParseReply, type ParseRequest, type ParseThreadOptions } from "./parse-thread.js";
-import { lineBatches } from "./sources/lines.js";
+import { byteLineBatches } from "./sources/lines.js";
+import { byteLines } from "./stages/ingest.js";
 
 const { includeEventNames, dedupShards } = workerData as ParseThreadOptions;
 const port = parentPort;
@@ -35,14 +36,15 @@ async function readFile(r: FileRead, path: string, batchLines: number, share: Fi
   let k = -1;
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    for await (const lines of lineBatches(stream, { batchLines, fullBatches: true, onBytes: (b) => (bytes = b) })) {
+    // The lines' bytes: `readRsvpBytes` reads a valid record from them without decoding the line.
+    for await (const lines of byteLineBatches(stream, { batchLines, fullBatches: true, onBytes: (b) => (bytes = b) })) {
       if (++k % share.of !== share.index) continue; // another thread's batch
       while (r.credit <= 0 && !r.cancelled) await new Promise<void>((resolve) => (r.wake = resolve));
       if (r.cancelled) return;
       r.credit--;
       let batch: ParsedBatch;
       try {
-        batch = parseToColumns(lines, includeEventNames, dedupShards);
+        batch = parseToColumns(byteLines(lines), includeEventNames, dedupShards);
       } catch (err) {
         // This thread's bug, not the file's: the pipeline's thread reads the rest itself.
         send({ kind: "file-failed", id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

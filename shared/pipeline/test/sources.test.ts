@@ -1,7 +1,8 @@
 import { PassThrough, Readable } from "node:stream";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseLine } from "@meetuphype/core";
-import { lineBatches, SyntheticSource } from "../src/index.js";
+import { byteLineBatches, lineBatches, SyntheticSource } from "../src/index.js";
 
 describe("SyntheticSource", () => {
   const take = (src: SyntheticSource, n: number): string[] => Array.from({ length: n }, () => src.next());
@@ -98,5 +99,49 @@ describe("lineBatches", () => {
     const out: string[] = [];
     for await (const b of lineBatches(input)) out.push(...b);
     expect(out).toEqual(["é€😀"]);
+  });
+});
+
+describe("byteLineBatches", () => {
+  const collect = async <T>(batches: AsyncGenerator<T[]>): Promise<T[][]> => {
+    const out: T[][] = [];
+    for await (const b of batches) out.push(b);
+    return out;
+  };
+
+  it("gives the lines lineBatches gives, as bytes, in the same batches, however the input is cut into chunks", async () => {
+    // Lines with multi-byte characters, invalid UTF-8, carriage returns, empty lines; no final newline sometimes.
+    const piece = fc.oneof(
+      fc.constantFrom("a", "{", "é", "€", "😀", "\n", "\r", "\r\n", " ").map((x) => Buffer.from(x, "utf8")),
+      fc.uint8Array({ minLength: 1, maxLength: 3 }).map((b) => Buffer.from(b)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(piece, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (pieces, cuts, batchLines) => {
+          const bytes = Buffer.concat(pieces);
+          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...at].map((from, i) => bytes.subarray(from, [...at, bytes.length][i])).filter((c) => c.length > 0);
+          const text = await collect(lineBatches(Readable.from(chunks), { batchLines, fullBatches: true }));
+          const raw = await collect(byteLineBatches(Readable.from(chunks), { batchLines, fullBatches: true }));
+          expect(raw.map((b) => b.map((l) => l.toString("utf8")))).toEqual(text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("cuts an overlong line at the byte limit instead of holding it whole", async () => {
+    const input = Readable.from([Buffer.from("x".repeat(50)), Buffer.from("y".repeat(50)), Buffer.from("\nok\n")]);
+    const out = (await collect(byteLineBatches(input, { maxLineChars: 60 }))).flat();
+    expect(out.map((l) => l.length)).toEqual([60, 2]);
+  });
+
+  it("counts the bytes read", async () => {
+    const seen: number[] = [];
+    await collect(byteLineBatches(Readable.from([Buffer.from("ab\n"), Buffer.from("c")]), { onBytes: (b) => seen.push(b) }));
+    expect(seen).toEqual([3, 4]);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Reads newline-delimited text from a stream in batches of lines. A line
- * longer than `maxLineChars` is cut to that length (it is over the model's
- * 1 MiB limit either way, so it is still rejected as too large) instead of
- * being held whole in memory.
+ * Reads newline-delimited input from a stream in batches of lines, as text (`lineBatches`) or as
+ * each line's bytes (`byteLineBatches`, for readers that take bytes: `readRsvpBytes`). A line
+ * longer than the limit is cut to it (it is over the model's 1 MiB limit either way, so it is
+ * still rejected as too large) instead of being held whole in memory.
  */
 import type { Readable } from "node:stream";
 import { Utf8Chunks } from "./utf8-chunks.js";
@@ -10,7 +10,7 @@ import { Utf8Chunks } from "./utf8-chunks.js";
 export interface LineBatchOptions {
   /** Lines per batch at most (fewer when the input pauses: nothing waits for a full batch). @default 1000 */
   readonly batchLines?: number;
-  /** Longest line kept whole, in UTF-16 units. @default 1 MiB + 1 KiB */
+  /** Longest line kept whole, in UTF-16 units (in bytes for `byteLineBatches`). @default 1 MiB + 1 KiB */
   readonly maxLineChars?: number;
   /**
    * Every batch but the last holds exactly `batchLines` lines, whenever the input pauses: readers
@@ -22,25 +22,83 @@ export interface LineBatchOptions {
   readonly onBytes?: (bytes: number) => void;
 }
 
+/** What splitting needs of a chunk: a string or a Buffer. */
+interface Pieces<T> {
+  readonly empty: T;
+  /** Where the next newline is at or after `from`, or -1. */
+  newline(chunk: T, from: number): number;
+  cut(chunk: T, from: number, to?: number): T;
+  join(a: T, b: T): T;
+}
+
+const TEXT: Pieces<string> = {
+  empty: "",
+  newline: (chunk, from) => chunk.indexOf("\n", from),
+  cut: (chunk, from, to) => chunk.slice(from, to),
+  join: (a, b) => a + b,
+};
+
+const EMPTY = Buffer.alloc(0);
+const BYTES: Pieces<Buffer> = {
+  empty: EMPTY,
+  newline: (chunk, from) => chunk.indexOf(0x0a, from),
+  cut: (chunk, from, to) => chunk.subarray(from, to),
+  join: (a, b) => (a.length === 0 ? b : Buffer.concat([a, b])),
+};
+
+/** The input's lines as text, in batches. */
 export async function* lineBatches(input: Readable, opts: LineBatchOptions = {}): AsyncGenerator<string[]> {
+  const text = new Utf8Chunks();
+  async function* decoded(): AsyncGenerator<[string, number]> {
+    for await (const raw of input as AsyncIterable<Buffer | Uint8Array | string>) yield [text.write(raw), raw.length];
+    // A character the input's end cut short (a replacement character) ends the last line.
+    yield [text.end(), 0];
+  }
+  yield* batches(decoded(), input, TEXT, opts);
+}
+
+/**
+ * The input's lines as bytes (views into the chunks read, not copies), in batches: the same lines
+ * as `lineBatches` gives, undecoded. A newline byte is never inside a UTF-8 character, and a
+ * line decoded alone gives the same text as it does within the whole input.
+ */
+export async function* byteLineBatches(input: Readable, opts: LineBatchOptions = {}): AsyncGenerator<Buffer[]> {
+  async function* chunks(): AsyncGenerator<[Buffer, number]> {
+    for await (const raw of input as AsyncIterable<Buffer | Uint8Array | string>) {
+      const bytes =
+        typeof raw === "string"
+          ? Buffer.from(raw, "utf8")
+          : Buffer.isBuffer(raw)
+            ? raw
+            : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      yield [bytes, raw.length];
+    }
+  }
+  yield* batches(chunks(), input, BYTES, opts);
+}
+
+async function* batches<T extends string | Buffer>(
+  chunks: AsyncIterable<[T, number]>,
+  input: Readable,
+  p: Pieces<T>,
+  opts: LineBatchOptions,
+): AsyncGenerator<T[]> {
   const batchLines = opts.batchLines ?? 1000;
   const maxChars = opts.maxLineChars ?? 1024 * 1024 + 1024;
-  let partial = "";
+  let partial = p.empty;
   let oversize = false;
-  let batch: string[] = [];
+  let batch: T[] = [];
   let bytes = 0;
-  const text = new Utf8Chunks();
-  for await (const raw of input as AsyncIterable<Buffer | Uint8Array | string>) {
-    bytes += raw.length;
-    const chunk = text.write(raw);
+  for await (const [chunk, read] of chunks) {
+    bytes += read;
     let start = 0;
     for (;;) {
-      const nl = chunk.indexOf("\n", start);
+      const nl = p.newline(chunk, start);
       if (nl === -1) break;
-      const piece = chunk.slice(start, nl);
-      if (!oversize) batch.push(partial === "" ? piece : partial + piece);
+      const piece = p.cut(chunk, start, nl);
+      if (!oversize) batch.push(partial.length === 0 ? piece : p.join(partial, piece));
       else batch.push(partial);
-      partial = "";
+      partial = p.empty;
       oversize = false;
       start = nl + 1;
       if (batch.length >= batchLines) {
@@ -48,13 +106,14 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
         batch = [];
       }
     }
-    if (!oversize) {
-      partial += chunk.slice(start);
+    if (!oversize && start < chunk.length) {
+      partial = p.join(partial, p.cut(chunk, start));
       if (partial.length > maxChars) {
-        partial = partial.slice(0, maxChars);
+        partial = p.cut(partial, 0, maxChars);
         oversize = true;
       }
     }
+    if (read === 0) continue; // the decoder's last word, not a chunk of the input
     opts.onBytes?.(bytes);
     // Nothing more has arrived (a pipe or a live stream between writes): what is complete
     // goes on now instead of waiting for a full batch, so a trickle is never held back.
@@ -63,9 +122,6 @@ export async function* lineBatches(input: Readable, opts: LineBatchOptions = {})
       batch = [];
     }
   }
-  // A character the input's end cut short (a replacement character) ends the last line.
-  const rest = text.end();
-  if (rest !== "" && !oversize) partial += rest;
-  if (partial !== "") batch.push(partial);
+  if (partial.length > 0) batch.push(partial);
   if (batch.length > 0) yield batch;
 }

@@ -41,6 +41,11 @@ export interface Lines {
   bytesAt?(index: number): Buffer | undefined;
 }
 
+/** A batch of lines given as their UTF-8 bytes (each decoded only if the fast path leaves it to `parseLine`). */
+export function byteLines(values: readonly Buffer[]): Lines {
+  return { length: values.length, at: (i) => values[i]?.toString("utf8"), bytesAt: (i) => values[i] };
+}
+
 export class IngestLogic {
   private eventNow = 0;
 
