@@ -183,16 +183,9 @@ class Scanner {
 
   /** At `{`: reads the members, each value for `ctx`, and moves past `}`. */
   private object(ctx: Ctx): void {
-    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
-    this.i++;
-    let c = this.ws();
-    if (c === CLOSE_BRACE) {
-      this.i++;
-      this.depth--;
-      return;
-    }
-    for (;;) {
-      if (c !== QUOTE) throw GIVE_UP;
+    if (!this.open(CLOSE_BRACE)) return;
+    do {
+      if (this.b[this.i] !== QUOTE) throw GIVE_UP;
       const start = this.i + 1;
       const end = this.string();
       // An escaped key could spell a field the model reads: JSON.parse knows.
@@ -202,41 +195,40 @@ class Scanner {
       this.ws();
       if (ctx === Ctx.Skip) this.skip();
       else this.member(ctx, start, end);
-      c = this.ws();
-      if (c === COMMA) {
-        this.i++;
-        c = this.ws();
-      } else if (c === CLOSE_BRACE) {
-        this.i++;
-        this.depth--;
-        return;
-      } else throw GIVE_UP;
-    }
+    } while (this.more(CLOSE_BRACE));
   }
 
   /** At `[`: reads the elements (entries of `group.group_topics` when `topics`), and moves past `]`. */
   private array(topics: boolean): void {
+    if (!this.open(CLOSE_BRACKET)) return;
+    do {
+      if (!topics) this.skip();
+      else this.entry(this.b[this.i]!);
+    } while (this.more(CLOSE_BRACKET));
+  }
+
+  /** At a container's opening byte: moves into it; false (and past it) if it closes at once. */
+  private open(close: number): boolean {
     if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.i++;
-    let c = this.ws();
-    if (c === CLOSE_BRACKET) {
+    if (this.ws() !== close) return true;
+    this.i++;
+    this.depth--;
+    return false;
+  }
+
+  /** After a member or element: true past a comma, at the next one; false past `close`. */
+  private more(close: number): boolean {
+    const c = this.ws();
+    if (c === COMMA) {
       this.i++;
-      this.depth--;
-      return;
+      this.ws();
+      return true;
     }
-    for (;;) {
-      if (!topics) this.skip();
-      else this.entry(c);
-      c = this.ws();
-      if (c === COMMA) {
-        this.i++;
-        c = this.ws();
-      } else if (c === CLOSE_BRACKET) {
-        this.i++;
-        this.depth--;
-        return;
-      } else throw GIVE_UP;
-    }
+    if (c !== close) throw GIVE_UP;
+    this.i++;
+    this.depth--;
+    return false;
   }
 
   /** One element of `group.group_topics`, its first byte `c`. */
