@@ -67,6 +67,10 @@ describe("readRsvpBytes", () => {
     ["white space of every JSON kind, and a carriage return at the end", ' \t{ "rsvp_id" :\n1 ,\r"mtime":2 , "response" : "yes" }\r'],
     ["an empty key and a nested key of the same name", `{"":1,"rsvp_id":1,"mtime":2,"member":{"rsvp_id":"bad","mtime":-1}}`],
     ["event as an array, with event names on", `{"rsvp_id":1,"mtime":2,"event":["event_name"]}`],
+    [
+      "200 topics, the most a record may carry",
+      JSON.stringify({ rsvp_id: 1, mtime: 2, group: { group_topics: Array.from({ length: 200 }, (_, i) => ({ urlkey: `k${i}` })) } }),
+    ],
   ])("%s", (_what, line) => {
     expect(agrees(bytes(line), true)).toBe(true);
     expect(agrees(bytes(line), false)).toBe(true);

@@ -53,7 +53,7 @@ const isHex = (c: number): boolean => (c >= ZERO && c <= NINE) || ((c | 0x20) >=
 const isShortEscape = (c: number): boolean =>
   c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74;
 
-/** Strings longer than this (in bytes, quotes included) are not remembered. */
+/** Strings longer than this many bytes (with their opening quote) are not remembered. */
 const MAX_CACHED_BYTES = 96;
 /** Slots of the text cache (a power of two). */
 const CACHE_SLOTS = 8192;
@@ -152,9 +152,7 @@ class Scanner {
 
   private finish(): Rsvp | undefined {
     // A missing or invalid field: parseLine gives the rejection and its reason.
-    if (Number.isNaN(this.rsvpId) || Number.isNaN(this.mtime) || Number.isNaN(this.guests) || this.entries > MAX_GROUP_TOPICS) {
-      return undefined;
-    }
+    if (Number.isNaN(this.rsvpId) || Number.isNaN(this.mtime) || Number.isNaN(this.guests)) return undefined;
     const count = Math.max(this.entries, 0);
     const list = new TopicList(count);
     // An entry that is not an object holds neither string, as one without them: it adds nothing.
@@ -234,6 +232,8 @@ class Scanner {
   /** One element of `group.group_topics`, its first byte `c`. */
   private entry(c: number): void {
     const e = this.entries++;
+    // More entries than a valid record holds: parseLine rejects it, or a later group_topics wins.
+    if (e >= MAX_GROUP_TOPICS) throw GIVE_UP;
     if (c === OPEN_BRACE) {
       this.urlkey = undefined;
       this.topicName = undefined;
