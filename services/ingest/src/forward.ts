@@ -14,8 +14,10 @@ import type { KafkaMessage, Message } from "kafkajs";
 import type { Logger } from "@meetuphype/log";
 import { DedupBatchBuilder, retry, type JetStreamPublisher, type Names } from "@meetuphype/control-plane";
 import { isUnacceptableRecord, type RecordProducer } from "@meetuphype/kafka";
-import type { IngestLogic, Rejection } from "@meetuphype/pipeline";
+import { byteLines, type IngestLogic, type Rejection } from "@meetuphype/pipeline";
 import { deadLetter, type RejectedRecord } from "./dead-letter.js";
+
+const NO_VALUE = Buffer.alloc(0);
 
 /** Records per JetStream message at most. */
 export const MAX_RECORDS = 1000;
@@ -56,20 +58,18 @@ export interface BatchOutput {
 
 /**
  * Validates a batch and writes each valid record straight into its dedup shard's message, as it
- * is parsed. Each Kafka value is decoded only when it is parsed: a fetch holds megabytes of
- * lines, and strings or record objects for all of them at once outlive the young generation
- * (garbage collection was a third of ingest's CPU). Pure: nothing is sent.
+ * is parsed. Each Kafka value is read from its bytes (`readRsvpBytes`), and decoded only if
+ * that leaves it to `parseLine`: a fetch holds megabytes of lines, and strings or record objects
+ * for all of them at once outlive the young generation (garbage collection was a third of
+ * ingest's CPU). Pure: nothing is sent.
  */
 export function batchOutput(logic: IngestLogic, batch: KafkaBatch, dedupShards: number, clockBefore: number): BatchOutput {
   const { partition, messages } = batch;
   const parts = Array.from({ length: dedupShards }, () => [new DedupBatchBuilder()]);
   let clock = clockBefore;
   let accepted = 0;
-  const lines = {
-    length: messages.length,
-    at: (i: number) => messages[i]?.value?.toString("utf8") ?? "",
-    bytesAt: (i: number) => messages[i]?.value ?? undefined,
-  };
+  // A value-less record (a tombstone) reads as an empty line: blank, skipped.
+  const lines = byteLines(messages.map((m) => m.value ?? NO_VALUE));
   const { rejections, lines: read } = logic.scan(lines, (shard, rsvp, index) => {
     const list = parts[shard];
     if (list === undefined) throw new RangeError(`record for dedup shard ${shard} of ${dedupShards}`);

@@ -87,24 +87,23 @@ export class IngestLogic {
     let read = 0;
     for (let index = 0; index < lines.length; index++) {
       const bytes = lines.bytesAt?.(index);
-      const fast = bytes === undefined ? undefined : readRsvpBytes(bytes, this.includeEventNames);
-      if (fast !== undefined) {
-        read++;
-        if (fast.mtime > this.eventNow) this.eventNow = fast.mtime;
-        onRecord(rsvpShardOf(fast.rsvpId, this.dedupShards), fast, index);
-        continue;
+      let rsvp = bytes === undefined ? undefined : readRsvpBytes(bytes, this.includeEventNames);
+      if (rsvp === undefined) {
+        // Not read from bytes (a string line, or one the fast path leaves): decoded and parsed whole.
+        const raw = lines.at(index) ?? "";
+        const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+        if (isBlank(line)) continue;
+        const r = parseLine(line, this.includeEventNames);
+        if (!r.ok) {
+          read++;
+          rejections.push({ index, reason: r.reason, detail: r.detail, line });
+          continue;
+        }
+        rsvp = r.rsvp;
       }
-      const raw = lines.at(index) ?? "";
-      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      if (isBlank(line)) continue;
       read++;
-      const r = parseLine(line, this.includeEventNames);
-      if (!r.ok) {
-        rejections.push({ index, reason: r.reason, detail: r.detail, line });
-        continue;
-      }
-      if (r.rsvp.mtime > this.eventNow) this.eventNow = r.rsvp.mtime;
-      onRecord(rsvpShardOf(r.rsvp.rsvpId, this.dedupShards), r.rsvp, index);
+      if (rsvp.mtime > this.eventNow) this.eventNow = rsvp.mtime;
+      onRecord(rsvpShardOf(rsvp.rsvpId, this.dedupShards), rsvp, index);
     }
     return { rejections, lines: read };
   }
