@@ -39,10 +39,10 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
-/** The same hash over bytes (for a string's UTF-8, equal to `fnv1a32` of the string). */
-export function fnv1a32Bytes(b: Uint8Array): number {
+/** The same hash over bytes (for a string's UTF-8, equal to `fnv1a32` of the string); over `from` to `to` when given. */
+export function fnv1a32Bytes(b: Uint8Array, from = 0, to = b.length): number {
   let h = FNV_OFFSET;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
   return h >>> 0;
 }
 

@@ -7,7 +7,7 @@
  * invalid or unusual field, an escaped key, deep nesting, a long line) gets `undefined`, and
  * the caller decodes the line and asks `parseLine`, which then gives the answer and its reason.
  */
-import { MAX_GROUP_TOPICS, MAX_GUESTS, MAX_LINE_BYTES, TopicList, type Rsvp } from "@meetuphype/core";
+import { fnv1a32Bytes, MAX_GROUP_TOPICS, MAX_GUESTS, MAX_LINE_BYTES, TopicList, type Rsvp } from "@meetuphype/core";
 
 /**
  * Thrown inside the scanner when it gives up, and caught at its entry: never seen outside. One
@@ -65,15 +65,14 @@ const CACHE_SLOTS = 8192;
  * never holds more than CACHE_SLOTS strings.
  */
 class TextCache {
-  private readonly hashes = new Int32Array(CACHE_SLOTS);
+  private readonly hashes = new Uint32Array(CACHE_SLOTS);
   private readonly bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHE_SLOTS).fill(undefined);
   private readonly texts: string[] = new Array<string>(CACHE_SLOTS).fill("");
 
   /** The string value whose opening quote is at `start` and closing quote at `end`. */
   get(b: Buffer, start: number, end: number, escaped: boolean, high: boolean): string {
     if (end - start > MAX_CACHED_BYTES) return decode(b, start, end, escaped, high);
-    let h = 0x811c9dc5 | 0;
-    for (let k = start + 1; k < end; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+    const h = fnv1a32Bytes(b, start + 1, end);
     const slot = h & (CACHE_SLOTS - 1);
     const known = this.bytes[slot];
     if (known !== undefined && this.hashes[slot] === h && known.length === end - start - 1) {
@@ -88,6 +87,7 @@ class TextCache {
     }
     const text = decode(b, start, end, escaped, high);
     this.hashes[slot] = h;
+    // A copy (a Buffer's own `slice` would be a view into the line).
     this.bytes[slot] = Uint8Array.prototype.slice.call(b, start + 1, end);
     this.texts[slot] = text;
     return text;
