@@ -27,6 +27,17 @@ describe("fnv1a32Bytes", () => {
     expect(fnv1a32Bytes(utf8("foobar"))).toBe(0xbf9cf968);
     fc.assert(fc.property(fc.string({ unit: "grapheme" }), (s) => fnv1a32Bytes(utf8(s)) === fnv1a32(s)));
   });
+
+  it("hashes a range of the bytes as it hashes that range alone", () => {
+    const b = new TextEncoder().encode("xxfoobarxx");
+    expect(fnv1a32Bytes(b, 2, 8)).toBe(0xbf9cf968);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(), fc.nat(), (bytes, x, y) => {
+        const [from, to] = [x % (bytes.length + 1), y % (bytes.length + 1)].sort((a, b2) => a - b2) as [number, number];
+        return fnv1a32Bytes(bytes, from, to) === fnv1a32Bytes(bytes.subarray(from, to));
+      }),
+    );
+  });
 });
 
 describe("shardOf", () => {
