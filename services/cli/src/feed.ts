@@ -32,7 +32,7 @@ export interface ParsedSink extends Sink {
  * the million-record bench file took 5.9 to 6.3 s, with 2,000 5.0 to 5.3 s at the same peak RSS
  * (4,000: 4.8 to 5.1 s, 50 to 130 MiB more).
  */
-const BATCH = 2000;
+export const FILE_BATCH_LINES = 2000;
 
 /**
  * Reads every line of `input` into `sink`; returns the number of lines read. The first
@@ -52,7 +52,7 @@ export async function feedInput(
   const stop = (): void => void input.stream.destroy();
   signal.addEventListener("abort", stop, { once: true });
   try {
-    for await (const batch of lineBatches(input.stream, { batchLines: BATCH, onBytes: (b) => (bytes = b) })) {
+    for await (const batch of lineBatches(input.stream, { batchLines: FILE_BATCH_LINES, onBytes: (b) => (bytes = b) })) {
       const skipped = Math.min(skip, batch.length);
       skip -= skipped;
       if (skipped < batch.length) await sink.push(skipped === 0 ? batch : batch.slice(skipped));
@@ -87,7 +87,7 @@ export async function feedFileOnThread(
   // The file is read on the threads; the stream opened to check it is not needed.
   input.stream.destroy();
   const of = threads.length;
-  const reads = threads.map((t, index) => t.readFile(input.path, BATCH, { of, index }));
+  const reads = threads.map((t, index) => t.readFile(input.path, FILE_BATCH_LINES, { of, index }));
   // Every thread starts now, and each is asked for its next batch as soon as one is taken.
   const ask = (i: number): Promise<IteratorResult<FileBatch>> => {
     const next = reads[i]!.next();
