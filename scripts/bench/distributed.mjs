@@ -92,6 +92,11 @@ export async function benchDistributed({ root, cli, records, file }) {
     const profDir = process.env.BENCH_CPU_PROF;
     // BENCH_NODE_FLAGS: more node flags for each service (for example --trace-gc, with BENCH_LOG_DIR).
     const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+    // The services run with their Node options, as in the image (services/cli/src/node-options.ts);
+    // BENCH_SERVICE_NODE_OPTIONS replaces them (empty: V8's defaults, to compare).
+    const { serviceNodeOptions } = await import(join(root, "services/cli/dist/node-options.js"));
+    const nodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? serviceNodeOptions(process.env.NODE_OPTIONS);
+    const serviceEnv = { ...env, NODE_OPTIONS: nodeOptions };
     const node = (name) => [
       ...extra,
       ...(profDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", `${name}.cpuprofile`]),
@@ -112,10 +117,11 @@ export async function benchDistributed({ root, cli, records, file }) {
           "--emit-interval-ms",
           String(emitMs),
         ],
-        env,
+        serviceEnv,
       ),
     );
-    for (const kind of ["counter", "dedup", "ingest"]) services.push(startTracked(kind, process.execPath, [...node(kind), cli, kind], env));
+    for (const kind of ["counter", "dedup", "ingest"])
+      services.push(startTracked(kind, process.execPath, [...node(kind), cli, kind], serviceEnv));
     const client = grpc.trendingClient(`127.0.0.1:${grpcPort}`);
     const want = expected.topics.map((t) => `${t.key}:${t.score}`).join(",");
     for (;;) {
@@ -148,6 +154,7 @@ export async function benchDistributed({ root, cli, records, file }) {
       `${(pipeMs / 1000).toFixed(1)} s, from process start to the exact ranking`,
     ]);
     rows.push(["ratio (pipeline / bare)", (pipeRate / bareRate).toFixed(2), ""]);
+    rows.push(["services' NODE_OPTIONS", nodeOptions === "" ? "(none)" : nodeOptions, ""]);
     for (const [name, secs] of cpu)
       rows.push([`CPU ${name}`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s, start-up included`]);
     const total = cpu.reduce((a, [, secs]) => a + secs, 0);

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "@meetuphype/config";
-import { CLUSTER_OPTIONS, clusterAddresses, clusterPlan, healthPortsFrom } from "../src/commands/cluster.js";
+import { repoRoot } from "@meetuphype/testkit";
+import { CLUSTER_OPTIONS, childEnv, clusterAddresses, clusterPlan, healthPortsFrom } from "../src/commands/cluster.js";
+import { SERVICE_NODE_OPTIONS } from "../src/node-options.js";
 
 describe("meetuphype cluster's plan", () => {
   it("starts every replica asked for, each with its own health port, and says where each one listens", () => {
@@ -36,5 +39,16 @@ describe("meetuphype cluster's plan", () => {
     // A CI run: a health server took the board's port, and /api/trending answered 404 with no body.
     expect(healthPortsFrom([41001, 8099, 41002, 50099, 41003], [50099, 8099], 3)).toEqual([41001, 41002, 41003]);
     expect(() => healthPortsFrom([41001, 8099], [50099, 8099], 2)).toThrow(/2 ports asked, 1 free/);
+  });
+
+  it("runs its children with the services' Node options, as the image does, after none or before the user's own", () => {
+    const { values } = parseOptions(CLUSTER_OPTIONS, [], {});
+    expect(childEnv(values, { PATH: "/bin" }).NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS);
+    // Node reads NODE_OPTIONS in order: a semi-space size the user set comes last and wins.
+    expect(childEnv(values, { NODE_OPTIONS: " --max-semi-space-size=16 --enable-source-maps " }).NODE_OPTIONS).toBe(
+      "--max-semi-space-size=64 --max-semi-space-size=16 --enable-source-maps",
+    );
+    const dockerfile = readFileSync(`${repoRoot}/Dockerfile`, "utf8");
+    expect(dockerfile).toContain(`\nENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}\n`);
   });
 });

@@ -9,6 +9,7 @@ import { HTTP_OPTIONS } from "@meetuphype/board/config";
 import { freePorts } from "@meetuphype/infra";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { serviceNodeOptions } from "../node-options.js";
 import { nextRestart, restartLine } from "./restart-policy.js";
 import {
   EMIT_INTERVAL,
@@ -71,13 +72,15 @@ Options:
 ${optionHelp(CLUSTER_OPTIONS)}`;
 
 /** The environment every child gets: the same names the services read. */
-function childEnv(v: OptionValues, base: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function childEnv(v: OptionValues, base: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, val] of Object.entries(base)) if (val !== undefined) env[k] = val;
   for (const spec of CLUSTER_OPTIONS as readonly OptionSpec[]) {
     const val = v[spec.flag];
     if (spec.env !== undefined && val !== undefined) env[spec.env] = String(val);
   }
+  // The children run with the services' Node options, as in the image (node-options.ts).
+  env.NODE_OPTIONS = serviceNodeOptions(base.NODE_OPTIONS);
   return env;
 }
 
