@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbStreamAndShuffle } from "@meetuphype/testkit";
 import {
+  FILE_AHEAD,
   FileReadError,
   IngestLogic,
   lineBatches,
@@ -180,7 +181,10 @@ describe("ParseThread", () => {
     await expect(read(join(dir, "missing.jsonl"))).rejects.toThrow(FileReadError);
     await expect(read(join(dir, "missing.jsonl"))).rejects.toThrow(/cannot read input .*missing\.jsonl: ENOENT/);
     const file = join(dir, "in.jsonl");
-    writeFileSync(file, `${Array.from({ length: 5000 }, (_, i) => line(i + 1, [])).join("\n")}\n`);
+    // More batches than the thread can have sent when it is closed (FILE_AHEAD, and one credit for
+    // the batch taken): with as few as that, it could reach the file's end first, and no read fails.
+    const batches = 2 * (FILE_AHEAD + 1);
+    writeFileSync(file, `${Array.from({ length: batches * 1000 }, (_, i) => line(i + 1, [])).join("\n")}\n`);
     await expect(read(file)).rejects.toThrow(/parse thread was closed/);
   });
 });
