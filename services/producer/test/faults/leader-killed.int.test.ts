@@ -60,6 +60,7 @@ describe("the producer on replicated Kafka", () => {
     console.log(
       `leader killed twice: ${lines.length} lines, ${missing.length} missing, ${resent} sends that left a moved partition out and sent it again`,
     );
-    expect(missing, "input lines that are not in the topic").toEqual([]);
+    // The producer's warnings (its retries, and where leaders moved) beside what is missing, to find the cause.
+    expect(missing, `input lines that are not in the topic; the producer said:\n${logTail(res.stderr, 40)}`).toEqual([]);
   });
 });
