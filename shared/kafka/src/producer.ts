@@ -7,7 +7,10 @@
  * answered for its own partitions, the moved partitions are never sent, and the send still
  * resolves (on three brokers a SIGKILLed leader lost 1 to 8 of 16,000 records that way). So the
  * partitioner notes where it placed each message, and a send goes on with the messages of every
- * partition missing from the answer until none is. A send that fails is retried whole by its
+ * partition missing from the answer until none is. The partitioner also keeps a message where it
+ * first placed it (`placedOnce`): kafkajs places the messages again on each of its retries, and a
+ * message without a key goes round-robin, so it could move to a partition whose broker had
+ * already answered, never be sent, and still count as answered (one record of 16,000 in CI). A send that fails is retried whole by its
  * caller; the idempotent producer makes a batch that had landed before the failure count once.
  * When the broker no longer knows the producer's sequence numbers (its state expires after a day
  * without writes), the producer starts over under a new producer id and the send fails, to be
@@ -34,6 +37,24 @@ export function unanswered(
     const p = placed(m);
     return p === undefined || !answered.has(p);
   });
+}
+
+/** What kafkajs gives a partitioner. */
+type PartitionerArgs = Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0];
+
+/**
+ * A partitioner that places each message once: where `inner` places it the first time, and there
+ * again whenever kafkajs asks again (its retries, our re-sends of a send's missing partitions, a
+ * caller's retry of the whole send). Notes each placement in `placed`.
+ */
+export function placedOnce(inner: (args: PartitionerArgs) => number, placed: WeakMap<Message, number>): (args: PartitionerArgs) => number {
+  return (args) => {
+    const known = placed.get(args.message);
+    if (known !== undefined && known < args.partitionMetadata.length) return known;
+    const p = inner(args);
+    placed.set(args.message, p);
+    return p;
+  };
 }
 
 /** Rounds of re-sending missing partitions before a send gives up (the caller then retries it whole). */
@@ -67,14 +88,7 @@ export class RecordProducer {
       maxInFlightRequests: 1,
       // Bounded, so that a caller's retry (with its heartbeats and its abort signal) takes over.
       retry: { retries: 5 },
-      createPartitioner: () => {
-        const inner = Partitioners.DefaultPartitioner();
-        return (args) => {
-          const p = inner(args);
-          placed.set(args.message, p);
-          return p;
-        };
-      },
+      createPartitioner: () => placedOnce(Partitioners.DefaultPartitioner(), placed),
     });
   }
 

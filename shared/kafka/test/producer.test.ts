@@ -1,7 +1,7 @@
-import type { Message, RecordMetadata } from "kafkajs";
+import { Partitioners, type Message, type PartitionMetadata, type RecordMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { memoryLogger } from "@meetuphype/log";
-import { isLostProducerState, RecordProducer, unanswered, UnansweredSendError } from "../src/index.js";
+import { isLostProducerState, placedOnce, RecordProducer, unanswered, UnansweredSendError } from "../src/index.js";
 
 const answer = (partition: number, errorCode = 0): RecordMetadata => ({ topicName: "t", partition, errorCode });
 
@@ -20,6 +20,48 @@ describe("unanswered", () => {
   it("counts a partition answered with an error, or a message never placed, as unanswered", () => {
     expect(unanswered(msgs, (m) => placed.get(m), [answer(0), answer(1, 7)]).map((m) => m.value)).toEqual(["b", "d"]);
     expect(unanswered([{ value: "x" }], () => undefined, [answer(0)]).map((m) => m.value)).toEqual(["x"]);
+  });
+});
+
+describe("placedOnce", () => {
+  const partitionMetadata = (n: number, down: number[] = []): PartitionMetadata[] =>
+    Array.from({ length: n }, (_, partitionId) => ({
+      partitionId,
+      leader: down.includes(partitionId) ? -1 : 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+      offlineReplicas: [],
+    }));
+  const place = (p: ReturnType<typeof Partitioners.DefaultPartitioner>, message: Message, meta = partitionMetadata(4)): number =>
+    p({ topic: "t", partitionMetadata: meta, message });
+
+  it("keeps a message without a key on the partition it was first given, however often kafkajs asks again", () => {
+    // kafkajs's own partitioner gives a key-less message the next partition each time it is asked:
+    // on a retry, the message could move to a broker that had already answered, and never be sent.
+    const plain = Partitioners.DefaultPartitioner();
+    const keyless: Message = { key: null, value: "x" };
+    expect(new Set(Array.from({ length: 8 }, () => place(plain, keyless))).size).toBeGreaterThan(1);
+
+    const placed = new WeakMap<Message, number>();
+    const once = placedOnce(Partitioners.DefaultPartitioner(), placed);
+    const first = place(once, keyless);
+    // Asked again, also while its partition has no leader (kafkajs then waits for one).
+    for (let i = 0; i < 8; i++) expect(place(once, keyless, partitionMetadata(4, [first]))).toBe(first);
+    expect(placed.get(keyless)).toBe(first);
+    // Other key-less messages still go round the partitions.
+    const others = Array.from({ length: 4 }, (_, i) => place(once, { key: null, value: `y${i}` }));
+    expect(new Set(others).size).toBe(4);
+  });
+
+  it("places a keyed message by its key, as kafkajs does, and again when the topic has fewer partitions than it was given", () => {
+    const placed = new WeakMap<Message, number>();
+    const once = placedOnce(Partitioners.DefaultPartitioner(), placed);
+    const keyed = Array.from({ length: 20 }, (_, i) => ({ key: String(1700000000 + i), value: "v" }));
+    const plain = Partitioners.DefaultPartitioner();
+    expect(keyed.map((m) => place(once, m))).toEqual(keyed.map((m) => place(plain, m)));
+    const high = keyed.find((m) => (placed.get(m) ?? 0) >= 2)!;
+    expect(place(once, high, partitionMetadata(2))).toBeLessThan(2);
   });
 });
 
