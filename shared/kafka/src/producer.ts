@@ -10,8 +10,9 @@
  * partition missing from the answer until none is. The partitioner also keeps a message where it
  * first placed it (`placedOnce`): kafkajs places the messages again on each of its retries, and a
  * message without a key goes round-robin, so it could move to a partition whose broker had
- * already answered, never be sent, and still count as answered (one record of 16,000 in CI). A send that fails is retried whole by its
- * caller; the idempotent producer makes a batch that had landed before the failure count once.
+ * already answered, never be sent, and still count as answered (one record of 16,000 in CI).
+ * A send that fails is retried whole by its caller; the idempotent producer makes a batch that
+ * had landed before the failure count once.
  * When the broker no longer knows the producer's sequence numbers (its state expires after a day
  * without writes), the producer starts over under a new producer id and the send fails, to be
  * retried: a record may then be written twice (dedup ignores the copy), never left out.
