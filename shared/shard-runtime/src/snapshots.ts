@@ -1,14 +1,15 @@
 /** Shard snapshots in the NATS object store: what a shard's next owner resumes from. */
 import { setImmediate } from "node:timers/promises";
 import type { ObjectStore } from "nats";
+import { useNativeObjectDigests } from "./object-digest.js";
 
 /** The object store's chunk size (128 KiB): a save hands it the snapshot a chunk at a time. */
 export const SAVE_CHUNK_BYTES = 128 * 1024;
 
 /**
  * `bytes` as a stream of chunks of `size` at most, each read after a turn of the event loop. The
- * client hashes what it is given (SHA-256, in JavaScript) in one go: a snapshot of megabytes
- * given whole held the event loop for tens of milliseconds, and every ranking waited behind it.
+ * client hashes and publishes what it is given in one go: a snapshot of megabytes given whole
+ * held the event loop for tens of milliseconds, and every ranking waited behind it.
  */
 export function chunkedStream(bytes: Uint8Array, size = SAVE_CHUNK_BYTES): ReadableStream<Uint8Array> {
   let at = 0;
@@ -30,7 +31,9 @@ export interface SnapshotStorage {
 }
 
 export class SnapshotStore implements SnapshotStorage {
-  constructor(private readonly os: ObjectStore) {}
+  constructor(private readonly os: ObjectStore) {
+    useNativeObjectDigests();
+  }
 
   async load(name: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     signal?.throwIfAborted();

@@ -1,4 +1,5 @@
 /** Shard snapshots in a real NATS object store: a load returns what was saved, and stops once its signal aborts. */
+import { createHash } from "node:crypto";
 import { connect } from "nats";
 import { describe, expect, inject, it } from "vitest";
 import { uniqueName } from "@meetuphype/testkit";
@@ -15,6 +16,9 @@ describe("the snapshot store", () => {
       await store.save("shard-3", bytes);
       expect(Buffer.compare(Buffer.from((await store.load("shard-3")) ?? []), Buffer.from(bytes))).toBe(0);
       expect(await store.load("shard-4")).toBeUndefined();
+      // The digest stored with it is the standard SHA-256 of its bytes (what any client checks it by).
+      const digest = createHash("sha256").update(bytes).digest("base64url");
+      expect((await os.info("shard-3"))?.digest.replace(/=+$/, "")).toBe(`SHA-256=${digest}`);
 
       const given = new AbortController();
       given.abort();
