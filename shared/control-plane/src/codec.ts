@@ -16,13 +16,12 @@ import {
   StringTable,
   type CounterSnapshot,
   type DedupBatch,
-  type DedupSnapshot,
   type DedupSnapshotView,
   type PositionedDelta,
   type RankRequest,
   type ShardTopK,
 } from "@meetuphype/pipeline";
-import { decodeMessage, encodeMessage, NumberInt64Writer, pipeline as pb } from "@meetuphype/proto/pipeline";
+import { decodeMessage, encodeMessage, NumberInt64Reader, NumberInt64Writer, pipeline as pb } from "@meetuphype/proto/pipeline";
 import { WireStrings } from "./wire-strings.js";
 
 // Keys and names: their bytes and strings, remembered (wire-strings.ts).
@@ -384,13 +383,45 @@ export function* encodeDedupSnapshotParts(
   if (slice.length > 0) yield part();
 }
 
-export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; state: DedupSnapshot; sent: number[] } {
-  const m = decodeMessage(pb.DedupSnapshot, bytes);
-  const versions = m.versions.map((v): [number, LiveVersion] => [
-    v.rsvpId,
-    { mtime: v.mtime, weight: v.weight, keys: v.contributes ? v.keys.map(str) : null },
-  ]);
-  return { seq: m.seq, state: { versions, coverage: marksIn(m.coverage), clock: m.clock }, sent: m.sent };
+/** The tag of DedupSnapshot's `versions` (field 3, length-delimited). */
+const VERSIONS_TAG = (3 << 3) | 2;
+
+/**
+ * Reads a dedup snapshot. Its versions are decoded one at a time, as they are iterated (once, at
+ * once: the shard restores them as it starts). Decoded all together, a million versions all
+ * outlived the young generation, and collecting them was most of a load (docs/benchmarks.md).
+ * The other fields are read here, by the generated decoder; a malformed message throws here or
+ * while its versions are read.
+ */
+export function decodeDedupSnapshot(bytes: Uint8Array): { seq: number; state: DedupSnapshotView; sent: number[] } {
+  const reader = new NumberInt64Reader(bytes);
+  // Where each version's message starts and how long it is; every other field's bytes, to decode whole.
+  const spans: number[] = [];
+  const others: Uint8Array[] = [];
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const tag = reader.uint32();
+    if (tag !== VERSIONS_TAG) {
+      reader.skip(tag & 7, tag >>> 3);
+      others.push(bytes.subarray(start, reader.pos));
+      continue;
+    }
+    const length = reader.uint32();
+    if (reader.pos + length > reader.len) throw new MalformedMessageError("dedup snapshot: a version runs past its end");
+    spans.push(reader.pos, length);
+    reader.pos += length;
+  }
+  const m = decodeMessage(pb.DedupSnapshot, Buffer.concat(others));
+  return { seq: m.seq, state: { versions: versionsIn(bytes, spans), coverage: marksIn(m.coverage), clock: m.clock }, sent: m.sent };
+}
+
+function* versionsIn(bytes: Uint8Array, spans: readonly number[]): Generator<[number, LiveVersion]> {
+  const reader = new NumberInt64Reader(bytes);
+  for (let i = 0; i < spans.length; i += 2) {
+    reader.pos = spans[i]!;
+    const v = pb.LiveVersion.decode(reader, spans[i + 1]);
+    yield [v.rsvpId, { mtime: v.mtime, weight: v.weight, keys: v.contributes ? v.keys.map(str) : null }];
+  }
 }
 
 const buckets = (m: ReadonlyMap<number, number>): pb.Bucket[] => [...m].map(([index, count]) => ({ index, count }));

@@ -26,6 +26,11 @@ import { pipeline as pb } from "@meetuphype/proto";
 const T = 1_700_000_000_000;
 
 const mark = (partition: number, next: number, clock = T) => ({ partition, next, clock });
+/** A decoded dedup snapshot with its versions read (they are decoded as they are iterated). */
+const readAll = <S extends { state: { versions: Iterable<unknown> } }>(d: S) => ({
+  ...d,
+  state: { ...d.state, versions: [...d.state.versions] },
+});
 
 describe("delta bundles", () => {
   const deltas = DeltaColumns.of([
@@ -98,13 +103,29 @@ describe("wire codecs round-trip", () => {
     expect(decodeCoverageNotices(encodeCoverageNotice(notice))).toEqual([notice]);
   });
 
+  it("dedup snapshots: the versions decoded as they are read, the other fields wherever they stand", () => {
+    const versions = [
+      [7, { mtime: T, weight: 1, keys: ["x"] }],
+      [8, { mtime: T + 5, weight: 3, keys: null }],
+    ] as const;
+    const [head, ...rest] = [...encodeDedupSnapshotParts(9, { versions, coverage: [mark(2, 6)], clock: T + 1 }, [4, 1], 1)];
+    // The head after the versions: the same snapshot (protobuf reads a message's fields in any order).
+    const reordered = Buffer.concat([...rest, head!]);
+    const d = decodeDedupSnapshot(reordered);
+    expect([d.seq, d.sent, d.state.coverage, d.state.clock]).toEqual([9, [4, 1], [mark(2, 6)], T + 1]);
+    expect([...d.state.versions]).toEqual(versions);
+    // A version whose length runs past the message's end is refused before anything is read.
+    const cut = reordered.subarray(0, rest[0]!.length - 1);
+    expect(() => decodeDedupSnapshot(cut)).toThrow(MalformedMessageError);
+  });
+
   it("snapshots, with the sequence, positions, coverage and held deltas they cover", () => {
     const versions = [
       [1, { mtime: T, weight: 2, keys: ["a", "b"] }],
       [2, { mtime: T + 1, weight: 1, keys: null }],
     ] as const;
     const dedup = { versions, coverage: [mark(0, 8)], clock: T };
-    expect(decodeDedupSnapshot(encodeDedupSnapshot(41, dedup, [3, 0, 9]))).toEqual({ seq: 41, state: dedup, sent: [3, 0, 9] });
+    expect(readAll(decodeDedupSnapshot(encodeDedupSnapshot(41, dedup, [3, 0, 9])))).toEqual({ seq: 41, state: dedup, sent: [3, 0, 9] });
     // In parts (the head, then slices of versions), read lazily: the same message once concatenated.
     const many = Array.from(
       { length: 7 },
@@ -123,7 +144,7 @@ describe("wire codecs round-trip", () => {
     const rest = [...parts];
     expect(rest).toHaveLength(3); // 3 + 3 + 1 versions
     const whole = Buffer.concat([head.value as Uint8Array, ...rest]);
-    expect(decodeDedupSnapshot(whole)).toEqual({ seq: 5, state: { versions: many, coverage: [mark(1, 4)], clock: T }, sent: [2] });
+    expect(readAll(decodeDedupSnapshot(whole))).toEqual({ seq: 5, state: { versions: many, coverage: [mark(1, 4)], clock: T }, sent: [2] });
     expect(whole).toEqual(Buffer.from(encodeDedupSnapshot(5, { versions: many, coverage: [mark(1, 4)], clock: T }, [2])));
     const topic: TopicState = { name: "JS", nameMtime: T, hours: new Map([[472_222, 3]]), minutes: new Map([[28_333_333, 3]]) };
     const held = { key: "js", name: "JS", hour: 472_222, minute: 28_333_333, weight: 1, mtime: T, partition: 0, offset: 12 };

@@ -56,7 +56,7 @@ export class DedupLogic {
   constructor(
     retentionMs: number,
     private readonly counterShards: number,
-    snapshot?: DedupSnapshot,
+    snapshot?: DedupSnapshotView,
   ) {
     this.tracker = new VersionTracker(retentionMs);
     for (const [id, v] of snapshot?.versions ?? []) this.tracker.restore(id, v);
