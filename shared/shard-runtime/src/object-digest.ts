@@ -1,7 +1,7 @@
 /**
  * The NATS object store's SHA-256 digests computed by Node's crypto. nats.js hashes every object
  * it writes or reads with its own JavaScript SHA-256, at about 70 MB/s here: a dedup shard's
- * snapshot (about 85 bytes a live version) was hashed once by the owner that saved it and again by
+ * snapshot (about 96 bytes a live version) was hashed once by the owner that saved it and again by
  * the one that loaded it, over a second each way per million versions, on the event loop, while
  * the shard's records waited. `node:crypto` computes the same digest about twenty times faster.
  * Digests are unchanged: objects saved either way read back either way.
