@@ -11,6 +11,7 @@
  */
 import type { JetStreamClient } from "nats";
 import type { Logger } from "@meetuphype/log";
+import { describe } from "@meetuphype/control-plane/retry";
 import { LeaseExpiredError } from "./fenced.js";
 import type { ShardLease, ShardRunner } from "./ownership-types.js";
 import { RunningShard } from "./running-shard.js";
@@ -43,6 +44,38 @@ export interface JetStreamShardsOptions<X> {
   readonly onPending?: (shard: number, pending: number) => void;
   /** Save a snapshot this often while running (crash recovery replays less). @default 30000 */
   readonly snapshotEveryMs?: number;
+}
+
+/**
+ * A step of a shard's start failed. It names the shard and the step, so that a replica that
+ * cannot start shards says whether its snapshot or its stream could not be read. A bare NATS
+ * "503" (no server answered) is the most common cause after broker faults, and it says nothing
+ * by itself; the cause is kept.
+ */
+export class ShardStartError extends Error {
+  constructor(
+    readonly shard: number,
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`shard ${shard}: ${step} failed: ${describe(cause)}${noResponders(cause) ? NO_RESPONDERS_HINT : ""}`, { cause });
+    this.name = "ShardStartError";
+  }
+}
+
+const NO_RESPONDERS_HINT =
+  " (no NATS server answered the JetStream request: JetStream is not ready, or has no leader for the stream, on the server this replica is connected to)";
+
+/** A NATS request no server answered (nats.js gives it the code "503"). */
+const noResponders = (err: unknown): boolean => err instanceof Error && "code" in err && String(err.code) === "503";
+
+/** `run`, with a failure named as `step` of `shard`'s start. */
+async function startStep<T>(shard: number, step: string, run: () => Promise<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new ShardStartError(shard, step, err);
+  }
 }
 
 export class JetStreamShards<X> implements ShardRunner {
@@ -78,10 +111,11 @@ export class JetStreamShards<X> implements ShardRunner {
     if (this.running.has(shard)) return;
     const name = this.o.snapshotName(shard);
     const logger = this.o.logger.child({ shard, epoch: lease.epoch });
-    const { logic, seq } = this.o.create(shard, await this.o.snapshots.load(name, gaveUp), lease);
+    const snapshot = await startStep(shard, `loading its snapshot ${name}`, () => this.o.snapshots.load(name, gaveUp));
+    const { logic, seq } = await startStep(shard, `restoring its state from snapshot ${name}`, () => this.o.create(shard, snapshot, lease));
     // A shard that resumes from an older snapshot replays its stream; until it has reached where
     // the stream stood at its start, its state is behind, and it says so to extra messages.
-    const catchUpTo = await this.o.lastSeqOf(shard);
+    const catchUpTo = await startStep(shard, `reading the last sequence of ${this.o.subjectOf(shard)}`, () => this.o.lastSeqOf(shard));
     // The lease may have lapsed while the snapshot loaded (a stalled process): then start nothing.
     if (!lease.valid()) throw new LeaseExpiredError(`starting shard ${shard}`);
     const running = new RunningShard<X>({

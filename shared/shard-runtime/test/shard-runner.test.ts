@@ -4,6 +4,7 @@ import { silentLogger } from "@meetuphype/log";
 import {
   JetStreamShards,
   LeaseExpiredError,
+  ShardStartError,
   type ShardFeedFactory,
   type ShardLogic,
   type SnapshotStorage,
@@ -16,7 +17,15 @@ type Deliver = (seq: number, data: Uint8Array, pending: number) => Promise<void>
 const seqOf = (b: Uint8Array): number => Number(Buffer.from(b).toString());
 const bytesOf = (seq: number): Uint8Array => Buffer.from(String(seq));
 
-function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<string, Uint8Array>; load?: SnapshotStorage["load"] } = {}) {
+function setup(
+  o: {
+    lastSeq?: number;
+    failOn?: Map<number, Error>;
+    saved?: Map<string, Uint8Array>;
+    load?: SnapshotStorage["load"];
+    lastSeqOf?: (shard: number) => Promise<number>;
+  } = {},
+) {
   const feeds: { subject: string; after: number; deliver: Deliver; signal: AbortSignal; stopped: boolean }[] = [];
   const feed: ShardFeedFactory = (subject, after, deliver, signal) => {
     const f = { subject, after, deliver, signal, stopped: false };
@@ -49,7 +58,7 @@ function setup(o: { lastSeq?: number; failOn?: Map<number, Error>; saved?: Map<s
     subjectOf: (s) => `in.${s}`,
     snapshotName: (s) => `snap-${s}`,
     snapshots,
-    lastSeqOf: () => Promise.resolve(o.lastSeq ?? 0),
+    lastSeqOf: o.lastSeqOf ?? (() => Promise.resolve(o.lastSeq ?? 0)),
     logger: silentLogger,
     snapshotEveryMs: 3_600_000,
     create: (shard, snapshot) => {
@@ -182,6 +191,28 @@ describe("the shard runtime", () => {
     expect(t.created).toEqual([]);
     expect(t.feeds).toEqual([]);
     expect(t.shards.leases().size).toBe(0);
+  });
+
+  it("names the step of a start that failed, and what a bare NATS 503 means, keeping the cause", async () => {
+    // nats.js's error when no server answers a request: its message and code are both "503".
+    const noResponders = Object.assign(new Error("503"), { name: "NatsError", code: "503" });
+    const t = setup({ load: () => Promise.reject(noResponders) });
+    const err = await t.shards.start(3, t.lease).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShardStartError);
+    expect((err as Error).message).toMatch(
+      /^shard 3: loading its snapshot snap-3 failed: NatsError: 503 \(503\) \(no NATS server answered/,
+    );
+    expect((err as Error).cause).toBe(noResponders);
+    expect(t.created).toEqual([]);
+    expect(t.feeds).toEqual([]);
+
+    const down = new Error("connection closed");
+    const u = setup({ lastSeqOf: () => Promise.reject(down) });
+    const later = await u.shards.start(5, u.lease).catch((e: unknown) => e);
+    expect((later as ShardStartError).message).toBe("shard 5: reading the last sequence of in.5 failed: Error: connection closed");
+    expect((later as ShardStartError).step).toBe("reading the last sequence of in.5");
+    expect(u.feeds).toEqual([]);
+    expect(u.shards.leases().size).toBe(0);
   });
 
   it("abandons a shard at once: its feed stops and nothing is saved", async () => {
