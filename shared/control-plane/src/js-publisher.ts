@@ -112,12 +112,17 @@ export class JetStreamPublisher {
     const p = this.pending.get(token);
     if (p === undefined) return; // late, after its timeout: the caller has retried (same id) already
     this.pending.delete(token);
-    // A status message with no body: 503 when no stream (no subscriber at all) takes the subject.
+    // A status message with no body: 503 when nothing answers the subject: no stream takes it, or (on
+    // replicated streams) its stream has no leader for the moment, as after a server of the cluster
+    // went away. Retried either way.
     if (msg.data.length === 0 && msg.headers?.hasError === true) {
       const code = msg.headers.code;
       p.reject(
         code === 503
-          ? new JetStreamPublishError("no_stream", `publish to ${p.subject}: no stream takes the subject (503 no responders)`)
+          ? new JetStreamPublishError(
+              "no_stream",
+              `publish to ${p.subject}: no stream answered (503 no responders): none takes the subject, or its stream has no leader yet`,
+            )
           : new JetStreamPublishError("stream_error", `publish to ${p.subject}: ${code} ${msg.headers.description}`),
       );
       return;

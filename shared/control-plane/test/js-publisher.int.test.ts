@@ -55,6 +55,7 @@ describe("JetStreamPublisher", () => {
       const none = await p.publish(`${uniqueName("nostream")}.x`, new Uint8Array([1]), "n-1").catch((e: unknown) => e);
       expect(none).toBeInstanceOf(JetStreamPublishError);
       expect(none).toMatchObject({ code: "no_stream", retriable: true });
+      expect(String(none)).toMatch(/no stream answered \(503 no responders\): none takes the subject, or its stream has no leader yet/);
       const big = await p.publish(`${stream}.c`, new Uint8Array(4096), "c-1").catch((e: unknown) => e);
       expect(big).toMatchObject({ code: "stream_error" });
       expect(String(big)).toMatch(/message size exceeds maximum allowed/);
