@@ -61,7 +61,9 @@ afterAll(async () => {
   await p.stop();
 });
 
-it("shows the replicas, all shards owned, the aggregator and ingest's lag", async () => {
+// Longer than its two waits together (60 s each), so that a failure says which of them ran out
+// instead of only that the test did (a CI run timed out at 120 s with no other word).
+it("shows the replicas, all shards owned, the aggregator and ingest's lag", { timeout: 180_000 }, async () => {
   const owned = await settledCounters(1);
   expect([...owned.values()]).toEqual([32]);
   const { json } = await status();
