@@ -37,6 +37,23 @@ async function bareConsume(brokers, topic, expected) {
   return { ms, n };
 }
 
+/** The bytes and messages each JetStream stream holds (what went through nats-server's file store). */
+async function streamSizes(natsUrl, names) {
+  const { connect } = require("nats");
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const out = [];
+    for (const name of names) {
+      const { state } = await jsm.streams.info(name);
+      out.push({ name, bytes: state.bytes, messages: state.messages });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
 export async function benchDistributed({ root, cli, records, file }) {
   // The aggregator's emit interval (BENCH_EMIT_MS): a ranking waits for the next round, so it bounds the latency.
   const emitMs = Number(process.env.BENCH_EMIT_MS ?? 100);
@@ -140,6 +157,7 @@ export async function benchDistributed({ root, cli, records, file }) {
       ["nats-server", cpuSeconds(servers.pids.nats) - brokersBefore.nats],
       ["Kafka broker", cpuSeconds(servers.pids.kafka) - brokersBefore.kafka],
     ];
+    const streams = await streamSizes(servers.natsUrl, [`${prefix}_dedup`, `${prefix}_counter`]);
     const bareRate = bare.n / (bare.ms / 1000);
     const pipeRate = records / (pipeMs / 1000);
     rows.push([
@@ -161,6 +179,12 @@ export async function benchDistributed({ root, cli, records, file }) {
     rows.push(["CPU of the four services", `${((total * 1e6) / records).toFixed(1)} µs/record`, `${total.toFixed(1)} CPU-s`]);
     for (const [name, secs] of brokers)
       rows.push([`CPU ${name} meanwhile`, `${((secs * 1e6) / records).toFixed(1)} µs/record`, `${secs.toFixed(1)} CPU-s`]);
+    for (const { name, bytes, messages } of streams)
+      rows.push([
+        `NATS stream ${name.slice(prefix.length + 1)}`,
+        `${(bytes / records).toFixed(1)} B/record`,
+        `${(bytes / 1e6).toFixed(1)} MB in ${messages.toLocaleString("en")} messages`,
+      ]);
 
     // BENCH_PROBES probes (default 200), one every 150 ms: enough that the p99 is not simply the slowest one.
     // BENCH_PROBES=0 leaves the latency phase out (a CPU profile of the backlog alone).

@@ -53,6 +53,38 @@ const markIn = (m: pb.Mark): Mark => ({ partition: m.partition, next: m.nextOffs
 const marksOut = (ms: Marks): pb.Mark[] => ms.map(markOut);
 const marksIn = (ms: readonly pb.Mark[]): Marks => ms.map(markIn);
 
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+/**
+ * The first `n` values of a column of integers as steps (pipeline.proto's Steps), or undefined
+ * when there are none or a step does not fit in a sint32: then the column goes as doubles.
+ */
+export function stepsOf(values: ArrayLike<number>, n: number = values.length): pb.Steps | undefined {
+  if (n === 0) return undefined;
+  const base = values[0]!;
+  const steps = new Array<number>(n);
+  let before = base;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    const step = v - before;
+    // Also false for NaN; a fraction would not survive a varint.
+    if (!(step >= INT32_MIN && step <= INT32_MAX && Math.floor(step) === step)) return undefined;
+    steps[i] = step;
+    before = v;
+  }
+  return { base, steps };
+}
+
+/** A column written either way: its steps when present, else its doubles. */
+function column(doubles: number[], steps: pb.Steps | undefined): number[] {
+  if (steps === undefined) return doubles;
+  const out = new Array<number>(steps.steps.length);
+  let v = steps.base;
+  for (let i = 0; i < out.length; i++) out[i] = v += steps.steps[i]!;
+  return out;
+}
+
 /**
  * One DedupBatch built a record at a time, in its compact form (records in columns, each string
  * once): ingest adds each record as it parses it, so no record object has to wait for the message.
@@ -79,11 +111,20 @@ export class DedupBatchBuilder {
 
   /** The message: the records added, read from partition `partition` of Kafka topic `topic`. */
   encode(topic: string, partition: number, through?: Mark): Uint8Array {
+    const c = this.c;
+    const mtimeSteps = stepsOf(c.mtimes);
+    const offsetSteps = stepsOf(c.offsets);
     return encodeMessage(pb.DedupBatch, {
       records: [],
       source: { topic, partition, offsets: [] },
       through: through === undefined ? undefined : markOut(through),
-      columns: this.c,
+      columns: {
+        ...c,
+        mtimes: mtimeSteps === undefined ? c.mtimes : [],
+        mtimeSteps,
+        offsets: offsetSteps === undefined ? c.offsets : [],
+        offsetSteps,
+      },
       strings: this.table.strings.map(bin),
     });
   }
@@ -98,7 +139,9 @@ export function encodeDedupBatch(b: DedupBatch, topic: string): Uint8Array {
 
 function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: Rsvp[]; offsets: number[] } {
   const n = c.rsvpIds.length;
-  if ([c.mtimes, c.positive, c.guests, c.offsets, c.topicCounts].some((col) => col.length !== n))
+  const mtimes = column(c.mtimes, c.mtimeSteps);
+  const offsets = column(c.offsets, c.offsetSteps);
+  if ([mtimes, c.positive, c.guests, offsets, c.topicCounts].some((col) => col.length !== n))
     throw new MalformedMessageError(`dedup batch: its record columns differ in length`);
   if (c.topicKeys.length !== c.topicNames.length) throw new MalformedMessageError(`dedup batch: its topic columns differ in length`);
   const records = new Array<Rsvp>(n);
@@ -114,9 +157,9 @@ function recordsIn(c: pb.RecordColumns, strings: readonly string[]): { records: 
       if (t === undefined) throw new MalformedMessageError(`dedup batch: record ${i} refers past the message's ${strings.length} strings`);
       topics[j] = t;
     }
-    records[i] = { rsvpId: c.rsvpIds[i]!, mtime: c.mtimes[i]!, positive: c.positive[i]!, guests: c.guests[i]!, topics };
+    records[i] = { rsvpId: c.rsvpIds[i]!, mtime: mtimes[i]!, positive: c.positive[i]!, guests: c.guests[i]!, topics };
   }
-  return { records, offsets: c.offsets };
+  return { records, offsets };
 }
 
 /** Reads a DedupBatch, in its compact form or the earlier one (throws MalformedMessageError when its columns are inconsistent). */
@@ -180,6 +223,8 @@ export interface DeltaMessage {
 function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {
   const c = g.deltas;
   const n = c.length;
+  const mtimeSteps = stepsOf(c.mtimes, n);
+  const offsetSteps = stepsOf(c.offsets, n);
   const out: pb.DeltaSegment = {
     seq: g.seq,
     part: g.part,
@@ -187,9 +232,11 @@ function segmentOut(g: DeltaSegment, table: StringTable): pb.DeltaSegment {
     keys: new Array<number>(n),
     names: new Array<number>(n),
     weights: c.weights.slice(0, n),
-    mtimes: c.mtimes.slice(0, n),
+    mtimes: mtimeSteps === undefined ? c.mtimes.slice(0, n) : [],
+    mtimeSteps,
     partitions: c.partitions.slice(0, n),
-    offsets: c.offsets.slice(0, n),
+    offsets: offsetSteps === undefined ? c.offsets.slice(0, n) : [],
+    offsetSteps,
   };
   for (let i = 0; i < n; i++) {
     const key = c.keys[i]!;
@@ -205,7 +252,9 @@ function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment
   if (g.keys.length === 0) return { seq: g.seq, part: g.part, deltas: DeltaColumns.of(g.deltas.map(deltaIn)) };
   const deltas = new DeltaColumns();
   const n = g.keys.length;
-  if ([g.names, g.weights, g.mtimes, g.partitions, g.offsets].some((c) => c.length !== n))
+  const mtimes = column(g.mtimes, g.mtimeSteps);
+  const offsets = column(g.offsets, g.offsetSteps);
+  if ([g.names, g.weights, mtimes, g.partitions, offsets].some((c) => c.length !== n))
     throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: its columns differ in length`);
   for (let i = 0; i < n; i++) {
     const key = strings[g.keys[i]!];
@@ -213,7 +262,7 @@ function segmentIn(g: pb.DeltaSegment, strings: readonly string[]): DeltaSegment
     const name = nameRef === 0 ? key : strings[nameRef - 1];
     if (key === undefined || name === undefined)
       throw new MalformedMessageError(`delta segment ${g.seq}.${g.part}: a delta refers past the message's ${strings.length} strings`);
-    deltas.add(key, name, g.weights[i]!, g.mtimes[i]!, g.partitions[i]!, g.offsets[i]!);
+    deltas.add(key, name, g.weights[i]!, mtimes[i]!, g.partitions[i]!, offsets[i]!);
   }
   return { seq: g.seq, part: g.part, deltas };
 }

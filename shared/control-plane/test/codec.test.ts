@@ -193,6 +193,34 @@ describe("the compact delta batch", () => {
     expect(wire.segments.every((g) => g.deltas.length === 0)).toBe(true);
   });
 
+  it("writes close mtimes and offsets as steps, and a column whose steps do not fit as doubles", () => {
+    // 500 deltas of neighbouring records, and one retraction of a version a week older.
+    const close = DeltaColumns.of(Array.from({ length: 500 }, (_, i) => d(`k${i % 7}`, `K${i % 7}`, 1, 1000 + 3 * i, T + 250 * i)));
+    const old = DeltaColumns.of([d("js", "js", -1, 70, T - 7 * 86_400_000), d("go", "Go", 1, 71, T)]);
+    const far = DeltaColumns.of([d("go", "Go", 1, 0, T), d("go", "Go", 1, 2 ** 31 + 5, T - 1)]);
+    const msg = {
+      shard: 0,
+      epoch: 1,
+      segments: [close, old, far].map((deltas, seq) => ({ seq, part: 0, deltas })),
+      coverage: [mark(0, 2 ** 31 + 6)],
+    };
+    const bytes = encodeDeltaBatch(msg);
+    expect(decodeDeltaBatch(bytes)).toEqual(msg);
+    const [a, b, c] = pb.DeltaBatch.decode(bytes).segments;
+    expect(a).toMatchObject({ mtimes: [], offsets: [], mtimeSteps: { base: T }, offsetSteps: { base: 1000 } });
+    expect(a?.mtimeSteps?.steps.slice(0, 3)).toEqual([0, 250, 250]);
+    // A week back is a step of 604,800,000 ms: it fits. A step of 2^31 offsets does not.
+    expect(b).toMatchObject({ mtimes: [], mtimeSteps: { steps: [0, 7 * 86_400_000] } });
+    expect(c).toMatchObject({ mtimes: [], offsets: [0, 2 ** 31 + 5], offsetSteps: undefined });
+    // Each of the 500 close deltas takes 2 bytes for its mtime and 1 for its offset, not 16.
+    const doubles = pb.DeltaBatch.encode({
+      ...pb.DeltaBatch.decode(bytes),
+      segments: [{ ...a!, mtimeSteps: undefined, offsetSteps: undefined, mtimes: close.mtimes, offsets: close.offsets }],
+    }).finish();
+    const steps = pb.DeltaBatch.encode({ ...pb.DeltaBatch.decode(bytes), segments: [a!] }).finish();
+    expect(doubles.length - steps.length).toBeGreaterThan(500 * 12);
+  });
+
   it("still reads a batch in the earlier form, one TopicDelta per delta", () => {
     const old = pb.DeltaBatch.encode({
       shard: 1,
@@ -209,8 +237,10 @@ describe("the compact delta batch", () => {
           names: [],
           weights: [],
           mtimes: [],
+          mtimeSteps: undefined,
           partitions: [],
           offsets: [],
+          offsetSteps: undefined,
         },
       ],
     }).finish();
@@ -225,12 +255,31 @@ describe("the compact delta batch", () => {
         coverage: [],
         strings,
         bundled: [],
-        segments: [{ seq: 4, part: 1, deltas: [], keys: [0], names: [1], weights: [1], mtimes: [T], partitions: [0], offsets: [1], ...g }],
+        segments: [
+          {
+            seq: 4,
+            part: 1,
+            deltas: [],
+            keys: [0],
+            names: [1],
+            weights: [1],
+            mtimes: [T],
+            partitions: [0],
+            offsets: [1],
+            mtimeSteps: undefined,
+            offsetSteps: undefined,
+            ...g,
+          },
+        ],
       }).finish();
     expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(MalformedMessageError);
     expect(() => decodeDeltaBatch(bad({ weights: [] }))).toThrow(/delta segment 4\.1: its columns differ in length/);
     expect(() => decodeDeltaBatch(bad({ keys: [1] }))).toThrow(/refers past the message's 1 strings/);
     expect(() => decodeDeltaBatch(bad({ names: [2] }))).toThrow(/refers past/);
+    expect(() => decodeDeltaBatch(bad({ mtimes: [], mtimeSteps: { base: T, steps: [0, 1] } }))).toThrow(/columns differ in length/);
+    expect(decodeDeltaBatch(bad({ offsets: [], offsetSteps: { base: 40, steps: [2] } })).segments[0]?.deltas.at(0)).toMatchObject({
+      offset: 42,
+    });
     expect(decodeDeltaBatch(bad({})).segments[0]?.deltas.at(0)).toMatchObject({ key: "js", name: "js", weight: 1 });
   });
 });
@@ -283,6 +332,16 @@ describe("the compact dedup batch", () => {
     });
   });
 
+  it("writes a partition's close mtimes and offsets as steps", () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ ...rec(100 + i, [["js", "JS"]]), mtime: T + 1000 * i - (i % 3) }));
+    const batch = { partition: 2, records, offsets: records.map((_, i) => 900 + 16 * i), through: mark(2, 1700) };
+    const bytes = encodeDedupBatch(batch, "in");
+    expect(decodeDedupBatch(bytes)).toEqual({ ...batch, topic: "in" });
+    const c = pb.DedupBatch.decode(bytes).columns;
+    expect(c).toMatchObject({ mtimes: [], offsets: [], mtimeSteps: { base: T }, offsetSteps: { base: 900 } });
+    expect(c?.offsetSteps?.steps.slice(0, 3)).toEqual([0, 16, 16]);
+  });
+
   it("refuses columns that disagree or refer past the message's strings", () => {
     const wire = (c: Partial<pb.RecordColumns>) =>
       pb.DedupBatch.encode({
@@ -299,11 +358,15 @@ describe("the compact dedup batch", () => {
           topicCounts: [1],
           topicKeys: [0],
           topicNames: [0],
+          mtimeSteps: undefined,
+          offsetSteps: undefined,
           ...c,
         },
       }).finish();
     expect(decodeDedupBatch(wire({})).records[0]?.topics).toEqual([{ key: "js", name: "js" }]);
     expect(() => decodeDedupBatch(wire({ mtimes: [] }))).toThrow(/record columns differ in length/);
+    expect(() => decodeDedupBatch(wire({ offsets: [], offsetSteps: { base: 3, steps: [] } }))).toThrow(/record columns differ/);
+    expect(decodeDedupBatch(wire({ mtimes: [], mtimeSteps: { base: T, steps: [-5] } })).records[0]?.mtime).toBe(T - 5);
     expect(() => decodeDedupBatch(wire({ topicNames: [] }))).toThrow(/topic columns differ in length/);
     expect(() => decodeDedupBatch(wire({ topicCounts: [2] }))).toThrow(/record 0 has more topics than the message/);
     expect(() => decodeDedupBatch(wire({ topicKeys: [3] }))).toThrow(MalformedMessageError);

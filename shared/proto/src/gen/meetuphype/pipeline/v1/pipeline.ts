@@ -81,6 +81,23 @@ export interface RecordColumns {
   /** Indexes into DedupBatch.strings. */
   topicKeys: number[];
   topicNames: number[];
+  /**
+   * mtimes and offsets as steps (written since 2026-12-07; see Steps): then `mtimes` and
+   * `offsets` are empty. A column whose steps do not fit is written as doubles above instead.
+   */
+  mtimeSteps: Steps | undefined;
+  offsetSteps: Steps | undefined;
+}
+
+/**
+ * Steps is a column of integers below 2^53 written as differences: value[i] = value[i-1] +
+ * steps[i], with value[-1] = `base`. Neighbouring mtimes and offsets are close, so a step
+ * takes one to three bytes where a double takes eight (about 40% fewer bytes through the
+ * streams). A writer uses it only when every step fits in a sint32.
+ */
+export interface Steps {
+  base: number;
+  steps: number[];
 }
 
 /**
@@ -163,6 +180,12 @@ export interface DeltaSegment {
   /** The input position of the record whose version change caused the delta (TopicDelta's). */
   partitions: number[];
   offsets: number[];
+  /**
+   * mtimes and offsets as steps (written since 2026-12-07; see Steps): then `mtimes` and
+   * `offsets` are empty. A column whose steps do not fit is written as doubles above instead.
+   */
+  mtimeSteps: Steps | undefined;
+  offsetSteps: Steps | undefined;
 }
 
 /** SourcePosition is a position in one dedup shard's output. */
@@ -774,6 +797,8 @@ function createBaseRecordColumns(): RecordColumns {
     topicCounts: [],
     topicKeys: [],
     topicNames: [],
+    mtimeSteps: undefined,
+    offsetSteps: undefined,
   };
 }
 
@@ -834,6 +859,12 @@ export const RecordColumns: MessageFns<RecordColumns> = {
         writer.uint32(v);
       }
       writer.join();
+    }
+    if (message.mtimeSteps !== undefined) {
+      Steps.encode(message.mtimeSteps, writer.uint32(74).fork()).join();
+    }
+    if (message.offsetSteps !== undefined) {
+      Steps.encode(message.offsetSteps, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -995,6 +1026,22 @@ export const RecordColumns: MessageFns<RecordColumns> = {
 
             break;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.mtimeSteps = Steps.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.offsetSteps = Steps.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1035,6 +1082,16 @@ export const RecordColumns: MessageFns<RecordColumns> = {
         : globalThis.Array.isArray(object?.topic_names)
         ? object.topic_names.map((e: any) => globalThis.Number(e))
         : [],
+      mtimeSteps: isSet(object.mtimeSteps)
+        ? Steps.fromJSON(object.mtimeSteps)
+        : isSet(object.mtime_steps)
+        ? Steps.fromJSON(object.mtime_steps)
+        : undefined,
+      offsetSteps: isSet(object.offsetSteps)
+        ? Steps.fromJSON(object.offsetSteps)
+        : isSet(object.offset_steps)
+        ? Steps.fromJSON(object.offset_steps)
+        : undefined,
     };
   },
 
@@ -1064,6 +1121,12 @@ export const RecordColumns: MessageFns<RecordColumns> = {
     if (message.topicNames?.length) {
       obj.topicNames = message.topicNames.map((e) => Math.round(e));
     }
+    if (message.mtimeSteps !== undefined) {
+      obj.mtimeSteps = Steps.toJSON(message.mtimeSteps);
+    }
+    if (message.offsetSteps !== undefined) {
+      obj.offsetSteps = Steps.toJSON(message.offsetSteps);
+    }
     return obj;
   },
 
@@ -1080,6 +1143,111 @@ export const RecordColumns: MessageFns<RecordColumns> = {
     message.topicCounts = object.topicCounts?.map((e) => e) || [];
     message.topicKeys = object.topicKeys?.map((e) => e) || [];
     message.topicNames = object.topicNames?.map((e) => e) || [];
+    message.mtimeSteps = (object.mtimeSteps !== undefined && object.mtimeSteps !== null)
+      ? Steps.fromPartial(object.mtimeSteps)
+      : undefined;
+    message.offsetSteps = (object.offsetSteps !== undefined && object.offsetSteps !== null)
+      ? Steps.fromPartial(object.offsetSteps)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSteps(): Steps {
+  return { base: 0, steps: [] };
+}
+
+export const Steps: MessageFns<Steps> = {
+  encode(message: Steps, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.base !== 0) {
+      writer.uint32(9).double(message.base);
+    }
+    if (message.steps.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.steps) {
+        writer.sint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Steps {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSteps();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.base = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.steps.push(reader.sint32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.steps.push(reader.sint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Steps {
+    return {
+      base: isSet(object.base) ? globalThis.Number(object.base) : 0,
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: Steps): unknown {
+    const obj: any = {};
+    if (message.base !== 0) {
+      obj.base = floatToJson(message.base);
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Steps>): Steps {
+    return Steps.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Steps>): Steps {
+    const message = createBaseSteps();
+    message.base = object.base ?? 0;
+    message.steps = object.steps?.map((e) => e) || [];
     return message;
   },
 };
@@ -1500,7 +1668,19 @@ export const DeltaBatch: MessageFns<DeltaBatch> = {
 };
 
 function createBaseDeltaSegment(): DeltaSegment {
-  return { seq: 0, part: 0, deltas: [], keys: [], names: [], weights: [], mtimes: [], partitions: [], offsets: [] };
+  return {
+    seq: 0,
+    part: 0,
+    deltas: [],
+    keys: [],
+    names: [],
+    weights: [],
+    mtimes: [],
+    partitions: [],
+    offsets: [],
+    mtimeSteps: undefined,
+    offsetSteps: undefined,
+  };
 }
 
 export const DeltaSegment: MessageFns<DeltaSegment> = {
@@ -1555,6 +1735,12 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
         writer.double(v);
       }
       writer.join();
+    }
+    if (message.mtimeSteps !== undefined) {
+      Steps.encode(message.mtimeSteps, writer.uint32(82).fork()).join();
+    }
+    if (message.offsetSteps !== undefined) {
+      Steps.encode(message.offsetSteps, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -1704,6 +1890,22 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
 
             break;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.mtimeSteps = Steps.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.offsetSteps = Steps.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1729,6 +1931,16 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
         ? object.partitions.map((e: any) => globalThis.Number(e))
         : [],
       offsets: globalThis.Array.isArray(object?.offsets) ? object.offsets.map((e: any) => globalThis.Number(e)) : [],
+      mtimeSteps: isSet(object.mtimeSteps)
+        ? Steps.fromJSON(object.mtimeSteps)
+        : isSet(object.mtime_steps)
+        ? Steps.fromJSON(object.mtime_steps)
+        : undefined,
+      offsetSteps: isSet(object.offsetSteps)
+        ? Steps.fromJSON(object.offsetSteps)
+        : isSet(object.offset_steps)
+        ? Steps.fromJSON(object.offset_steps)
+        : undefined,
     };
   },
 
@@ -1761,6 +1973,12 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
     if (message.offsets?.length) {
       obj.offsets = message.offsets.map((e) => floatToJson(e));
     }
+    if (message.mtimeSteps !== undefined) {
+      obj.mtimeSteps = Steps.toJSON(message.mtimeSteps);
+    }
+    if (message.offsetSteps !== undefined) {
+      obj.offsetSteps = Steps.toJSON(message.offsetSteps);
+    }
     return obj;
   },
 
@@ -1778,6 +1996,12 @@ export const DeltaSegment: MessageFns<DeltaSegment> = {
     message.mtimes = object.mtimes?.map((e) => e) || [];
     message.partitions = object.partitions?.map((e) => e) || [];
     message.offsets = object.offsets?.map((e) => e) || [];
+    message.mtimeSteps = (object.mtimeSteps !== undefined && object.mtimeSteps !== null)
+      ? Steps.fromPartial(object.mtimeSteps)
+      : undefined;
+    message.offsetSteps = (object.offsetSteps !== undefined && object.offsetSteps !== null)
+      ? Steps.fromPartial(object.offsetSteps)
+      : undefined;
     return message;
   },
 };
