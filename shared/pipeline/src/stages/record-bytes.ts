@@ -167,6 +167,8 @@ class Scanner {
   private ws(): number {
     const b = this.b;
     let i = this.i;
+    // Compact JSON has no white space: most calls end here.
+    if (i < this.n && b[i]! > 0x20) return b[i]!;
     while (i < this.n) {
       const c = b[i]!;
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
@@ -185,9 +187,7 @@ class Scanner {
     do {
       if (this.b[this.i] !== QUOTE) throw GIVE_UP;
       const start = this.i + 1;
-      const end = this.string();
-      // An escaped key could spell a field the model reads: JSON.parse knows.
-      if (this.escaped) throw GIVE_UP;
+      const end = this.key();
       if (this.ws() !== COLON) throw GIVE_UP;
       this.i++;
       this.ws();
@@ -292,7 +292,7 @@ class Scanner {
   /** Any value, checked and passed over. */
   private skip(): void {
     const c = this.b[this.i];
-    if (c === QUOTE) this.string();
+    if (c === QUOTE) this.pass();
     else if (c === OPEN_BRACE) this.object(Ctx.Skip);
     else if (c === OPEN_BRACKET) this.array(false);
     else if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) this.number();
@@ -308,6 +308,56 @@ class Scanner {
     this.i += word.length;
   }
 
+  /**
+   * At a key's `"`: moves past it and returns the index of its closing quote. An escaped key
+   * could spell a field the model reads: JSON.parse knows, so any backslash gives up.
+   */
+  private key(): number {
+    const b = this.b;
+    const n = this.n;
+    let i = this.i + 1;
+    for (;;) {
+      if (i >= n) throw GIVE_UP;
+      const c = b[i]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c < 0x20) throw GIVE_UP;
+      i++;
+    }
+    this.i = i + 1;
+    return i;
+  }
+
+  /** At a `"` whose value is not read: checks the string and moves past it (`string` without its flags). */
+  private pass(): void {
+    const b = this.b;
+    const n = this.n;
+    let i = this.i + 1;
+    for (;;) {
+      if (i >= n) throw GIVE_UP;
+      const c = b[i]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        i = this.escape(i);
+        continue;
+      }
+      if (c < 0x20) throw GIVE_UP;
+      i++;
+    }
+    this.i = i + 1;
+  }
+
+  /** At a backslash at `i`: checks the escape; the index after it. */
+  private escape(i: number): number {
+    const b = this.b;
+    const d = b[i + 1];
+    if (d === 0x75) {
+      if (i + 5 >= this.n || !isHex(b[i + 2]!) || !isHex(b[i + 3]!) || !isHex(b[i + 4]!) || !isHex(b[i + 5]!)) throw GIVE_UP;
+      return i + 6;
+    }
+    if (d !== undefined && isShortEscape(d)) return i + 2;
+    throw GIVE_UP;
+  }
+
   /** At `"`: checks the string, moves past it, and returns the index of its closing quote. */
   private string(): number {
     const b = this.b;
@@ -321,12 +371,7 @@ class Scanner {
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         escaped = true;
-        const d = b[i + 1];
-        if (d === 0x75) {
-          if (i + 5 >= n || !isHex(b[i + 2]!) || !isHex(b[i + 3]!) || !isHex(b[i + 4]!) || !isHex(b[i + 5]!)) throw GIVE_UP;
-          i += 6;
-        } else if (d !== undefined && isShortEscape(d)) i += 2;
-        else throw GIVE_UP;
+        i = this.escape(i);
         continue;
       }
       if (c < 0x20) throw GIVE_UP;
