@@ -60,7 +60,7 @@ const INT32_MAX = 0x7fffffff;
  * The first `n` values of a column of integers as steps (pipeline.proto's Steps), or undefined
  * when there are none or a step does not fit in a sint32: then the column goes as doubles.
  */
-export function stepsOf(values: ArrayLike<number>, n: number = values.length): pb.Steps | undefined {
+function stepsOf(values: ArrayLike<number>, n: number = values.length): pb.Steps | undefined {
   if (n === 0) return undefined;
   const base = values[0]!;
   const steps = new Array<number>(n);

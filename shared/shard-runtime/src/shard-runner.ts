@@ -10,6 +10,7 @@
  * the last handled sequence.
  */
 import type { JetStreamClient } from "nats";
+import { KnownError } from "@meetuphype/core";
 import type { Logger } from "@meetuphype/log";
 import { describe } from "@meetuphype/control-plane/retry";
 import { LeaseExpiredError } from "./fenced.js";
@@ -52,14 +53,16 @@ export interface JetStreamShardsOptions<X> {
  * "503" (no server answered) is the most common cause after broker faults, and it says nothing
  * by itself; the cause is kept.
  */
-export class ShardStartError extends Error {
+export class ShardStartError extends KnownError {
+  readonly code = "SHARD_START_FAILED";
+  /** The shard stays free, and a later claim tries again. */
+  readonly retriable = true;
   constructor(
     readonly shard: number,
     readonly step: string,
     cause: unknown,
   ) {
     super(`shard ${shard}: ${step} failed: ${describe(cause)}${noResponders(cause) ? NO_RESPONDERS_HINT : ""}`, { cause });
-    this.name = "ShardStartError";
   }
 }
 

@@ -203,6 +203,7 @@ describe("the shard runtime", () => {
       /^shard 3: loading its snapshot snap-3 failed: NatsError: 503 \(503\) \(no NATS server answered/,
     );
     expect((err as Error).cause).toBe(noResponders);
+    expect(err).toMatchObject({ name: "ShardStartError", code: "SHARD_START_FAILED", retriable: true, shard: 3 });
     expect(t.created).toEqual([]);
     expect(t.feeds).toEqual([]);
 
